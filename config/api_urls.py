@@ -1,0 +1,7 @@
+"""The v1 API: every app's router and command endpoints."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("loyalty.api.urls")),
+]

@@ -1,0 +1,21 @@
+"""URLs: the admin, the v1 API, its schema and docs, language switching."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    re_path(r"^api/schema/?$", SpectacularAPIView.as_view(), name="schema"),
+    re_path(r"^api/docs/?$", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/v1/", include("config.api_urls")),
+    path("", include("config.home_urls")),
+]
+
+handler404 = "config.views.not_found"
+handler500 = "config.views.server_error"
+
+if settings.DEBUG:  # pragma: no cover - static files are served by WhiteNoise in every mode
+    pass

@@ -1,0 +1,34 @@
+"""Normalisation of phones (E.164) and e-mails, shared by the API, the admin and import."""
+
+import phonenumbers
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+from phonenumber_field.phonenumber import to_python
+
+
+def normalize_phone(value: object) -> str | None:
+    """A phone in E.164 (`+79161234567`), None for an empty value; ValidationError for a bad one."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    if not text:
+        return None
+    if text.isdigit() and len(text) == 11 and text[0] == "8" and settings.PHONENUMBER_DEFAULT_REGION == "RU":
+        text = "+7" + text[1:]
+    number = to_python(text, region=settings.PHONENUMBER_DEFAULT_REGION)
+    if number is None or not getattr(number, "is_valid", lambda: False)():
+        raise ValidationError(_("Enter a valid phone number."), code="invalid_phone")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def normalize_email(value: object) -> str | None:
+    """A trimmed, lower-cased e-mail, None for an empty value; ValidationError for a bad one."""
+    if value is None:
+        return None
+    text = str(value).strip().lower()
+    if not text:
+        return None
+    validate_email(text)
+    return text

@@ -1,0 +1,36 @@
+"""Master accounts: the membership of contacts (points pooling arrives with the ledger)."""
+
+from collections.abc import Iterable
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from common.errors import Conflict
+from contacts.models import Contact
+from loyalty.models import MasterAccount, MasterAccountMember
+from loyalty.services.cards import enrollment_ensure
+
+
+@transaction.atomic
+def master_account_set_members(*, account: MasterAccount, contacts: Iterable[Contact]) -> MasterAccount:
+    """Make the account's members exactly these contacts; one master account per contact and program."""
+    wanted = {contact.pk: contact for contact in contacts}
+    account.memberships.exclude(contact_id__in=wanted).delete()
+    existing = set(account.memberships.values_list("contact_id", flat=True))
+    for contact_id, contact in wanted.items():
+        if contact_id in existing:
+            continue
+        try:
+            with transaction.atomic():
+                MasterAccountMember.objects.create(
+                    master_account=account, contact=contact, program_id=account.program_id
+                )
+        except IntegrityError as exc:
+            raise Conflict(
+                _("Contact %(id)s already belongs to another master account in this program.")
+                % {"id": contact_id},
+                code="already_member",
+                fields={"members": [contact_id]},
+            ) from exc
+        enrollment_ensure(contact=contact, program=account.program)
+    return account
