@@ -3,5 +3,6 @@
 from django.urls import include, path
 
 urlpatterns = [
+    path("", include("contacts.api.urls")),
     path("", include("loyalty.api.urls")),
 ]

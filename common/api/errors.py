@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
+from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, HttpRequest, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -98,6 +99,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         if auth_header:
             response["WWW-Authenticate"] = auth_header
         return response
+    if isinstance(exc, ProtectedError | RestrictedError):
+        return Response(
+            error_body("protected", "The object is still referenced by other objects and cannot be deleted."),
+            status=status.HTTP_409_CONFLICT,
+        )
     if isinstance(exc, IntegrityError):
         logger.info("integrity error turned into 409: %s", exc)
         return Response(

@@ -1,0 +1,7 @@
+from common.api.routers import OptionalSlashRouter
+from contacts.api.views import BlacklistViewSet
+
+router = OptionalSlashRouter()
+router.register("blacklist", BlacklistViewSet)
+
+urlpatterns = router.urls
