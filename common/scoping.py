@@ -19,8 +19,8 @@ def allowed_brand_ids(user: Any) -> frozenset[int] | None:
         return frozenset()
     if user.is_superuser:
         return None
-    cached = getattr(user, _CACHE_ATTR, False)
-    if cached is not False:
+    if hasattr(user, _CACHE_ATTR):
+        cached: frozenset[int] | None = getattr(user, _CACHE_ATTR)
         return cached
     brand_model = apps.get_model("loyalty", "Brand")
     ids = frozenset(brand_model.objects.filter(managers=user).values_list("pk", flat=True))

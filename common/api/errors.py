@@ -93,8 +93,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         code = _CODES.get(type(exc), getattr(exc, "default_code", "error"))
         message = exc.detail if isinstance(exc.detail, str) else _first_message(_flatten(exc.detail))
         response = Response(error_body(code, message), status=exc.status_code)
-        if isinstance(exc, exceptions.Throttled) and exc.wait:
-            response["Retry-After"] = str(int(exc.wait))
+        wait = getattr(exc, "wait", None)
+        if isinstance(exc, exceptions.Throttled) and wait:
+            response["Retry-After"] = str(int(wait))
         auth_header = getattr(exc, "auth_header", None)
         if auth_header:
             response["WWW-Authenticate"] = auth_header

@@ -22,8 +22,10 @@ class ScopedRelatedFieldsMixin:
             return fields
         for field in fields.values():
             target = field.child_relation if isinstance(field, serializers.ManyRelatedField) else field
-            if isinstance(target, serializers.PrimaryKeyRelatedField) and target.queryset is not None:
-                target.queryset = scope_queryset(target.queryset, user)
+            if isinstance(target, serializers.PrimaryKeyRelatedField):
+                queryset = target.get_queryset()
+                if queryset is not None:
+                    target.queryset = scope_queryset(queryset.all(), user)  # type: ignore[misc,arg-type]
         return fields
 
 

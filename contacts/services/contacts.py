@@ -72,7 +72,10 @@ def prepare_contact_data(data: dict[str, Any], *, instance: Contact | None = Non
 def _raise_duplicate(phone: str | None, *, exclude_pk: int | None = None) -> None:
     if not phone:
         return
-    existing = Contact.objects.filter(phone=phone).exclude(pk=exclude_pk).values_list("pk", flat=True).first()
+    others = Contact.objects.filter(phone=phone)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    existing = others.values_list("pk", flat=True).first()
     if existing is not None:
         raise Conflict(
             _("This phone belongs to another contact."),

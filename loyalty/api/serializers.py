@@ -169,7 +169,7 @@ class CardSerializer(ScopedModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["bound_at"]
-        extra_kwargs = {"number": {"validators": []}}
+        extra_kwargs: dict[str, dict[str, object]] = {"number": {"validators": []}}
 
     def validate_number(self, value: str) -> str:
         value = value.strip()

@@ -1,6 +1,6 @@
 """Management API views: organisation, catalogue, tiers, cards, contacts, master accounts, staff tokens."""
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth import authenticate
 from django.db import transaction
@@ -109,7 +109,7 @@ class RegisterViewSet(ScopedModelViewSet):
     @extend_schema(request=None, responses=s.ApiKeySerializer)
     @action(detail=True, methods=["post"], url_path="rotate-key")
     def rotate_key(self, request: Request, pk: str | None = None) -> Response:
-        register = self.get_object()
+        register = cast(Register, self.get_object())
         if not request.user.has_perm("loyalty.change_register"):
             self.permission_denied(request)
         return Response({"api_key": register_rotate_key(register=register)})
@@ -185,7 +185,7 @@ class ContactViewSet(ScopedModelViewSet):
         )
 
     def get_serializer_context(self) -> dict[str, Any]:
-        context = super().get_serializer_context()
+        context = dict(super().get_serializer_context())
         user = self.request.user
         brand_ids = allowed_brand_ids(user) if user.is_authenticated else frozenset()
         context["program_ids"] = (
@@ -214,7 +214,7 @@ class ContactViewSet(ScopedModelViewSet):
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         partial = kwargs.pop("partial", False)
-        contact = self.get_object()
+        contact = cast(Contact, self.get_object())
         serializer = self.get_serializer(contact, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         validated = dict(serializer.validated_data)

@@ -105,7 +105,7 @@ def card_save(*, card: Card, data: dict[str, Any]) -> Card:
             code="duplicate_card",
             fields={"number": [_("Already exists.")]},
         ) from exc
-    if card.contact_id:
+    if card.contact is not None:
         enrollment_ensure(contact=card.contact, program=card.card_type.program)
     return card
 
