@@ -1,0 +1,589 @@
+"""The demo data set behind `manage.py seed_demo`: a realistic, working CRM for a new user to explore.
+
+Each part is one function (`seed_org`, `seed_catalogue`, `seed_contacts`, `seed_users`) so later parts of the
+product (the ledger, purchases, campaigns) can add theirs. Every part is idempotent: small objects are
+`get_or_create`d on their natural keys and bulk parts are skipped when the demo programs or brands already have
+them, so a second run changes nothing. Each part draws from its own `random.Random`, seeded from `--seed` and
+the part's name, so skipping one part does not change what another generates.
+"""
+
+import random
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+import phonenumbers
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.utils import timezone
+
+from contacts.models import BlacklistEntry, Contact
+from loyalty import demo_data as data
+from loyalty.choices import CardStatus
+from loyalty.models import (
+    Brand,
+    Card,
+    CardType,
+    Category,
+    Enrollment,
+    MasterAccount,
+    MasterAccountMember,
+    Partner,
+    Product,
+    Program,
+    Register,
+    Store,
+    Tier,
+)
+from loyalty.services.cards import card_numbers_reserve
+from loyalty.services.catalogue import category_save
+from loyalty.services.registers import register_create
+
+BATCH_SIZE = 2000
+BLACKLIST_PHONES = 20
+BLACKLIST_EMAILS = 10
+
+ADMIN_USERNAME = ADMIN_PASSWORD = "admin"
+MANAGER_USERNAME = MANAGER_PASSWORD = "manager"
+MANAGERS_GROUP = "Brand managers"
+# Brand managers see these but may not add or change them: the organisation is the owner's business.
+VIEW_ONLY_MODELS = {"program", "partner", "brand", "contactauditlog"}
+
+Log = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class DemoOptions:
+    contacts: int = 20000
+    products: int = 2000
+    stores: int = 12
+    registers: int = 40
+    seed: int = 42
+
+
+@dataclass
+class Org:
+    """The organisation objects the later parts hang their data on."""
+
+    programs: dict[str, Program]
+    brands: dict[str, Brand]
+    partners: list[Partner]
+    stores: list[Store]
+    tiers: dict[tuple[str, str], Tier]
+    card_types: dict[tuple[str, str], CardType]
+
+
+@dataclass
+class DemoResult:
+    org: Org
+    # The one register whose API key is shown, and the key: only on the run that created the registers.
+    demo_register: Register | None = None
+    demo_register_key: str | None = None
+    skipped: list[str] = field(default_factory=list)
+
+
+def _rng(seed: int, part: str) -> random.Random:
+    return random.Random(f"{seed}:{part}")
+
+
+def _weighted(rng: random.Random, pairs: list[tuple[Any, int]]) -> Any:
+    values, weights = zip(*pairs, strict=True)
+    return rng.choices(values, weights=weights)[0]
+
+
+# --- organisation ---------------------------------------------------------------------------------------------
+
+
+def seed_org(*, rng: random.Random, stores: int, registers: int) -> tuple[Org, Register | None, str | None]:
+    """Programs, partners, brands, tiers, card types, stores and registers; returns the org and, when the
+    registers were made now, one register with its API key in clear (never stored)."""
+    programs: dict[str, Program] = {}
+    for name, point_value, max_redeem, expires, activation in data.PROGRAMS:
+        defaults = {
+            key: value
+            for key, value in (
+                ("point_value", point_value),
+                ("max_redeem_percent", max_redeem),
+                ("expires_in_days", expires),
+                ("activation_days", activation),
+            )
+            if value is not None
+        }
+        programs[name], _created = Program.objects.get_or_create(name=name, defaults=defaults)
+
+    partners = [
+        Partner.objects.get_or_create(name=name, defaults={"legal_name": legal})[0] for name, legal in data.PARTNERS
+    ]
+    brands = {
+        name: Brand.objects.get_or_create(name=name, defaults={"program": programs[program], "currency": "RUB"})[0]
+        for name, program, _prefix, _roots in data.BRANDS
+    }
+    tiers = {
+        (program, name): Tier.objects.get_or_create(
+            program=programs[program],
+            name=name,
+            defaults={"min_spend": min_spend, "accrual_percent": percent},
+        )[0]
+        for program in programs
+        for name, min_spend, percent in data.TIERS
+    }
+    card_types = {
+        (program, name): CardType.objects.get_or_create(
+            program=programs[program], name=name, defaults={"number_prefix": prefix}
+        )[0]
+        for program, name, prefix in data.CARD_TYPES
+    }
+
+    brand_list = list(brands.values())
+    store_list = []
+    for index in range(stores):
+        city, tz, address = data.STORE_SITES[index % len(data.STORE_SITES)]
+        lap = index // len(data.STORE_SITES)
+        brand = brand_list[index % len(brand_list)]
+        store, _created = Store.objects.get_or_create(
+            brand=brand,
+            code=f"S{index + 1:03d}",
+            defaults={
+                "partner": partners[0] if tz.startswith("Europe/") else partners[-1],
+                "name": f"{brand.name}, {city}, {address}" + (f" ({lap + 1})" if lap else ""),
+                "timezone": tz,
+                "city": city,
+            },
+        )
+        store_list.append(store)
+
+    demo_register, demo_key = _seed_registers(rng=rng, stores=store_list, count=registers)
+    org = Org(
+        programs=programs,
+        brands=brands,
+        partners=partners,
+        stores=store_list,
+        tiers=tiers,
+        card_types=card_types,
+    )
+    return org, demo_register, demo_key
+
+
+def _seed_registers(*, rng: random.Random, stores: list[Store], count: int) -> tuple[Register | None, str | None]:
+    """Registers spread round-robin over the stores, each made by `register_create` with its own key."""
+    if not stores:
+        return None, None
+    existing = set(Register.objects.filter(store__in=stores).values_list("store_id", "code"))
+    per_store: Counter[int] = Counter()
+    demo_register, demo_key = None, None
+    for index in range(count):
+        store = stores[index % len(stores)]
+        per_store[store.pk] += 1
+        code = f"POS-{per_store[store.pk]:02d}"
+        serial = f"{rng.randrange(10**13):013d}"  # drawn even when skipped, so the sequence stays stable
+        model = rng.choice(data.REGISTER_MODELS)
+        software = rng.choice(data.REGISTER_SOFTWARE)
+        if (store.pk, code) in existing:
+            continue
+        register, key = register_create(
+            data={
+                "store": store,
+                "code": code,
+                "model": model,
+                "serial_number": serial,
+                "software_version": software,
+            }
+        )
+        if demo_register is None:
+            demo_register, demo_key = register, key
+    return demo_register, demo_key
+
+
+# --- catalogue ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Leaf:
+    category: Category
+    root: str
+    middle: str
+    noun: str
+    price_range: tuple[int, int]
+    sizes: list[str]
+    excluded: bool
+
+    @property
+    def gift_card(self) -> bool:
+        return self.price_range == (0, 0)
+
+
+def _category(name: str, parent: Category | None) -> Category:
+    existing = Category.objects.filter(name=name, parent=parent).first()
+    return existing or category_save(category=Category(name=name, parent=parent))
+
+
+def seed_categories() -> list[_Leaf]:
+    """The three-level category tree, saved through `category_save` so every node has its path."""
+    leaves = []
+    for root_name, middles in data.CATALOGUE.items():
+        root = _category(root_name, None)
+        for middle_name, leaf_specs in middles.items():
+            middle = _category(middle_name, root)
+            for name, noun, price_range, sizes, excluded in leaf_specs:
+                leaves.append(
+                    _Leaf(_category(name, middle), root_name, middle_name, noun, price_range, sizes, excluded)
+                )
+    return leaves
+
+
+def _price(rng: random.Random, low: int, high: int) -> Decimal:
+    """A shelf price such as 349.99: a multiple of ten less one kopeck."""
+    tens = max(1, round(rng.uniform(low, high) / 10))
+    return Decimal(tens * 10) - Decimal("0.01")
+
+
+def _product_name(rng: random.Random, leaf: _Leaf) -> str:
+    maker = rng.choice(data.MAKERS.get(leaf.middle) or data.MAKERS[leaf.root])
+    line = rng.choice(data.LINES[leaf.root])
+    return f"{leaf.noun} {maker} «{line}», {rng.choice(leaf.sizes)}"
+
+
+def seed_catalogue(*, org: Org, rng: random.Random, products: int) -> int:
+    """The category tree and `products` products split over the brands; returns how many were made
+    (0 when the demo brands already have products)."""
+    leaves = seed_categories()
+    brands = list(org.brands.values())
+    if products <= 0 or Product.objects.filter(brand__in=brands).exists():
+        return 0
+    prefixes = {name: prefix for name, _program, prefix, _roots in data.BRANDS}
+    roots = {name: set(brand_roots) for name, _program, _prefix, brand_roots in data.BRANDS}
+    weights = [4, 3, 3][: len(brands)]
+    shares = [products * weight // sum(weights) for weight in weights]
+    shares[0] += products - sum(shares)
+
+    batch: list[Product] = []
+    for brand, share in zip(brands, shares, strict=True):
+        brand_leaves = [leaf for leaf in leaves if leaf.root in roots[brand.name]]
+        gift_leaves = [leaf for leaf in brand_leaves if leaf.gift_card]
+        goods = [leaf for leaf in brand_leaves if not leaf.gift_card]
+        # Alcohol and tobacco are a small part of a shelf.
+        goods_weights = [1 if leaf.excluded else 6 for leaf in goods]
+        gift_cards = [(leaf, nominal) for leaf in gift_leaves for nominal in leaf.sizes][: share // 10]
+        items = [(leaf, f"{leaf.noun} «{brand.name}» на {nominal} ₽", Decimal(nominal)) for leaf, nominal in gift_cards]
+        names: set[str] = set()
+        for _index in range(share - len(gift_cards)):
+            leaf = rng.choices(goods, weights=goods_weights)[0]
+            name = _product_name(rng, leaf)
+            for _attempt in range(5):
+                if name not in names:
+                    break
+                name = _product_name(rng, leaf)
+            names.add(name)
+            items.append((leaf, name, _price(rng, *leaf.price_range)))
+        batch += [
+            Product(
+                brand=brand,
+                sku=f"{prefixes[brand.name]}-{serial:05d}",
+                name=name,
+                category=leaf.category,
+                price=price,
+                accrual_excluded=leaf.excluded,
+                redemption_excluded=leaf.excluded,
+            )
+            for serial, (leaf, name, price) in enumerate(items, start=1)
+        ]
+    Product.objects.bulk_create(batch, batch_size=BATCH_SIZE)
+    return len(batch)
+
+
+# --- contacts, enrollments, cards -----------------------------------------------------------------------------
+
+
+def _phones(rng: random.Random, count: int, taken: set[str]) -> list[str]:
+    """`count` distinct valid Russian mobiles in E.164, none of them in `taken`."""
+    phones: list[str] = []
+    seen = set(taken)
+    while len(phones) < count:
+        phone = f"+7{rng.choice(data.MOBILE_CODES)}{rng.randrange(10**7):07d}"
+        if phone in seen or not phonenumbers.is_valid_number(phonenumbers.parse(phone)):
+            continue
+        seen.add(phone)
+        phones.append(phone)
+    return phones
+
+
+def _family_name(surname: str) -> str:
+    """Иванов -> Семья Ивановых, Островский -> Семья Островских."""
+    plural = surname[:-2] + "их" if surname.endswith("ий") else surname + "ых"
+    return f"Семья {plural}"
+
+
+@dataclass
+class _Person:
+    contact: Contact
+    surname: str
+    female: bool
+    programs: list[str]
+
+
+def _person(rng: random.Random, index: int, phone: str | None, today: date) -> _Person:
+    roll = rng.random()
+    gender = "female" if roll < 0.6 else ("male" if roll < 0.98 else "")
+    female = gender == "female" or (gender == "" and rng.random() < 0.5)
+    first = rng.choice(data.FEMALE_NAMES if female else data.MALE_NAMES)
+    surname = rng.choice(data.SURNAMES)
+    last = data.female_surname(surname) if female else surname
+    email = None
+    if phone is None or rng.random() < 0.55:
+        local = rng.choice(
+            [
+                f"{data.translit(first)}.{data.translit(last)}",
+                f"{data.translit(first)[0]}.{data.translit(last)}",
+                f"{data.translit(last)}.{data.translit(first)}",
+            ]
+        )
+        email = f"{local}{index}@{rng.choice(data.EMAIL_DOMAINS)}"
+    birth_date = None
+    if rng.random() < 0.9:
+        age = int(rng.triangular(18, 76, 34))
+        birth_date = date(today.year - age, 1, 1) + timedelta(days=rng.randrange(365))
+    city_roll = rng.random()
+    city = "" if city_roll < 0.08 else rng.choice(data.STORE_SITES)[0]
+    phone_confirmed = phone is not None and rng.random() < 0.7
+    email_confirmed = email is not None and rng.random() < 0.5
+    now = timezone.now()
+    contact = Contact(
+        phone=phone,
+        email=email,
+        first_name=first,
+        last_name=last,
+        birth_date=birth_date,
+        gender=gender,
+        city=city,
+        phone_confirmed=phone_confirmed,
+        phone_confirmed_at=now - timedelta(days=rng.randrange(1000)) if phone_confirmed else None,
+        email_confirmed=email_confirmed,
+        email_confirmed_at=now - timedelta(days=rng.randrange(1000)) if email_confirmed else None,
+        subscribed_sms=phone is not None and rng.random() < 0.65,
+        subscribed_email=email is not None and rng.random() < 0.45,
+        source=_weighted(rng, data.CONTACT_SOURCES),
+    )
+    # Women join the beauty program more often.
+    club, beauty = ("Club", "Beauty Points")
+    roll = rng.random()
+    if female:
+        programs = [club] if roll < 0.45 else ([beauty] if roll < 0.65 else [club, beauty])
+    else:
+        programs = [club] if roll < 0.8 else ([beauty] if roll < 0.85 else [club, beauty])
+    return _Person(contact, surname, female, programs)
+
+
+def _tier_name(rng: random.Random, vip: bool) -> str:
+    roll = rng.random()
+    if vip:
+        return "Gold" if roll < 0.6 else "Silver"
+    return "Bronze" if roll < 0.85 else ("Silver" if roll < 0.97 else "Gold")
+
+
+def seed_contacts(*, org: Org, rng: random.Random, contacts: int) -> int:
+    """Contacts with enrollments and bound cards, a few blocked and unbound cards, families (master
+    accounts) and the blacklist; returns how many contacts were made (0 when the demo programs already
+    have members)."""
+    programs = list(org.programs.values())
+    if contacts <= 0 or Enrollment.objects.filter(program__in=programs).exists():
+        return 0
+    now = timezone.now()
+    today = timezone.localdate()
+    taken: set[str] = set()
+    for model in (Contact, BlacklistEntry):
+        taken.update(phone for phone in model.objects.values_list("phone", flat=True) if phone)
+    phones = _phones(rng, contacts + BLACKLIST_PHONES, taken)
+    blacklist_phones, phones = phones[:BLACKLIST_PHONES], phones[BLACKLIST_PHONES:]
+
+    people = []
+    for index in range(contacts):
+        email_only = rng.random() < 0.05
+        people.append(_person(rng, index + 1, None if email_only else phones[index], today))
+
+    # Families: 2-4 people sharing a surname, all in the first program.
+    club = data.PROGRAMS[0][0]
+    family_count = max(2, min(20, contacts // 1000)) if contacts >= 8 else 0
+    sizes = [rng.randint(2, 4) for _family in range(family_count)]
+    chosen = rng.sample(range(contacts), sum(sizes))
+    families: list[tuple[str, list[_Person]]] = []
+    for size in sizes:
+        members = [people[chosen.pop()] for _member in range(size)]
+        surname = members[0].surname
+        for person in members:
+            person.surname = surname
+            person.contact.last_name = data.female_surname(surname) if person.female else surname
+            if club not in person.programs:
+                person.programs.insert(0, club)
+        families.append((_family_name(surname), members))
+
+    Contact.objects.bulk_create([person.contact for person in people], batch_size=BATCH_SIZE)
+
+    # Enrollments with a tier, each with a bound card: Standard mostly, VIP for about 5 %.
+    enrollments: list[Enrollment] = []
+    planned: list[tuple[tuple[str, str], Contact | None, str, Any]] = []
+    for person in people:
+        joined = now - timedelta(days=rng.randrange(1, 1100))
+        for program_name in person.programs:
+            vip = rng.random() < 0.05
+            tier_name = _tier_name(rng, vip)
+            tier = org.tiers[(program_name, tier_name)]
+            enrollments.append(
+                Enrollment(
+                    contact=person.contact,
+                    program=org.programs[program_name],
+                    tier=tier,
+                    tier_valid_until=(
+                        now + timedelta(days=rng.randint(30, tier.valid_days)) if tier_name != "Bronze" else None
+                    ),
+                )
+            )
+            kind = (program_name, "VIP" if vip else "Standard")
+            planned.append((kind, person.contact, CardStatus.ACTIVE, joined))
+    Enrollment.objects.bulk_create(enrollments, batch_size=BATCH_SIZE)
+
+    # A few contacts lost a card: the old one is blocked, still bound to them.
+    for enrollment in rng.sample(enrollments, min(len(enrollments), max(2, contacts // 1000))):
+        joined = now - timedelta(days=rng.randrange(200, 1500))
+        kind = (enrollment.program.name, "Standard")
+        planned.append((kind, enrollment.contact, CardStatus.BLOCKED, joined))
+    # Cards handed to stores but not yet given to anyone.
+    for program_name in org.programs:
+        for _card in range(max(2, contacts // 800)):
+            planned.append(((program_name, "Standard"), None, CardStatus.ACTIVE, None))
+
+    numbers = {
+        kind: iter(card_numbers_reserve(card_type=org.card_types[kind], count=count))
+        for kind, count in Counter(kind for kind, *_rest in planned).items()
+    }
+    cards = [
+        Card(
+            number=next(numbers[kind]),
+            card_type=org.card_types[kind],
+            contact=contact,
+            status=status,
+            bound_at=bound_at,
+        )
+        for kind, contact, status, bound_at in planned
+    ]
+    Card.objects.bulk_create(cards, batch_size=BATCH_SIZE)
+
+    accounts = MasterAccount.objects.bulk_create(
+        [MasterAccount(name=name, program=org.programs[club]) for name, _members in families]
+    )
+    MasterAccountMember.objects.bulk_create(
+        [
+            MasterAccountMember(master_account=account, contact=person.contact, program=account.program)
+            for account, (_name, members) in zip(accounts, families, strict=True)
+            for person in members
+        ]
+    )
+    _seed_blacklist(rng, blacklist_phones)
+    return contacts
+
+
+BLACKLIST_REASONS = [
+    "Просьба клиента не беспокоить",
+    "Жалоба на рассылку",
+    "Мошенничество с баллами",
+    "Номер сменил владельца",
+    "Служебный номер сотрудника",
+]
+
+
+def _seed_blacklist(rng: random.Random, phones: list[str]) -> None:
+    entries = [BlacklistEntry(phone=phone, reason=rng.choice(BLACKLIST_REASONS)) for phone in phones]
+    entries += [
+        BlacklistEntry(
+            email=f"no-mail{index + 1}@{rng.choice(data.EMAIL_DOMAINS)}", reason=rng.choice(BLACKLIST_REASONS)
+        )
+        for index in range(BLACKLIST_EMAILS)
+    ]
+    BlacklistEntry.objects.bulk_create(entries, ignore_conflicts=True)
+
+
+# --- users ----------------------------------------------------------------------------------------------------
+
+
+def seed_users(*, org: Org) -> None:
+    """The demo superuser and a staff manager limited to one brand, in the "Brand managers" group."""
+    user_model = get_user_model()
+    if not user_model.objects.filter(username=ADMIN_USERNAME).exists():
+        user_model.objects.create_superuser(ADMIN_USERNAME, "admin@example.com", ADMIN_PASSWORD)
+
+    permissions = [
+        permission
+        for permission in Permission.objects.filter(content_type__app_label__in=["contacts", "loyalty"]).select_related(
+            "content_type"
+        )
+        if permission.codename.split("_", 1)[0] == "view"
+        or (
+            permission.codename.split("_", 1)[0] in {"add", "change"}
+            and permission.content_type.model not in VIEW_ONLY_MODELS
+        )
+    ]
+    group, _created = Group.objects.get_or_create(name=MANAGERS_GROUP)
+    group.permissions.set(permissions)
+
+    manager = user_model.objects.filter(username=MANAGER_USERNAME).first()
+    if manager is None:
+        manager = user_model.objects.create_user(
+            MANAGER_USERNAME,
+            "manager@example.com",
+            MANAGER_PASSWORD,
+            is_staff=True,
+            first_name="Мария",
+            last_name="Соколова",
+        )
+    manager.groups.add(group)
+    org.brands[data.MANAGER_BRAND].managers.add(manager)
+
+
+# --- all of it ------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def demo_seed(*, options: DemoOptions, log: Log = lambda _message: None) -> DemoResult:
+    """Seed every part in one transaction; parts that already exist are left as they are."""
+    org, register, key = seed_org(rng=_rng(options.seed, "org"), stores=options.stores, registers=options.registers)
+    result = DemoResult(org=org, demo_register=register, demo_register_key=key)
+    log(f"Organisation: {len(org.stores)} stores, {options.registers} registers wanted.")
+
+    made = seed_catalogue(org=org, rng=_rng(options.seed, "catalogue"), products=options.products)
+    log(f"Catalogue: {made} products made." if made else "Catalogue: products exist, left as they are.")
+    if not made:
+        result.skipped.append("products")
+
+    made = seed_contacts(org=org, rng=_rng(options.seed, "contacts"), contacts=options.contacts)
+    log(f"Contacts: {made} made." if made else "Contacts: members exist, left as they are.")
+    if not made:
+        result.skipped.append("contacts")
+
+    seed_users(org=org)
+    return result
+
+
+def demo_counts() -> dict[str, int]:
+    """Figures for the summary, over the whole database."""
+    cards = Card.objects
+    return {
+        "programs": Program.objects.count(),
+        "partners": Partner.objects.count(),
+        "brands": Brand.objects.count(),
+        "stores": Store.objects.count(),
+        "registers": Register.objects.count(),
+        "categories": Category.objects.count(),
+        "products": Product.objects.count(),
+        "card types": CardType.objects.count(),
+        "tiers": Tier.objects.count(),
+        "contacts": Contact.objects.count(),
+        "enrollments": Enrollment.objects.count(),
+        "cards": cards.count(),
+        "cards unbound": cards.filter(contact=None).count(),
+        "cards blocked": cards.filter(status=CardStatus.BLOCKED).count(),
+        "master accounts": MasterAccount.objects.count(),
+        "blacklist entries": BlacklistEntry.objects.count(),
+    }

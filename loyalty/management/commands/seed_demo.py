@@ -1,0 +1,70 @@
+"""`manage.py seed_demo`: fill the database with a realistic demo CRM; safe to run again."""
+
+import time
+from argparse import ArgumentParser, ArgumentTypeError
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from loyalty.demo import (
+    ADMIN_PASSWORD,
+    ADMIN_USERNAME,
+    MANAGER_PASSWORD,
+    MANAGER_USERNAME,
+    DemoOptions,
+    demo_counts,
+    demo_seed,
+)
+from loyalty.demo_data import MANAGER_BRAND
+
+
+def _count(value: str) -> int:
+    number = int(value)
+    if number < 0:
+        raise ArgumentTypeError("must be 0 or more")
+    return number
+
+
+class Command(BaseCommand):
+    help = "Seed a demo CRM: programs, brands, stores, registers, catalogue, contacts with cards, users."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        defaults = DemoOptions()
+        parser.add_argument("--contacts", type=_count, default=defaults.contacts)
+        parser.add_argument("--products", type=_count, default=defaults.products)
+        parser.add_argument("--stores", type=_count, default=defaults.stores)
+        parser.add_argument("--registers", type=_count, default=defaults.registers)
+        parser.add_argument("--seed", type=int, default=defaults.seed, help="Random seed (same seed, same data).")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        started = time.monotonic()
+        result = demo_seed(
+            options=DemoOptions(
+                contacts=options["contacts"],
+                products=options["products"],
+                stores=options["stores"],
+                registers=options["registers"],
+                seed=options["seed"],
+            ),
+            log=lambda message: self.stdout.write(message) if options["verbosity"] > 1 else None,
+        )
+        write = self.stdout.write
+        write(self.style.SUCCESS(f"Demo data ready in {time.monotonic() - started:.1f} s."))
+        if result.skipped:
+            write(f"Already present, left as they were: {', '.join(result.skipped)}.")
+        write(", ".join(f"{name}: {number}" for name, number in demo_counts().items()))
+        write("")
+        write(f"Admin:        /admin/      login {ADMIN_USERNAME} / {ADMIN_PASSWORD} (superuser)")
+        write(
+            f"Manager:      /admin/      login {MANAGER_USERNAME} / {MANAGER_PASSWORD} "
+            f"(staff, limited to the brand {MANAGER_BRAND})"
+        )
+        write("API docs:     /api/docs/")
+        if result.demo_register is not None:
+            write(
+                f"Register API key ({result.demo_register}), shown this once and stored nowhere: "
+                f"{result.demo_register_key}"
+            )
+            write("  send it as the header  Authorization: Api-Key <key>")
+        else:
+            write("Register API keys are shown only when made; rotate a register's key in the admin for a new one.")

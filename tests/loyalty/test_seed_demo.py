@@ -1,0 +1,200 @@
+"""`manage.py seed_demo`: exact sizes, every contact with a card, the demo users, a second run that changes nothing."""
+
+from io import StringIO
+
+import phonenumbers
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from contacts.models import BlacklistEntry, Contact
+from loyalty.choices import CardStatus
+from loyalty.models import (
+    Brand,
+    Card,
+    CardType,
+    Category,
+    Enrollment,
+    MasterAccount,
+    MasterAccountMember,
+    Partner,
+    Product,
+    Program,
+    Register,
+    Store,
+    Tier,
+)
+from loyalty.services.cards import luhn_valid
+from loyalty.services.registers import register_by_key
+
+pytestmark = pytest.mark.django_db
+
+SIZES = {"contacts": 200, "products": 50, "stores": 5, "registers": 8}
+
+
+def seed(**options) -> str:
+    out = StringIO()
+    call_command("seed_demo", **{**SIZES, **options}, stdout=out)
+    return out.getvalue()
+
+
+def counts() -> dict[str, int]:
+    models = [
+        Program, Partner, Brand, Store, Register, Category, Product, CardType, Tier, Contact, Enrollment, Card,
+        MasterAccount, MasterAccountMember, BlacklistEntry,
+    ]  # fmt: skip
+    users = get_user_model().objects
+    return {model.__name__: model.objects.count() for model in models} | {"users": users.count()}
+
+
+def test_seed_demo_makes_the_requested_sizes():
+    # when
+    output = seed()
+
+    # then
+    assert Program.objects.count() == 2
+    assert Brand.objects.count() == 3
+    assert Partner.objects.count() == 2
+    assert Store.objects.count() == 5
+    assert Register.objects.count() == 8
+    assert Product.objects.count() == 50
+    assert Contact.objects.count() == 200
+    for program in Program.objects.all():
+        assert sorted(program.tiers.values_list("name", flat=True)) == ["Bronze", "Gold", "Silver"]
+        assert sorted(program.card_types.values_list("name", flat=True)) == ["Standard", "VIP"]
+    assert "/admin/" in output
+    assert "/api/docs/" in output
+
+
+def test_seed_demo_gives_every_contact_an_enrollment_and_a_bound_active_card():
+    # when
+    seed()
+
+    # then
+    assert not Contact.objects.filter(enrollments=None).exists()
+    assert not Contact.objects.exclude(cards__status=CardStatus.ACTIVE).exists()
+    assert not Enrollment.objects.filter(tier=None).exists()
+    assert Card.objects.filter(contact=None).exists()
+    assert Card.objects.filter(status=CardStatus.BLOCKED).exists()
+    assert all(luhn_valid(number) for number in Card.objects.values_list("number", flat=True))
+    # Each bound card's program is one its contact is enrolled in.
+    enrolled = set(Enrollment.objects.values_list("contact_id", "program_id"))
+    carded = set(Card.objects.exclude(contact=None).values_list("contact_id", "card_type__program_id"))
+    assert carded == enrolled
+
+
+def test_seed_demo_contacts_have_valid_unique_e164_phones():
+    # when
+    seed()
+
+    # then
+    phones = list(Contact.objects.exclude(phone=None).values_list("phone", flat=True))
+    assert len(phones) == len(set(phones))
+    assert all(phone.startswith("+79") and len(phone) == 12 for phone in phones)
+    assert all(phonenumbers.is_valid_number(phonenumbers.parse(phone)) for phone in phones)
+    assert not Contact.objects.filter(phone__in=BlacklistEntry.objects.values("phone")).exists()
+
+
+def test_seed_demo_categories_have_paths_and_products_unique_skus():
+    # when
+    seed()
+
+    # then
+    for category in Category.objects.select_related("parent"):
+        parent_path = category.parent.path if category.parent else "/"
+        assert category.path == f"{parent_path}{category.pk}/"
+    assert Category.objects.filter(parent__parent__isnull=False).exists()  # three levels
+    assert Product.objects.values("brand", "sku").distinct().count() == 50
+    assert Product.objects.filter(accrual_excluded=True).exists()
+
+
+def test_seed_demo_families_are_in_the_program_of_their_account():
+    # when
+    seed()
+
+    # then
+    assert MasterAccount.objects.count() == 2
+    for account in MasterAccount.objects.all():
+        members = list(account.members.all())
+        assert 2 <= len(members) <= 4
+        assert all(member.enrollments.filter(program=account.program).exists() for member in members)
+
+
+def test_seed_demo_users_admin_and_brand_limited_manager():
+    # when
+    output = seed()
+
+    # then
+    users = get_user_model().objects
+    admin = users.get(username="admin")
+    assert admin.is_superuser
+    assert admin.check_password("admin")
+    manager = users.get(username="manager")
+    assert manager.is_staff
+    assert not manager.is_superuser
+    assert manager.check_password("manager")
+    assert manager.managed_brands.count() == 1
+    assert manager.has_perm("contacts.change_contact")
+    assert manager.has_perm("loyalty.add_product")
+    assert manager.has_perm("loyalty.view_brand")
+    assert not manager.has_perm("loyalty.change_brand")
+    assert not manager.has_perm("loyalty.change_program")
+    assert not manager.has_perm("loyalty.change_partner")
+    assert not manager.has_perm("contacts.delete_contact")
+    assert "admin / admin" in output
+    assert "manager / manager" in output
+
+
+def test_seed_demo_prints_one_register_key_that_works():
+    # when
+    output = seed()
+
+    # then
+    keys = [word for word in output.split() if word.startswith("rk_")]
+    assert len(keys) == 1
+    assert register_by_key(keys[0]) is not None
+
+
+def test_seed_demo_second_run_changes_nothing():
+    # given
+    seed()
+    before = counts()
+    stamps = {
+        "contacts": sorted(Contact.objects.values_list("pk", "updated_at")),
+        "cards": sorted(Card.objects.values_list("pk", "updated_at")),
+        "brands": sorted(Brand.objects.values_list("pk", "updated_at")),
+    }
+    manager_brands = list(Brand.objects.filter(managers__username="manager").values_list("pk", flat=True))
+
+    # when
+    output = seed()
+
+    # then
+    assert counts() == before
+    assert stamps["contacts"] == sorted(Contact.objects.values_list("pk", "updated_at"))
+    assert stamps["cards"] == sorted(Card.objects.values_list("pk", "updated_at"))
+    assert stamps["brands"] == sorted(Brand.objects.values_list("pk", "updated_at"))
+    assert list(Brand.objects.filter(managers__username="manager").values_list("pk", flat=True)) == manager_brands
+    assert "rk_" not in output
+
+
+@pytest.mark.parametrize("seed_value", [42, 7])
+def test_seed_demo_is_deterministic_for_a_seed(seed_value):
+    # given
+    seed(seed=seed_value)
+    first = list(Contact.objects.order_by("pk").values_list("phone", "email", "first_name", "last_name"))
+    products = list(Product.objects.order_by("pk").values_list("sku", "name", "price"))
+    Card.objects.all().delete()
+    MasterAccount.objects.all().delete()
+    Enrollment.objects.all().delete()
+    Contact.objects.all().delete()
+    BlacklistEntry.objects.all().delete()
+    Product.objects.all().delete()
+
+    # when
+    seed(seed=seed_value)
+
+    # then
+    again = list(Contact.objects.order_by("pk").values_list("phone", "email", "first_name", "last_name"))
+    assert again == first
+    assert list(Product.objects.order_by("pk").values_list("sku", "name", "price")) == products
