@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -127,9 +128,7 @@ LOGIN_URL = "admin:login"
 
 # Caches: Redis when configured; otherwise in process.
 if env("REDIS_URL", default=""):
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL")}
-    }
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL")}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -188,6 +187,174 @@ UNFOLD = {
     "SITE_HEADER": _("Loyalty CRM"),
     "SHOW_LANGUAGES": True,
     "SHOW_HISTORY": True,
+    # The marketer's menu; each entry shows only to users who may view its model.
+    "SIDEBAR": {
+        "show_search": True,
+        "show_all_applications": True,
+        "navigation": [
+            {
+                "title": _("Contacts"),
+                "separator": True,
+                "collapsible": False,
+                "items": [
+                    {
+                        "title": _("Contacts"),
+                        "icon": "contacts",
+                        "link": reverse_lazy("admin:contacts_contact_changelist"),
+                        "permission": lambda request: request.user.has_perm("contacts.view_contact"),
+                    },
+                    {
+                        "title": _("Blacklist"),
+                        "icon": "block",
+                        "link": reverse_lazy("admin:contacts_blacklistentry_changelist"),
+                        "permission": lambda request: request.user.has_perm("contacts.view_blacklistentry"),
+                    },
+                    {
+                        "title": _("Contact history"),
+                        "icon": "history",
+                        "link": reverse_lazy("admin:contacts_contactauditlog_changelist"),
+                        "permission": lambda request: request.user.has_perm("contacts.view_contactauditlog"),
+                    },
+                ],
+            },
+            {
+                "title": _("Organisation"),
+                "separator": True,
+                "collapsible": False,
+                "items": [
+                    {
+                        "title": _("Programs"),
+                        "icon": "loyalty",
+                        "link": reverse_lazy("admin:loyalty_program_changelist"),
+                        "permission": lambda request: request.user.has_perm("loyalty.view_program"),
+                    },
+                    {
+                        "title": _("Partners"),
+                        "icon": "handshake",
+                        "link": reverse_lazy("admin:loyalty_partner_changelist"),
+                        "permission": lambda request: request.user.has_perm("loyalty.view_partner"),
+                    },
+                    {
+                        "title": _("Brands"),
+                        "icon": "sell",
+                        "link": reverse_lazy("admin:loyalty_brand_changelist"),
+                        "permission": lambda request: request.user.has_perm("loyalty.view_brand"),
+                    },
+                    {
+                        "title": _("Stores"),
+                        "icon": "storefront",
+                        "link": reverse_lazy("admin:loyalty_store_changelist"),
+                        "permission": lambda request: request.user.has_perm("loyalty.view_store"),
+                    },
+                    {
+                        "title": _("Registers"),
+                        "icon": "point_of_sale",
+                        "link": reverse_lazy("admin:loyalty_register_changelist"),
+                        "permission": lambda request: request.user.has_perm("loyalty.view_register"),
+                    },
+                ],
+            },
+            {
+                "title": _("Catalogue"),
+                "separator": True,
+                "collapsible": False,
+                "items": [
+                    {
+                        "title": _("Categories"),
+                        "icon": "category",
+                        "link": reverse_lazy("admin:loyalty_category_changelist"),
+                        "permission": lambda request: request.user.has_perm("loyalty.view_category"),
+                    },
+                    {
+                        "title": _("Products"),
+                        "icon": "inventory_2",
+                        "link": reverse_lazy("admin:loyalty_product_changelist"),
+                        "permission": lambda request: request.user.has_perm("loyalty.view_product"),
+                    },
+                ],
+            },
+            {
+                "title": _("Cards and tiers"),
+                "separator": True,
+                "collapsible": False,
+                "items": [
+                    {
+                        "title": _("Tiers"),
+                        "icon": "military_tech",
+                        "link": reverse_lazy("admin:loyalty_tier_changelist"),
+                        "permission": lambda request: request.user.has_perm("loyalty.view_tier"),
+                    },
+                    {
+                        "title": _("Card types"),
+                        "icon": "style",
+                        "link": reverse_lazy("admin:loyalty_cardtype_changelist"),
+                        "permission": lambda request: request.user.has_perm("loyalty.view_cardtype"),
+                    },
+                    {
+                        "title": _("Cards"),
+                        "icon": "credit_card",
+                        "link": reverse_lazy("admin:loyalty_card_changelist"),
+                        "permission": lambda request: request.user.has_perm("loyalty.view_card"),
+                    },
+                    {
+                        "title": _("Enrollments"),
+                        "icon": "how_to_reg",
+                        "link": reverse_lazy("admin:loyalty_enrollment_changelist"),
+                        "permission": lambda request: request.user.has_perm("loyalty.view_enrollment"),
+                    },
+                    {
+                        "title": _("Master accounts"),
+                        "icon": "family_restroom",
+                        "link": reverse_lazy("admin:loyalty_masteraccount_changelist"),
+                        "permission": lambda request: request.user.has_perm("loyalty.view_masteraccount"),
+                    },
+                ],
+            },
+            {
+                "title": _("Settings"),
+                "separator": True,
+                "collapsible": False,
+                "items": [
+                    {
+                        "title": _("Users"),
+                        "icon": "person",
+                        "link": reverse_lazy("admin:auth_user_changelist"),
+                        "permission": lambda request: request.user.has_perm("auth.view_user"),
+                    },
+                    {
+                        "title": _("Groups"),
+                        "icon": "group",
+                        "link": reverse_lazy("admin:auth_group_changelist"),
+                        "permission": lambda request: request.user.has_perm("auth.view_group"),
+                    },
+                    {
+                        "title": _("API tokens"),
+                        "icon": "key",
+                        "link": reverse_lazy("admin:authtoken_tokenproxy_changelist"),
+                        "permission": lambda request: request.user.has_perm("authtoken.view_tokenproxy"),
+                    },
+                    {
+                        "title": _("Periodic tasks"),
+                        "icon": "schedule",
+                        "link": reverse_lazy("admin:django_celery_beat_periodictask_changelist"),
+                        "permission": lambda request: request.user.has_perm("django_celery_beat.view_periodictask"),
+                    },
+                    {
+                        "title": _("Crontab schedules"),
+                        "icon": "calendar_month",
+                        "link": reverse_lazy("admin:django_celery_beat_crontabschedule_changelist"),
+                        "permission": lambda request: request.user.has_perm("django_celery_beat.view_crontabschedule"),
+                    },
+                    {
+                        "title": _("Interval schedules"),
+                        "icon": "timer",
+                        "link": reverse_lazy("admin:django_celery_beat_intervalschedule_changelist"),
+                        "permission": lambda request: request.user.has_perm("django_celery_beat.view_intervalschedule"),
+                    },
+                ],
+            },
+        ],
+    },
 }
 
 LOGGING = {

@@ -1,0 +1,317 @@
+"""The admin of contacts, the blacklist and the contacts' audit trail.
+
+Saving goes through the services (`contact_create`, `contact_update`, `blacklist_add`); the forms call the same
+normalisation and checks first, so the user sees a refused phone on the form. Loyalty's admin re-registers
+`ContactAdmin` with cards and enrollments (this module knows nothing of loyalty).
+"""
+
+import re
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from unfold.admin import ModelAdmin, TabularInline
+from unfold.decorators import display
+from unfold.paginator import InfinitePaginator
+
+from common.admin import (
+    BrandScopedAdminMixin,
+    DomainErrorMessageMixin,
+    PartialImportMixin,
+    add_domain_error,
+    copy_saved_fields,
+)
+from common.errors import DomainError
+from common.scoping import allowed_brand_ids, scope_queryset
+from contacts.choices import ContactSource
+from contacts.models import BlacklistEntry, Contact, ContactAuditLog
+from contacts.normalize import normalize_phone
+from contacts.resources import ContactResource
+from contacts.services import blacklist_add, contact_create, contact_delete, contact_update, prepare_contact_data
+from contacts.services.blacklist import blacklist_clean
+
+_PHONE_LIKE = re.compile(r"^\+?[\d\s()\-]+$")
+MIN_PHONE_SEARCH_DIGITS = 3
+
+
+def phone_search_condition(term: str, field: str = "phone") -> Q | None:
+    """A search term that looks like a phone, as a condition on the E.164 column; None for other terms.
+
+    A whole number in any common spelling ("8 916 123-45-67", "+7 (916) 1234567") finds its exact E.164
+    value; the start of one ("8916", "+7 916") finds the numbers that begin so.
+    """
+    term = term.strip()
+    if not _PHONE_LIKE.match(term):
+        return None
+    digits = re.sub(r"\D", "", term)
+    if len(digits) < MIN_PHONE_SEARCH_DIGITS:
+        return None
+    try:
+        phone = normalize_phone(term)
+    except ValidationError:
+        phone = None
+    if phone:
+        return Q(**{field: phone})
+    russian = settings.PHONENUMBER_DEFAULT_REGION == "RU"
+    if term.startswith("+"):
+        prefix = "+" + digits
+    elif russian and digits[0] == "8":
+        prefix = "+7" + digits[1:]
+    elif russian and digits[0] == "7":
+        prefix = "+" + digits
+    else:
+        return Q(**{f"{field}__contains": digits})
+    return Q(**{f"{field}__startswith": prefix})
+
+
+CONTACT_FORM_FIELDS = (
+    "phone",
+    "email",
+    "first_name",
+    "last_name",
+    "birth_date",
+    "gender",
+    "city",
+    "phone_confirmed",
+    "email_confirmed",
+    "subscribed_email",
+    "subscribed_sms",
+)
+
+
+class ContactAdminForm(forms.ModelForm):
+    """Runs the service's normalisation, blacklist and duplicate checks as form validation."""
+
+    class Meta:
+        model = Contact
+        fields = CONTACT_FORM_FIELDS
+
+    service_data: dict[str, Any]
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        if any(field in self.errors for field in ("phone", "email")):
+            return cleaned
+        data = {field: cleaned[field] for field in CONTACT_FORM_FIELDS if field in cleaned}
+        try:
+            prepared = prepare_contact_data(data, instance=self.instance if self.instance.pk else None)
+        except DomainError as exc:
+            add_domain_error(self, exc)
+            return cleaned
+        phone = prepared.get("phone")
+        if phone:
+            taken_by = (
+                Contact.objects.filter(phone=phone).exclude(pk=self.instance.pk).values_list("pk", flat=True).first()
+            )
+            if taken_by is not None:
+                self.add_error("phone", _("This phone belongs to another contact (#%(id)s).") % {"id": taken_by})
+                return cleaned
+        for field in ("phone", "email"):
+            if field in prepared:
+                cleaned[field] = prepared[field]
+        self.service_data = prepared
+        return cleaned
+
+
+class ContactAuditLogInline(TabularInline):
+    """The contact's history, newest first; written by the services, never edited."""
+
+    model = ContactAuditLog
+    fields = ("at", "action", "source", "user", "changes")
+    readonly_fields = fields
+    ordering = ("-at", "-pk")
+    extra = 0
+    per_page = 10
+    can_delete = False
+    show_change_link = False
+    verbose_name_plural = _("history")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("user")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Contact)
+class ContactAdmin(BrandScopedAdminMixin, DomainErrorMessageMixin, ModelAdmin, PartialImportMixin):
+    form = ContactAdminForm
+    resource_classes = [ContactResource]
+    list_display = (
+        "id",
+        "display_name",
+        "phone",
+        "email",
+        "city",
+        "source",
+        "phone_confirmed",
+        "email_confirmed",
+        "created_at",
+    )
+    list_display_links = ("id", "display_name")
+    list_filter = (
+        "source",
+        "phone_confirmed",
+        "email_confirmed",
+        "subscribed_email",
+        "subscribed_sms",
+        "gender",
+        "created_at",
+    )
+    search_fields = ("=phone", "^email", "^last_name")
+    search_help_text = _("Phone (any spelling, or its beginning), e-mail or last name (their beginning).")
+    readonly_fields = (
+        "phone_confirmed_at",
+        "phone_confirmed_by",
+        "email_confirmed_at",
+        "email_confirmed_by",
+        "source",
+        "created_at",
+        "updated_at",
+    )
+    fieldsets = (
+        (None, {"fields": ("phone", "email")}),
+        (_("Person"), {"fields": ("first_name", "last_name", "birth_date", "gender", "city")}),
+        (
+            _("Confirmation"),
+            {
+                "fields": (
+                    ("phone_confirmed", "phone_confirmed_at", "phone_confirmed_by"),
+                    ("email_confirmed", "email_confirmed_at", "email_confirmed_by"),
+                )
+            },
+        ),
+        (_("Subscriptions"), {"fields": ("subscribed_email", "subscribed_sms")}),
+        (_("Record"), {"fields": ("source", "created_at", "updated_at")}),
+    )
+    inlines = [ContactAuditLogInline]
+    list_select_related = False
+    ordering = ("-pk",)
+    show_full_result_count = False
+    paginator = InfinitePaginator
+    list_per_page = 50
+
+    @display(description=_("name"), ordering="last_name")
+    def display_name(self, obj: Contact) -> str:
+        return obj.full_name or "—"
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str) -> tuple[QuerySet, bool]:
+        condition = phone_search_condition(search_term)
+        if condition is not None:
+            return queryset.filter(condition), False
+        return super().get_search_results(request, queryset, search_term)
+
+    def save_model(self, request: HttpRequest, obj: Contact, form: ContactAdminForm, change: bool) -> None:
+        if change:
+            current = Contact.objects.get(pk=obj.pk)  # the form has already written its values into obj
+            saved = contact_update(contact=current, data=form.service_data, user=request.user)
+        else:
+            saved = contact_create(data=form.service_data, user=request.user, source=ContactSource.ADMIN)
+        copy_saved_fields(saved, obj)
+        self.after_contact_saved(request, obj, created=not change)
+
+    def after_contact_saved(self, request: HttpRequest, contact: Contact, *, created: bool) -> None:
+        """A hook for apps above contacts (loyalty enrolls the contacts a brand manager creates)."""
+
+    def delete_model(self, request: HttpRequest, obj: Contact) -> None:
+        contact_delete(contact=obj, user=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for contact in queryset:
+            contact_delete(contact=contact, user=request.user)
+
+
+class BlacklistEntryAdminForm(forms.ModelForm):
+    class Meta:
+        model = BlacklistEntry
+        fields = ("phone", "email", "reason")
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        if self.errors:
+            return cleaned
+        try:
+            normalised = blacklist_clean(cleaned)
+        except DomainError as exc:
+            add_domain_error(self, exc)
+            return cleaned
+        for field in ("phone", "email"):
+            value = normalised[field]
+            if value and BlacklistEntry.objects.filter(**{field: value}).exclude(pk=self.instance.pk).exists():
+                self.add_error(field, _("%(value)s is already on the blacklist.") % {"value": value})
+            else:
+                cleaned[field] = value
+        return cleaned
+
+
+@admin.register(BlacklistEntry)
+class BlacklistEntryAdmin(DomainErrorMessageMixin, ModelAdmin):
+    form = BlacklistEntryAdminForm
+    list_display = ("__str__", "phone", "email", "reason", "created_by", "created_at")
+    list_select_related = ("created_by",)
+    search_fields = ("=phone", "^email", "reason")
+    readonly_fields = ("created_by", "created_at", "updated_at")
+    fields = ("phone", "email", "reason", "created_by", "created_at", "updated_at")
+    ordering = ("-pk",)
+    show_full_result_count = False
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str) -> tuple[QuerySet, bool]:
+        condition = phone_search_condition(search_term)
+        if condition is not None:
+            return queryset.filter(condition), False
+        return super().get_search_results(request, queryset, search_term)
+
+    def save_model(self, request: HttpRequest, obj: BlacklistEntry, form: forms.ModelForm, change: bool) -> None:
+        data = {field: form.cleaned_data.get(field) for field in ("phone", "email", "reason")}
+        instance = BlacklistEntry.objects.get(pk=obj.pk) if change else None
+        saved = blacklist_add(data=data, user=request.user, instance=instance)
+        copy_saved_fields(saved, obj)
+
+
+@admin.register(ContactAuditLog)
+class ContactAuditLogAdmin(ModelAdmin):
+    """The audit trail: read-only; a brand manager sees the history of their brands' contacts only."""
+
+    list_display = ("at", "contact", "action", "source", "user")
+    list_select_related = ("contact", "user")
+    list_filter = ("action", "source")
+    search_fields = ("=contact__phone", "^contact__email")
+    readonly_fields = ("contact", "at", "user", "action", "source", "changes")
+    fields = readonly_fields
+    ordering = ("-at", "-pk")
+    show_full_result_count = False
+    paginator = InfinitePaginator
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        queryset = super().get_queryset(request)
+        if allowed_brand_ids(request.user) is None:
+            return queryset
+        return queryset.filter(contact__in=scope_queryset(Contact.objects.all(), request.user).values("pk"))
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str) -> tuple[QuerySet, bool]:
+        condition = phone_search_condition(search_term, field="contact__phone")
+        if condition is not None:
+            return queryset.filter(condition), False
+        return super().get_search_results(request, queryset, search_term)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

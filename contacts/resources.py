@@ -1,0 +1,280 @@
+"""Import and export of contacts (django-import-export).
+
+Every row is normalised like the API's input (phone to E.164, e-mail lower-cased) and checked against the
+blacklist and the phones already taken, in the database and earlier in the same file. A row that fails is
+reported with its own error and skipped; the others are created in batches through `contact_bulk_create`
+(source "import", one audit row each). The blacklist and the taken phones are read once per file, not per row.
+"""
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from import_export import fields, resources, widgets
+from import_export.results import RowResult
+
+from contacts.choices import ContactSource, Gender
+from contacts.models import BlacklistEntry, Contact
+from contacts.normalize import normalize_email, normalize_phone
+from contacts.services.imports import contact_bulk_create
+
+COLUMNS = (
+    "phone",
+    "email",
+    "first_name",
+    "last_name",
+    "birth_date",
+    "gender",
+    "city",
+    "subscribed_email",
+    "subscribed_sms",
+)
+LOOKUP_CHUNK = 900  # below SQLite's variable limit on old builds, small enough for PostgreSQL plans
+
+GENDER_VALUES = {
+    "": Gender.UNKNOWN,
+    "male": Gender.MALE,
+    "m": Gender.MALE,
+    "м": Gender.MALE,
+    "муж": Gender.MALE,
+    "мужской": Gender.MALE,
+    "female": Gender.FEMALE,
+    "f": Gender.FEMALE,
+    "ж": Gender.FEMALE,
+    "жен": Gender.FEMALE,
+    "женский": Gender.FEMALE,
+}
+
+
+def cell_text(value: Any) -> str:
+    """A cell as text: spreadsheets give numbers for phones (79161234567.0), CSV gives strings."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _chunks(values: Iterable[str]) -> Iterable[list[str]]:
+    batch: list[str] = []
+    for value in values:
+        batch.append(value)
+        if len(batch) == LOOKUP_CHUNK:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+class YesNoWidget(widgets.BooleanWidget):
+    """Yes/no cells: 1/0, true/false, yes/no, да/нет; an empty cell is no."""
+
+    TRUE_TEXT = frozenset({"1", "true", "yes", "y", "да", "д", "+"})
+    FALSE_TEXT = frozenset({"", "0", "false", "no", "n", "нет", "н", "-", "none", "null"})
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> bool:
+        if isinstance(value, bool):
+            return value
+        text = cell_text(value).lower()
+        if text in self.TRUE_TEXT:
+            return True
+        if text in self.FALSE_TEXT:
+            return False
+        raise ValueError(_("Expected yes or no, got “%(value)s”.") % {"value": value})
+
+
+class BirthDateWidget(widgets.DateWidget):
+    """ISO dates (1990-05-31) and the Russian day-first form (31.05.1990)."""
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%d")
+        self.formats = ("%Y-%m-%d", "%d.%m.%Y")
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> date | None:
+        if isinstance(value, str):
+            value = value.strip()
+        try:
+            return super().clean(value, row, **kwargs)
+        except ValueError as exc:
+            raise ValueError(_("Invalid date: “%(value)s”. Use YYYY-MM-DD or DD.MM.YYYY.") % {"value": value}) from exc
+
+
+class GenderWidget(widgets.CharWidget):
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> str:
+        text = cell_text(value).lower()
+        if text not in GENDER_VALUES:
+            raise ValueError(_("Unknown gender: “%(value)s”. Use male or female.") % {"value": value})
+        return str(GENDER_VALUES[text])
+
+
+class TextWidget(widgets.CharWidget):
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> str:
+        return cell_text(value)
+
+
+class ContactResource(resources.ModelResource):
+    """Contacts in and out; import creates new contacts only (a known phone is a duplicate)."""
+
+    phone = fields.Field(attribute="phone", column_name="phone", widget=TextWidget())
+    email = fields.Field(attribute="email", column_name="email", widget=TextWidget())
+    first_name = fields.Field(attribute="first_name", column_name="first_name", widget=TextWidget())
+    last_name = fields.Field(attribute="last_name", column_name="last_name", widget=TextWidget())
+    birth_date = fields.Field(attribute="birth_date", column_name="birth_date", widget=BirthDateWidget())
+    gender = fields.Field(attribute="gender", column_name="gender", widget=GenderWidget())
+    city = fields.Field(attribute="city", column_name="city", widget=TextWidget())
+    subscribed_email = fields.Field(attribute="subscribed_email", column_name="subscribed_email", widget=YesNoWidget())
+    subscribed_sms = fields.Field(attribute="subscribed_sms", column_name="subscribed_sms", widget=YesNoWidget())
+
+    class Meta:
+        model = Contact
+        fields = COLUMNS
+        import_order = COLUMNS
+        export_order = COLUMNS
+        force_init_instance = True  # no id column: every row is a new contact
+        skip_unchanged = True
+        report_skipped = True
+        use_transactions = True
+        # Rows are checked one by one and written in batches (the budget is 100,000 rows in seconds).
+        use_bulk = True
+        batch_size = 1000
+        skip_diff = True
+
+    def __init__(self, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.user = user
+        self._blacklisted_phones: set[str] = set()
+        self._blacklisted_emails: set[str] = set()
+        self._taken_phones: dict[str, int] = {}
+        self._file_phones: dict[str, int] = {}
+        self._current: Contact | None = None
+        self._phone_cache: dict[str, str | None] = {}
+
+    # Reads done once per file.
+
+    def before_import(self, dataset: Any, **kwargs: Any) -> None:
+        super().before_import(dataset, **kwargs)
+        if kwargs.get("user") is not None:
+            self.user = kwargs["user"]
+        self._file_phones = {}
+        headers = dataset.headers or []
+        self._phone_cache = self._normalised_column(dataset, headers, "phone", normalize_phone)
+        phones = {phone for phone in self._phone_cache.values() if phone}
+        emails = {
+            email for email in self._normalised_column(dataset, headers, "email", normalize_email).values() if email
+        }
+        self._taken_phones = {}
+        self._blacklisted_phones = set()
+        self._blacklisted_emails = set()
+        for batch in _chunks(phones):
+            for phone, pk in Contact.objects.filter(phone__in=batch).values_list("phone", "pk"):
+                self._taken_phones[str(phone)] = pk
+            for phone in BlacklistEntry.objects.filter(phone__in=batch).values_list("phone", flat=True):
+                self._blacklisted_phones.add(str(phone))
+        for batch in _chunks(emails):
+            for email in BlacklistEntry.objects.filter(email__in=batch).values_list("email", flat=True):
+                self._blacklisted_emails.add(str(email))
+
+    @staticmethod
+    def _normalised_column(dataset: Any, headers: list[str], column: str, normalizer: Any) -> dict[str, str | None]:
+        """Each valid cell of a column and its normalised value (invalid cells are left out)."""
+        if column not in headers:
+            return {}
+        values: dict[str, str | None] = {}
+        for raw in dataset[column]:
+            text = cell_text(raw)
+            if text in values:
+                continue
+            try:
+                values[text] = normalizer(text)
+            except ValidationError:
+                continue
+        return values
+
+    def _normalise_phone(self, text: str) -> str | None:
+        if text in self._phone_cache:
+            return self._phone_cache[text]
+        return normalize_phone(text)
+
+    # Per row: the fields, then normalisation, blacklist and duplicates, each failure a row error.
+
+    def import_instance(self, instance: Contact, row: Any, **kwargs: Any) -> None:
+        errors: dict[str, Any] = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        raw_phone = cell_text(row.get("phone"))
+        raw_email = cell_text(row.get("email"))
+        phone = email = None
+        try:
+            phone = self._normalise_phone(raw_phone)
+        except ValidationError:
+            errors["phone"] = [_("Invalid phone: “%(value)s”.") % {"value": raw_phone}]
+        try:
+            email = normalize_email(raw_email)
+        except ValidationError:
+            errors["email"] = [_("Invalid e-mail: “%(value)s”.") % {"value": raw_email}]
+        if "phone" not in errors and "email" not in errors and not phone and not email:
+            errors["phone"] = [_("A contact needs a phone or an e-mail.")]
+        if phone and "phone" not in errors:
+            phone_error = self._phone_error(phone, kwargs.get("row_number"))
+            if phone_error:
+                errors["phone"] = [phone_error]
+        if email and "email" not in errors and email in self._blacklisted_emails:
+            errors["email"] = [_("Blacklisted: the e-mail %(value)s is on the blacklist.") % {"value": email}]
+        if errors:
+            raise ValidationError(errors)
+        self._current = instance
+        instance.phone = phone
+        instance.email = email
+        instance.source = ContactSource.IMPORT
+        if phone:
+            self._file_phones[phone] = kwargs.get("row_number") or 0
+
+    def _phone_error(self, phone: str, row_number: int | None) -> str | None:
+        if phone in self._blacklisted_phones:
+            return _("Blacklisted: the phone %(value)s is on the blacklist.") % {"value": phone}
+        if phone in self._taken_phones:
+            return _("Duplicate phone: %(value)s already belongs to contact #%(id)s.") % {
+                "value": phone,
+                "id": self._taken_phones[phone],
+            }
+        if phone in self._file_phones:
+            return _("Duplicate phone: %(value)s is already in row %(row)s of this file.") % {
+                "value": phone,
+                "row": self._file_phones[phone],
+            }
+        return None
+
+    def after_import_row(self, row: Any, row_result: RowResult, **kwargs: Any) -> None:
+        # The preview's values (skip_diff spares a deep copy and an HTML diff per row): the normalised fields.
+        super().after_import_row(row, row_result, **kwargs)
+        instance = self._current
+        if instance is not None and row_result.import_type == RowResult.IMPORT_TYPE_NEW:
+            row_result.diff = [field.export(instance) for field in self.get_import_fields()]
+        self._current = None
+
+    def bulk_create(
+        self,
+        using_transactions: bool,
+        dry_run: bool,
+        raise_errors: bool,
+        batch_size: int | None = None,
+        result: Any = None,
+    ) -> None:
+        """Create the batch through the service: its checks are the last word (a phone taken meanwhile)."""
+        if not self.create_instances or not (using_transactions or not dry_run):
+            self.create_instances.clear()
+            return
+        try:
+            created = contact_bulk_create(contacts=self.create_instances, user=self.user, source=ContactSource.IMPORT)
+            self.after_contacts_created(created)
+        except Exception as exc:  # reported as the import's error; the whole import is rolled back
+            self.handle_import_error(result, exc, raise_errors)
+        finally:
+            self.create_instances.clear()
+
+    def after_contacts_created(self, contacts: list[Contact]) -> None:
+        """A hook for apps above contacts (loyalty enrolls the contacts a brand manager imports)."""
