@@ -1,6 +1,7 @@
 """Serializers of the management API for the organisation, catalogue, cards and contacts."""
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -113,6 +114,8 @@ class ProductSerializer(ScopedModelSerializer):
             "created_at",
             "updated_at",
         ]
+        # The database refuses a negative price (a check constraint): say so as a 400, not a 409.
+        extra_kwargs = {"price": {"min_value": Decimal("0")}}
 
     def validate_sku(self, value: str) -> str:
         value = value.strip()
@@ -175,6 +178,9 @@ class CardSerializer(ScopedModelSerializer):
         value = value.strip()
         if not value:
             raise serializers.ValidationError(_("This field may not be blank."))
+        # `validators: []` above drops the unique check (the service answers 409) and with it the model's
+        # format check: run the model field's own validators here.
+        Card._meta.get_field("number").run_validators(value)
         return value
 
 
