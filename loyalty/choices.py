@@ -5,3 +5,24 @@ from django.utils.translation import gettext_lazy as _
 class CardStatus(models.TextChoices):
     ACTIVE = "active", _("active")
     BLOCKED = "blocked", _("blocked")
+
+
+class EntryKind(models.TextChoices):
+    """What a ledger entry records. Lots (entries that create points) are accruals, rewards, positive
+    adjustments and incoming transfers; the other kinds take from or give back to a lot."""
+
+    ACCRUAL = "accrual", _("accrual")
+    REDEMPTION = "redemption", _("redemption")
+    EXPIRY = "expiry", _("expiry")
+    REVOKE = "revoke", _("revoke")
+    RETURN = "return", _("return")
+    ADJUSTMENT = "adjustment", _("adjustment")
+    TRANSFER = "transfer", _("transfer")
+    REWARD = "reward", _("reward")
+
+
+class EntryStatus(models.TextChoices):
+    """An entry's status as of a moment: pending while its `activation_at` is in the future."""
+
+    PENDING = "pending", _("pending")
+    ACTIVE = "active", _("active")

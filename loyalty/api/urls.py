@@ -1,7 +1,7 @@
 from django.urls import re_path
 
 from common.api.routers import OptionalSlashRouter
-from loyalty.api import views
+from loyalty.api import ledger_views, views
 
 router = OptionalSlashRouter()
 router.register("programs", views.ProgramViewSet)
@@ -19,5 +19,13 @@ router.register("master-accounts", views.MasterAccountViewSet)
 
 urlpatterns = [
     re_path(r"^auth/token/?$", views.AuthTokenView.as_view(), name="auth-token"),
+    re_path(r"^contacts/(?P<pk>\d+)/balance/?$", ledger_views.ContactBalanceView.as_view(), name="contact-balance"),
+    re_path(r"^contacts/(?P<pk>\d+)/ledger/?$", ledger_views.ContactLedgerView.as_view(), name="contact-ledger"),
+    re_path(
+        r"^contacts/(?P<pk>\d+)/adjustments/?$",
+        ledger_views.ContactAdjustmentsView.as_view(),
+        name="contact-adjustments",
+    ),
+    re_path(r"^settlements/?$", ledger_views.SettlementsView.as_view(), name="settlements"),
     *router.urls,
 ]

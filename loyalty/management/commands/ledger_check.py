@@ -1,0 +1,31 @@
+"""`manage.py ledger_check`: prove every cached balance against the entries; non-zero exit on any difference."""
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from loyalty.selectors import ledger_differences
+
+
+class Command(BaseCommand):
+    help = (
+        "Recompute every points account's active and pending balance from its ledger entries, compare them with "
+        "the cached balance and check that no lot was taken below zero. Exits with status 1 on any difference."
+    )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        problems = ledger_differences()
+        for problem in problems:
+            cached, derived = problem["cached"], problem["derived"]
+            self.stdout.write(
+                f"account {problem['account']}: {problem['problem']}: cached {_pair(cached)}, entries {_pair(derived)}"
+            )
+        if problems:
+            raise CommandError(f"{len(problems)} difference(s) between the cached balances and the ledger.")
+        self.stdout.write(self.style.SUCCESS("The ledger agrees with every cached balance."))
+
+
+def _pair(value: Any) -> str:
+    if isinstance(value, tuple):
+        return f"active {value[0]} / pending {value[1]}"
+    return str(value)
