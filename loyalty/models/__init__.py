@@ -2,6 +2,7 @@ from .catalogue import Category, Product
 from .ledger import Account, LedgerEntry, LedgerEntryImmutable
 from .members import Card, CardType, Enrollment, MasterAccount, MasterAccountMember, Tier
 from .org import Brand, Partner, Program, Register, Store, hash_api_key
+from .purchases import IdempotencyRecord, Purchase, PurchaseLine, Refund, RefundLine, TierChange
 
 __all__ = [
     "Account",
@@ -10,6 +11,7 @@ __all__ = [
     "CardType",
     "Category",
     "Enrollment",
+    "IdempotencyRecord",
     "LedgerEntry",
     "LedgerEntryImmutable",
     "MasterAccount",
@@ -17,8 +19,13 @@ __all__ = [
     "Partner",
     "Product",
     "Program",
+    "Purchase",
+    "PurchaseLine",
+    "Refund",
+    "RefundLine",
     "Register",
     "Store",
     "Tier",
+    "TierChange",
     "hash_api_key",
 ]

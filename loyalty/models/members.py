@@ -102,12 +102,8 @@ class Card(TimeStampedModel):
     BRAND_SCOPE = ("card_type__program__brands",)
     BRAND_SCOPE_MULTI = True
 
-    number = models.CharField(
-        _("number"), max_length=32, unique=True, validators=[RegexValidator(r"^[0-9A-Za-z-]+$")]
-    )
-    card_type = models.ForeignKey(
-        CardType, verbose_name=_("card type"), on_delete=models.PROTECT, related_name="cards"
-    )
+    number = models.CharField(_("number"), max_length=32, unique=True, validators=[RegexValidator(r"^[0-9A-Za-z-]+$")])
+    card_type = models.ForeignKey(CardType, verbose_name=_("card type"), on_delete=models.PROTECT, related_name="cards")
     contact = models.ForeignKey(
         "contacts.Contact",
         verbose_name=_("contact"),

@@ -97,9 +97,7 @@ class Brand(TimeStampedModel):
     BRAND_SCOPE = ("pk",)
 
     name = models.CharField(_("name"), max_length=200)
-    program = models.ForeignKey(
-        Program, verbose_name=_("program"), on_delete=models.PROTECT, related_name="brands"
-    )
+    program = models.ForeignKey(Program, verbose_name=_("program"), on_delete=models.PROTECT, related_name="brands")
     currency = models.CharField(
         _("currency"),
         max_length=3,
@@ -129,14 +127,10 @@ class Store(TimeStampedModel):
     BRAND_SCOPE = ("brand",)
 
     brand = models.ForeignKey(Brand, verbose_name=_("brand"), on_delete=models.PROTECT, related_name="stores")
-    partner = models.ForeignKey(
-        Partner, verbose_name=_("partner"), on_delete=models.PROTECT, related_name="stores"
-    )
+    partner = models.ForeignKey(Partner, verbose_name=_("partner"), on_delete=models.PROTECT, related_name="stores")
     name = models.CharField(_("name"), max_length=200)
     code = models.CharField(_("code"), max_length=50, blank=True)
-    timezone = models.CharField(
-        _("time zone"), max_length=64, default="Europe/Moscow", validators=[validate_timezone]
-    )
+    timezone = models.CharField(_("time zone"), max_length=64, default="Europe/Moscow", validators=[validate_timezone])
     city = models.CharField(_("city"), max_length=100, blank=True)
 
     class Meta:
@@ -166,9 +160,7 @@ class Register(TimeStampedModel):
 
     BRAND_SCOPE = ("store__brand",)
 
-    store = models.ForeignKey(
-        Store, verbose_name=_("store"), on_delete=models.PROTECT, related_name="registers"
-    )
+    store = models.ForeignKey(Store, verbose_name=_("store"), on_delete=models.PROTECT, related_name="registers")
     code = models.CharField(_("code"), max_length=50)
     model = models.CharField(_("model"), max_length=100, blank=True)
     serial_number = models.CharField(_("serial number"), max_length=100, blank=True)

@@ -1,0 +1,189 @@
+"""Receipts confirmed at a register, their lines and refunds; idempotency records of POS commands."""
+
+from typing import Any
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from common.models import TimeStampedModel
+
+
+def money(verbose_name: Any) -> models.DecimalField:
+    return models.DecimalField(verbose_name, max_digits=14, decimal_places=2)
+
+
+class Purchase(TimeStampedModel):
+    """A confirmed receipt: what was bought, discounted, redeemed and earned, at which register and when."""
+
+    BRAND_SCOPE = ("brand",)
+
+    register = models.ForeignKey(
+        "loyalty.Register", verbose_name=_("register"), on_delete=models.PROTECT, related_name="purchases"
+    )
+    store = models.ForeignKey(
+        "loyalty.Store", verbose_name=_("store"), on_delete=models.PROTECT, related_name="purchases"
+    )
+    brand = models.ForeignKey(
+        "loyalty.Brand", verbose_name=_("brand"), on_delete=models.PROTECT, related_name="purchases"
+    )
+    program = models.ForeignKey(
+        "loyalty.Program", verbose_name=_("program"), on_delete=models.PROTECT, related_name="purchases"
+    )
+    contact = models.ForeignKey(
+        "contacts.Contact",
+        verbose_name=_("contact"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="purchases",
+    )
+    account = models.ForeignKey(
+        "loyalty.Account",
+        verbose_name=_("points account"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="purchases",
+    )
+    card_number = models.CharField(_("card"), max_length=32, blank=True)
+    receipt_number = models.CharField(_("receipt number"), max_length=64)
+    at = models.DateTimeField(_("at"), db_index=True)
+    base = money(_("base"))
+    discount = money(_("discount"))
+    total = money(_("total"))
+    redeemed_points = money(_("redeemed points"))
+    payable = money(_("payable"))
+    points = money(_("points"))
+    tier_name = models.CharField(_("tier at purchase"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("purchase")
+        verbose_name_plural = _("purchases")
+        ordering = ["-at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["register", "receipt_number"],
+                name="%(app_label)s_%(class)s_unique_receipt_per_register",
+                violation_error_message=_("This receipt is already confirmed on this register."),
+            ),
+        ]
+        indexes = [models.Index(fields=["contact", "at"], name="loyalty_purchase_contact_at")]
+
+    def __str__(self) -> str:
+        return f"{self.receipt_number} ({self.at:%Y-%m-%d})"
+
+
+class PurchaseLine(models.Model):
+    """A line of a confirmed receipt, with its share of discounts, redeemed points and earned points."""
+
+    purchase = models.ForeignKey(Purchase, verbose_name=_("purchase"), on_delete=models.CASCADE, related_name="lines")
+    index = models.PositiveIntegerField(_("index"))
+    sku = models.CharField(_("SKU"), max_length=64)
+    product = models.ForeignKey(
+        "loyalty.Product", verbose_name=_("product"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    quantity = models.DecimalField(_("quantity"), max_digits=14, decimal_places=3)
+    price = money(_("price"))
+    base = money(_("base"))
+    discount = money(_("discount"))
+    total = money(_("total"))
+    redeemed_points = money(_("redeemed points"))
+    paid = money(_("paid"))
+    points = money(_("points"))
+    applied = models.JSONField(_("applied campaigns"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("purchase line")
+        verbose_name_plural = _("purchase lines")
+        ordering = ["purchase", "index"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["purchase", "index"], name="%(app_label)s_%(class)s_unique_index_per_purchase"
+            ),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="%(app_label)s_%(class)s_quantity_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purchase_id}#{self.index} {self.sku}"
+
+
+class Refund(TimeStampedModel):
+    """A (partial) refund of a purchase: money back, points revoked and redeemed points returned."""
+
+    purchase = models.ForeignKey(Purchase, verbose_name=_("purchase"), on_delete=models.PROTECT, related_name="refunds")
+    at = models.DateTimeField(_("at"))
+    refund_amount = money(_("refund amount"))
+    points_revoked = money(_("points revoked"))
+    points_returned = money(_("points returned"))
+
+    class Meta:
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+        ordering = ["-pk"]
+
+    def __str__(self) -> str:
+        return f"refund {self.pk} of {self.purchase_id}"
+
+
+class RefundLine(models.Model):
+    """The refunded part of one purchase line."""
+
+    refund = models.ForeignKey(Refund, verbose_name=_("refund"), on_delete=models.CASCADE, related_name="lines")
+    line = models.ForeignKey(PurchaseLine, verbose_name=_("line"), on_delete=models.PROTECT, related_name="refunds")
+    quantity = models.DecimalField(_("quantity"), max_digits=14, decimal_places=3)
+    amount = money(_("amount"))
+    points_revoked = money(_("points revoked"))
+    points_returned = money(_("points returned"))
+
+    class Meta:
+        verbose_name = _("refund line")
+        verbose_name_plural = _("refund lines")
+
+    def __str__(self) -> str:
+        return f"{self.refund_id}: {self.line_id} × {self.quantity}"
+
+
+class IdempotencyRecord(TimeStampedModel):
+    """The first answer to a POS command under an `Idempotency-Key`, replayed for the same key and body."""
+
+    register = models.ForeignKey("loyalty.Register", on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(_("key"), max_length=128)
+    endpoint = models.CharField(_("endpoint"), max_length=64)
+    request_hash = models.CharField(_("request hash"), max_length=64)
+    status_code = models.PositiveSmallIntegerField(_("status code"))
+    response = models.JSONField(_("response"))
+
+    class Meta:
+        verbose_name = _("idempotency record")
+        verbose_name_plural = _("idempotency records")
+        constraints = [
+            models.UniqueConstraint(fields=["register", "key"], name="%(app_label)s_%(class)s_unique_key_per_register"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.register_id}:{self.key}"
+
+
+class TierChange(models.Model):
+    """The history of a contact's tier in a program."""
+
+    enrollment = models.ForeignKey(
+        "loyalty.Enrollment", verbose_name=_("enrollment"), on_delete=models.CASCADE, related_name="tier_changes"
+    )
+    at = models.DateTimeField(_("at"))
+    from_tier = models.ForeignKey(
+        "loyalty.Tier", verbose_name=_("from"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    to_tier = models.ForeignKey(
+        "loyalty.Tier", verbose_name=_("to"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("tier change")
+        verbose_name_plural = _("tier changes")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment_id}: {self.from_tier_id} → {self.to_tier_id}"

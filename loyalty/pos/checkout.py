@@ -1,0 +1,491 @@
+"""The checkout service: identify a customer, calculate a receipt, confirm it, refund it.
+
+Calculate is a read; confirm and refund are one transaction each, with the points account locked first
+(`select_for_update`) so that concurrent receipts of one account queue up and never double-spend.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from common.errors import Conflict, DomainError, InvalidInput
+from common.money import quantize
+from contacts.models import Contact
+from contacts.normalize import normalize_phone
+from loyalty.choices import CardStatus, EntryKind
+from loyalty.lock_objects import account_qs_select_for_update
+from loyalty.models import (
+    Account,
+    Card,
+    Enrollment,
+    LedgerEntry,
+    Product,
+    Purchase,
+    PurchaseLine,
+    Refund,
+    RefundLine,
+    Register,
+    Tier,
+)
+from loyalty.pos.receipt import (
+    ZERO,
+    ProgramRules,
+    ReceiptLine,
+    apply_base_accrual,
+    apply_redemption,
+    price_lines,
+    redeemable_max,
+)
+from loyalty.selectors import account_find, balance
+from loyalty.services import ledger
+from loyalty.services.cards import enrollment_ensure
+from loyalty.services.tiers import effective_tier, program_tiers, tier_evaluate
+
+CLOCK_SKEW = timedelta(minutes=1)
+
+
+class CustomerNotFound(DomainError):
+    status_code = 404
+    code = "customer_not_found"
+
+
+@dataclass
+class Customer:
+    """An identified customer at a register: the contact, the card shown (or their first), the points account."""
+
+    contact: Contact
+    card: Card | None
+    enrollment: Enrollment | None
+    account: Account | None
+    tier: Tier | None
+    balance: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Calculation:
+    customer: Customer | None
+    lines: list[ReceiptLine]
+    products: dict[str, Product]
+    redeemable_max: Decimal
+    redeemed_points: Decimal
+    promo_codes: list[dict[str, str]]
+    messages: list[str]
+    at: datetime
+
+
+# --- identification ----------------------------------------------------------------------------------------------
+
+
+def identify(*, register: Register, query: dict[str, Any], now: datetime | None = None) -> Customer:
+    """Find the customer by card, phone or contact id, in the register's program.
+
+    Unknown (or a card of another program, or an unbound card) → 404 `customer_not_found`; a blocked card → 409
+    `card_blocked`. A contact found by phone or id who is not yet in the program is known, with nothing on account.
+    """
+    program = register.store.brand.program
+    card: Card | None = None
+    contact: Contact | None = None
+    if query.get("card"):
+        card = (
+            Card.objects.select_related("contact", "card_type")
+            .filter(number=str(query["card"]).strip(), card_type__program=program)
+            .first()
+        )
+        if card is None or card.contact is None:
+            raise CustomerNotFound(_("No customer with this card."))
+        if card.status == CardStatus.BLOCKED:
+            raise Conflict(_("This card is blocked."), code="card_blocked")
+        contact = card.contact
+    elif query.get("phone"):
+        try:
+            phone = normalize_phone(query["phone"])
+        except ValidationError:
+            phone = None
+        contact = Contact.objects.filter(phone=phone).first() if phone else None
+    elif query.get("contact_id") is not None:
+        contact = Contact.objects.filter(pk=query["contact_id"]).first()
+    else:
+        raise InvalidInput(_("Give a card, a phone or a contact id."), fields={"customer": [_("Required.")]})
+    if contact is None:
+        raise CustomerNotFound(_("No such customer."))
+    if card is None:
+        card = (
+            Card.objects.filter(contact=contact, card_type__program=program, status=CardStatus.ACTIVE)
+            .order_by("pk")
+            .first()
+        )
+    enrollment = Enrollment.objects.select_related("tier").filter(contact=contact, program=program).first()
+    account = account_find(program=program, contact=contact)
+    now = now or timezone.now()
+    tier = effective_tier(enrollment, program_tiers(program.pk), now)
+    return Customer(
+        contact=contact,
+        card=card,
+        enrollment=enrollment,
+        account=account,
+        tier=tier,
+        balance=balance(account=account, now=now),
+    )
+
+
+# --- calculation -------------------------------------------------------------------------------------------------
+
+
+def check_time(at: datetime | None, now: datetime) -> datetime:
+    """The receipt's time: now by default; up to MAX_BACKDATE_DAYS back; no more than a minute ahead."""
+    if at is None:
+        return now
+    if at > now + CLOCK_SKEW:
+        raise InvalidInput(_("The receipt's time is in the future."), fields={"at": [_("In the future.")]})
+    if at < now - timedelta(days=settings.MAX_BACKDATE_DAYS):
+        raise InvalidInput(
+            _("The receipt is older than %(days)s days.") % {"days": settings.MAX_BACKDATE_DAYS},
+            fields={"at": [_("Too far back.")]},
+        )
+    return at
+
+
+def calculate(
+    *, register: Register, data: dict[str, Any], customer: Customer | None = None, now: datetime | None = None
+) -> Calculation:
+    """The receipt as the program's rules make it; `data` is the validated calculate body."""
+    now = now or timezone.now()
+    at = check_time(data.get("at"), now)
+    program = register.store.brand.program
+    if customer is None and data.get("customer"):
+        customer = identify(register=register, query=data["customer"], now=now)
+    redeem_wanted = quantize(data.get("redeem_points") or ZERO)
+    if customer is None and redeem_wanted > 0:
+        raise InvalidInput(
+            _("Points can be redeemed only by an identified customer."),
+            fields={"redeem_points": [_("No customer.")]},
+        )
+    skus = {line["sku"] for line in data["lines"]}
+    products = {
+        product.sku: product for product in Product.objects.filter(brand_id=register.store.brand_id, sku__in=skus)
+    }
+    lines = []
+    for index, raw in enumerate(data["lines"]):
+        product = products.get(raw["sku"])
+        lines.append(
+            ReceiptLine(
+                index=index,
+                sku=raw["sku"],
+                quantity=raw["quantity"],
+                price=raw["price"],
+                accrual_excluded=bool(product and product.accrual_excluded),
+                redemption_excluded=bool(product and product.redemption_excluded),
+            )
+        )
+    price_lines(lines)
+    rules = ProgramRules(point_value=program.point_value, max_redeem_percent=program.max_redeem_percent)
+    limit = ZERO
+    redeemed = ZERO
+    if customer is not None:
+        limit = redeemable_max(lines, rules, customer.balance.get("active", ZERO))
+        redeemed = min(redeem_wanted, limit)
+        apply_redemption(lines, rules, redeemed)
+        if customer.tier is not None:
+            apply_base_accrual(lines, customer.tier.accrual_percent)
+    codes = [{"code": code, "status": "not_found"} for code in data.get("promo_codes") or []]
+    return Calculation(
+        customer=customer,
+        lines=lines,
+        products=products,
+        redeemable_max=limit,
+        redeemed_points=redeemed,
+        promo_codes=codes,
+        messages=[],
+        at=at,
+    )
+
+
+def _money(value: Decimal) -> str:
+    return str(quantize(value))
+
+
+def _quantity(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return text
+
+
+def customer_answer(customer: Customer, *, with_expiring: bool = False) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "contact_id": customer.contact.pk,
+        "card": customer.card.number if customer.card else None,
+        "tier": customer.tier.name if customer.tier else None,
+        "balance": {
+            "active": _money(customer.balance.get("active", ZERO)),
+            "pending": _money(customer.balance.get("pending", ZERO)),
+        },
+    }
+    if with_expiring:
+        body["first_name"] = customer.contact.first_name
+        body["balance"]["expiring"] = [
+            {"date": item["date"].isoformat(), "points": _money(item["points"])}
+            for item in customer.balance.get("expiring", [])
+        ]
+    return body
+
+
+def calculation_answer(calc: Calculation) -> dict[str, Any]:
+    """The calculate answer of the contract."""
+    lines = []
+    totals = {"base": ZERO, "discount": ZERO, "total": ZERO, "redeemed_points": ZERO, "payable": ZERO, "points": ZERO}
+    for line in calc.lines:
+        lines.append(
+            {
+                "index": line.index,
+                "sku": line.sku,
+                "quantity": _quantity(line.quantity),
+                "price": _money(line.price),
+                "base": _money(line.base),
+                "discount": _money(line.discount),
+                "total": _money(line.total),
+                "redeemed_points": _money(line.redeemed_points),
+                "paid": _money(line.paid),
+                "points": _money(line.points),
+                "applied": line.applied,
+            }
+        )
+        totals["base"] += line.base
+        totals["discount"] += line.discount
+        totals["total"] += line.total
+        totals["redeemed_points"] += line.redeemed_points
+        totals["payable"] += line.paid
+        totals["points"] += line.points
+    return {
+        "customer": customer_answer(calc.customer) if calc.customer else None,
+        "lines": lines,
+        "totals": {
+            "base": _money(totals["base"]),
+            "discount": _money(totals["discount"]),
+            "total": _money(totals["total"]),
+            "redeemable_max": _money(calc.redeemable_max),
+            "redeemed_points": _money(totals["redeemed_points"]),
+            "payable": _money(totals["payable"]),
+            "points": _money(totals["points"]),
+        },
+        "promo_codes": calc.promo_codes,
+        "messages": calc.messages,
+    }
+
+
+# --- confirm -----------------------------------------------------------------------------------------------------
+
+
+def _lock_account(account: Account | None) -> None:
+    if account is not None:
+        list(account_qs_select_for_update().filter(pk=account.pk))
+
+
+@transaction.atomic
+def confirm(
+    *, register: Register, data: dict[str, Any], now: datetime | None = None
+) -> tuple[Purchase, dict[str, Any]]:
+    """Confirm a receipt: redeem exactly `redeem_points` or fail with 409, writing nothing; accrue; re-tier.
+
+    Returns the purchase and the answer (the calculate answer plus `purchase_id`).
+    """
+    now = now or timezone.now()
+    store = register.store
+    program = store.brand.program
+    if Purchase.objects.filter(register=register, receipt_number=data["receipt_number"]).exists():
+        raise Conflict(_("This receipt is already confirmed on this register."), code="duplicate_receipt")
+    customer = identify(register=register, query=data["customer"], now=now) if data.get("customer") else None
+    if customer is not None:
+        if customer.account is None:
+            customer.account = ledger.account_for(program=program, contact=customer.contact)
+        _lock_account(customer.account)
+        customer.balance = balance(account=customer.account, now=now)
+    calc = calculate(register=register, data=data, customer=customer, now=now)
+    wanted = quantize(data.get("redeem_points") or ZERO)
+    if customer is not None and wanted > 0:
+        if wanted > customer.balance["active"]:
+            raise Conflict(
+                _("The customer has %(active)s active points.") % {"active": customer.balance["active"]},
+                code="insufficient_points",
+                fields={"redeem_points": [str(wanted)], "active": str(customer.balance["active"])},
+            )
+        if wanted > calc.redeemable_max:
+            raise Conflict(
+                _("At most %(max)s points can be redeemed on this receipt.") % {"max": calc.redeemable_max},
+                code="redeem_limit_exceeded",
+                fields={"redeemable_max": str(calc.redeemable_max)},
+            )
+    answer = calculation_answer(calc)
+    totals = answer["totals"]
+    try:
+        with transaction.atomic():
+            purchase = Purchase.objects.create(
+                register=register,
+                store=store,
+                brand=store.brand,
+                program=program,
+                contact=customer.contact if customer else None,
+                account=customer.account if customer else None,
+                card_number=customer.card.number if customer and customer.card else "",
+                receipt_number=data["receipt_number"],
+                at=calc.at,
+                base=totals["base"],
+                discount=totals["discount"],
+                total=totals["total"],
+                redeemed_points=totals["redeemed_points"],
+                payable=totals["payable"],
+                points=totals["points"],
+                tier_name=customer.tier.name if customer and customer.tier else "",
+            )
+    except IntegrityError as exc:
+        raise Conflict(_("This receipt is already confirmed on this register."), code="duplicate_receipt") from exc
+    PurchaseLine.objects.bulk_create(
+        [
+            PurchaseLine(
+                purchase=purchase,
+                index=line.index,
+                sku=line.sku,
+                product=calc.products.get(line.sku),
+                quantity=line.quantity,
+                price=line.price,
+                base=line.base,
+                discount=line.discount,
+                total=line.total,
+                redeemed_points=line.redeemed_points,
+                paid=line.paid,
+                points=line.points,
+                applied=line.applied,
+            )
+            for line in calc.lines
+        ]
+    )
+    if customer is not None and customer.account is not None:
+        if calc.redeemed_points > 0:
+            ledger.redeem(
+                account=customer.account,
+                points=calc.redeemed_points,
+                at=calc.at,
+                partner=store.partner,
+                purchase_id=purchase.pk,
+            )
+        earned = quantize(sum((line.points for line in calc.lines), ZERO))
+        if earned > 0:
+            ledger.accrue(
+                account=customer.account,
+                points=earned,
+                at=calc.at,
+                activation_days=program.activation_days,
+                expires_in_days=program.expires_in_days,
+                partner=store.partner,
+                purchase_id=purchase.pk,
+            )
+        enrollment = customer.enrollment or enrollment_ensure(contact=customer.contact, program=program)
+        tier_evaluate(enrollment=enrollment, at=calc.at)
+        customer.balance = balance(account=customer.account, now=now)
+    answer = calculation_answer(calc)
+    answer["purchase_id"] = purchase.pk
+    return purchase, answer
+
+
+# --- refund ------------------------------------------------------------------------------------------------------
+
+
+def _share(value: Decimal, quantity: Decimal, bought: Decimal, already: Decimal, empties: bool) -> Decimal:
+    """The refunded part's value: proportional, rounded; the refund that empties a line takes exactly the rest."""
+    if empties:
+        return value - already
+    return quantize(value * quantity / bought)
+
+
+@transaction.atomic
+def refund(
+    *, register: Register, purchase_id: int, data: dict[str, Any], now: datetime | None = None
+) -> dict[str, Any]:
+    """Refund all or part of a purchase: money share of `paid`, earned points revoked, redeemed points returned."""
+    now = now or timezone.now()
+    purchase = Purchase.objects.select_for_update().filter(pk=purchase_id, register=register).first()
+    if purchase is None:
+        raise DomainError(_("No such purchase at this register."), code="not_found", status_code=404)
+    _lock_account(purchase.account)
+    lines = {line.index: line for line in purchase.lines.all()}
+    done: dict[int, dict[str, Decimal]] = {
+        index: {"quantity": ZERO, "amount": ZERO, "revoked": ZERO, "returned": ZERO} for index in lines
+    }
+    for part in RefundLine.objects.filter(refund__purchase=purchase).select_related("line"):
+        record = done[part.line.index]
+        record["quantity"] += part.quantity
+        record["amount"] += part.amount
+        record["revoked"] += part.points_revoked
+        record["returned"] += part.points_returned
+    wanted: dict[int, Decimal] = {}
+    if data.get("lines"):
+        for item in data["lines"]:
+            if item["index"] not in lines:
+                raise InvalidInput(
+                    _("The receipt has no line %(index)s.") % {"index": item["index"]},
+                    fields={"lines": [_("Unknown line index %(index)s.") % {"index": item["index"]}]},
+                )
+            wanted[item["index"]] = wanted.get(item["index"], ZERO) + item["quantity"]
+    else:
+        wanted = {index: line.quantity - done[index]["quantity"] for index, line in lines.items()}
+        wanted = {index: quantity for index, quantity in wanted.items() if quantity > 0}
+        if not wanted:
+            raise InvalidInput(_("Everything on this receipt is already refunded."), code="refund_exceeds_purchase")
+    for index, quantity in wanted.items():
+        if quantity > lines[index].quantity - done[index]["quantity"]:
+            raise InvalidInput(
+                _("Line %(index)s: more than was bought and not yet refunded.") % {"index": index},
+                code="refund_exceeds_purchase",
+                fields={"lines": [_("Line %(index)s exceeds the purchase.") % {"index": index}]},
+            )
+    refund_row = Refund.objects.create(
+        purchase=purchase, at=now, refund_amount=ZERO, points_revoked=ZERO, points_returned=ZERO
+    )
+    parts = []
+    for index, quantity in sorted(wanted.items()):
+        line, record = lines[index], done[index]
+        empties = record["quantity"] + quantity == line.quantity
+        parts.append(
+            RefundLine(
+                refund=refund_row,
+                line=line,
+                quantity=quantity,
+                amount=_share(line.paid, quantity, line.quantity, record["amount"], empties),
+                points_revoked=_share(line.points, quantity, line.quantity, record["revoked"], empties),
+                points_returned=_share(line.redeemed_points, quantity, line.quantity, record["returned"], empties),
+            )
+        )
+    RefundLine.objects.bulk_create(parts)
+    refund_row.refund_amount = sum((part.amount for part in parts), ZERO)
+    refund_row.points_revoked = sum((part.points_revoked for part in parts), ZERO)
+    refund_row.points_returned = sum((part.points_returned for part in parts), ZERO)
+    refund_row.save(update_fields=["refund_amount", "points_revoked", "points_returned", "updated_at"])
+    account = purchase.account
+    if account is not None:
+        if refund_row.points_revoked > 0:
+            ledger.revoke(account=account, points=refund_row.points_revoked, at=now, purchase_id=purchase.pk)
+        if refund_row.points_returned > 0:
+            redemptions = list(LedgerEntry.objects.filter(purchase_id=purchase.pk, kind=EntryKind.REDEMPTION))
+            ledger.return_points(redemption_entries=redemptions, points=refund_row.points_returned, at=now)
+        if purchase.contact_id is not None:
+            enrollment = Enrollment.objects.filter(
+                contact_id=purchase.contact_id, program_id=purchase.program_id
+            ).first()
+            if enrollment is not None:
+                tier_evaluate(enrollment=enrollment, at=now, reason="refund")
+    current = balance(account=account, now=now)
+    return {
+        "refund_id": refund_row.pk,
+        "refund_amount": _money(refund_row.refund_amount),
+        "points_revoked": _money(refund_row.points_revoked),
+        "points_returned": _money(refund_row.points_returned),
+        "balance": {
+            "active": _money(current["active"]),
+            "pending": _money(current["pending"]),
+        },
+    }

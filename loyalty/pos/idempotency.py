@@ -1,0 +1,68 @@
+"""Idempotent POS commands: the first answer under a key is stored with the request's hash and replayed."""
+
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from common.errors import Conflict, InvalidInput
+from loyalty.models import IdempotencyRecord, Register
+
+MAX_KEY_LENGTH = 128
+
+
+def request_hash(endpoint: str, body: Any) -> str:
+    canonical = json.dumps([endpoint, body], sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _replay(record: IdempotencyRecord, digest: str) -> tuple[int, dict[str, Any]]:
+    if record.request_hash != digest:
+        raise Conflict(_("This Idempotency-Key was already used with another request."), code="idempotency_key_reused")
+    return record.status_code, record.response
+
+
+def run_idempotent(
+    *,
+    register: Register,
+    key: str | None,
+    endpoint: str,
+    body: Any,
+    action: Callable[[], tuple[int, dict[str, Any]]],
+) -> tuple[int, dict[str, Any]]:
+    """Run `action` once per (register, key); the same key and body replay the first answer.
+
+    The record is inserted first, in the action's transaction: a concurrent request with the same key waits on
+    the unique index until the first commits, then replays its answer. An action that fails writes nothing, so
+    the key stays free for a retry.
+    """
+    key = (key or "").strip()
+    if not key:
+        raise InvalidInput(
+            _("The Idempotency-Key header is required."),
+            code="idempotency_key_required",
+            fields={"Idempotency-Key": [_("Required.")]},
+        )
+    if len(key) > MAX_KEY_LENGTH:
+        raise InvalidInput(_("The Idempotency-Key is too long."), fields={"Idempotency-Key": [_("Too long.")]})
+    digest = request_hash(endpoint, body)
+    existing = IdempotencyRecord.objects.filter(register=register, key=key).first()
+    if existing is not None:
+        return _replay(existing, digest)
+    try:
+        with transaction.atomic():
+            record = IdempotencyRecord.objects.create(
+                register=register, key=key, endpoint=endpoint, request_hash=digest, status_code=0, response={}
+            )
+            status_code, answer = action()
+            record.status_code, record.response = status_code, answer
+            record.save(update_fields=["status_code", "response", "updated_at"])
+    except IntegrityError:
+        existing = IdempotencyRecord.objects.filter(register=register, key=key).first()
+        if existing is None or existing.status_code == 0:
+            raise
+        return _replay(existing, digest)
+    return status_code, answer

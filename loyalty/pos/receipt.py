@@ -1,0 +1,93 @@
+"""The program's rules on a receipt, as pure Python over dataclasses (no ORM, no clock, no settings).
+
+Base of a line = price × quantity; the campaign engine (a later stage) fills `discount`; then points are
+redeemed up to the program's share, spread over the lines by their totals (largest remainder first), and the
+tier's base accrual is computed on each line's paid amount.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_DOWN, Decimal
+
+from common.money import CENT, quantize
+
+ZERO = Decimal("0.00")
+HUNDRED = Decimal(100)
+
+
+@dataclass(slots=True)
+class ReceiptLine:
+    index: int
+    sku: str
+    quantity: Decimal
+    price: Decimal
+    accrual_excluded: bool = False
+    redemption_excluded: bool = False
+    base: Decimal = ZERO
+    discount: Decimal = ZERO
+    redeemed_points: Decimal = ZERO
+    redeemed_value: Decimal = ZERO
+    points: Decimal = ZERO
+    applied: list[dict[str, object]] = field(default_factory=list)
+
+    @property
+    def total(self) -> Decimal:
+        return self.base - self.discount
+
+    @property
+    def paid(self) -> Decimal:
+        return self.total - self.redeemed_value
+
+
+@dataclass(frozen=True, slots=True)
+class ProgramRules:
+    point_value: Decimal
+    max_redeem_percent: Decimal
+
+
+def distribute(amount: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
+    """Split `amount` (two places) in proportion to `weights`, largest remainder first, parts adding up exactly.
+
+    Ties in the remainder go to the earlier weight, so the result is deterministic.
+    """
+    total_weight = sum(weights, ZERO)
+    if amount == 0 or total_weight <= 0:
+        return [ZERO for _ in weights]
+    cents = int((amount / CENT).to_integral_value())
+    raw = [Decimal(cents) * weight / total_weight for weight in weights]
+    floors = [int(value.to_integral_value(rounding=ROUND_DOWN)) for value in raw]
+    left = cents - sum(floors)
+    order = sorted(range(len(weights)), key=lambda i: (-(raw[i] - floors[i]), i))
+    for i in order[:left]:
+        floors[i] += 1
+    return [Decimal(part) * CENT for part in floors]
+
+
+def price_lines(lines: Sequence[ReceiptLine]) -> None:
+    for line in lines:
+        line.base = quantize(line.price * line.quantity)
+
+
+def redeemable_max(lines: Sequence[ReceiptLine], rules: ProgramRules, active_balance: Decimal) -> Decimal:
+    """min(active balance, max_redeem_percent of the non-excluded lines' total) in points."""
+    eligible = sum((line.total for line in lines if not line.redemption_excluded), ZERO)
+    cap_value = eligible * rules.max_redeem_percent / HUNDRED
+    cap_points = (cap_value / rules.point_value).quantize(CENT, rounding=ROUND_DOWN)
+    return max(ZERO, min(quantize(active_balance), cap_points))
+
+
+def apply_redemption(lines: Sequence[ReceiptLine], rules: ProgramRules, points: Decimal) -> None:
+    """Spread redeemed points over the non-excluded lines by their totals; each line pays the value off."""
+    eligible = [line for line in lines if not line.redemption_excluded and line.total > 0]
+    parts = distribute(points, [line.total for line in eligible])
+    for line, part in zip(eligible, parts, strict=True):
+        line.redeemed_points = part
+        line.redeemed_value = min(line.total, quantize(part * rules.point_value))
+
+
+def apply_base_accrual(lines: Sequence[ReceiptLine], accrual_percent: Decimal) -> None:
+    """The tier's percent of each line's paid amount; excluded lines earn nothing."""
+    for line in lines:
+        if line.accrual_excluded or accrual_percent <= 0:
+            continue
+        line.points += quantize(line.paid * accrual_percent / HUNDRED)

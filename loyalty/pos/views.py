@@ -1,0 +1,101 @@
+"""The POS API: registers authenticate with `Api-Key`; every call stamps the register's `last_seen_at`."""
+
+from typing import Any, cast
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from loyalty.authentication import RegisterKeyAuthentication
+from loyalty.models import Register
+from loyalty.pos import checkout
+from loyalty.pos import serializers as s
+from loyalty.pos.idempotency import run_idempotent
+
+IDEMPOTENCY_HEADER = OpenApiParameter(
+    "Idempotency-Key", str, OpenApiParameter.HEADER, required=True, description="One key per business operation."
+)
+
+
+class IsRegister(BasePermission):
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return getattr(request.user, "register", None) is not None
+
+
+class PosView(APIView):
+    authentication_classes = [RegisterKeyAuthentication]
+    permission_classes = [IsRegister]
+
+    @property
+    def register(self) -> Register:
+        return cast(Register, self.request.user.register)  # type: ignore[union-attr]
+
+
+class CustomerView(PosView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("card", str),
+            OpenApiParameter("phone", str),
+            OpenApiParameter("contact_id", int),
+        ],
+        responses=s.CustomerAnswerSerializer,
+    )
+    def get(self, request: Request) -> Response:
+        query = s.CustomerQuerySerializer(data=request.query_params.dict())
+        query.is_valid(raise_exception=True)
+        customer = checkout.identify(register=self.register, query=query.validated_data)
+        return Response(checkout.customer_answer(customer, with_expiring=True))
+
+
+class CalculateView(PosView):
+    @extend_schema(request=s.CalculateSerializer, responses=s.CalculationAnswerSerializer)
+    def post(self, request: Request) -> Response:
+        body = s.CalculateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        calc = checkout.calculate(register=self.register, data=body.validated_data)
+        return Response(checkout.calculation_answer(calc))
+
+
+class PurchaseView(PosView):
+    @extend_schema(
+        request=s.ConfirmSerializer, responses={201: s.PurchaseAnswerSerializer}, parameters=[IDEMPOTENCY_HEADER]
+    )
+    def post(self, request: Request) -> Response:
+        body = s.ConfirmSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+
+        def action() -> tuple[int, dict[str, Any]]:
+            _purchase, answer = checkout.confirm(register=self.register, data=body.validated_data)
+            return 201, answer
+
+        status_code, answer = run_idempotent(
+            register=self.register,
+            key=request.headers.get("Idempotency-Key"),
+            endpoint="purchase",
+            body=request.data,
+            action=action,
+        )
+        return Response(answer, status=status_code)
+
+
+class RefundView(PosView):
+    @extend_schema(
+        request=s.RefundSerializer, responses={200: s.RefundAnswerSerializer}, parameters=[IDEMPOTENCY_HEADER]
+    )
+    def post(self, request: Request, purchase_id: int) -> Response:
+        body = s.RefundSerializer(data=request.data if request.data is not None else {})
+        body.is_valid(raise_exception=True)
+
+        def action() -> tuple[int, dict[str, Any]]:
+            return 200, checkout.refund(register=self.register, purchase_id=int(purchase_id), data=body.validated_data)
+
+        status_code, answer = run_idempotent(
+            register=self.register,
+            key=request.headers.get("Idempotency-Key"),
+            endpoint=f"refund:{purchase_id}",
+            body=request.data,
+            action=action,
+        )
+        return Response(answer, status=status_code)

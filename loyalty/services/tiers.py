@@ -1,0 +1,108 @@
+"""Tiers: qualification by spend net of refunds in the tier's window; upgrade at once, downgrade on lapse."""
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Q, Sum
+
+from loyalty.models import Enrollment, Purchase, Refund, Tier, TierChange
+
+ZERO = Decimal("0.00")
+
+
+def program_tiers(program_id: int) -> list[Tier]:
+    """A program's tiers, lowest first."""
+    return list(Tier.objects.filter(program_id=program_id).order_by("min_spend", "pk"))
+
+
+def contact_spend(*, contact_id: int, program_id: int, since: datetime, until: datetime) -> Decimal:
+    """Money paid by the contact in the program in [since, until], less what was refunded of those purchases."""
+    purchases = Purchase.objects.filter(contact_id=contact_id, program_id=program_id, at__gte=since, at__lte=until)
+    paid = purchases.aggregate(total=Sum("payable"))["total"] or ZERO
+    refunded = (
+        Refund.objects.filter(purchase__in=purchases.values("pk")).aggregate(total=Sum("refund_amount"))["total"]
+        or ZERO
+    )
+    return paid - refunded
+
+
+def qualified_tier(tiers: list[Tier], spend: Decimal) -> Tier | None:
+    reached = [tier for tier in tiers if tier.min_spend <= spend]
+    return reached[-1] if reached else None
+
+
+def effective_tier(enrollment: Enrollment | None, tiers: list[Tier], now: datetime) -> Tier | None:
+    """The tier that applies now: the enrollment's while valid, else the entry tier (min spend 0), if any."""
+    if (
+        enrollment is not None
+        and enrollment.tier_id is not None
+        and (enrollment.tier_valid_until is None or enrollment.tier_valid_until > now)
+    ):
+        return next((tier for tier in tiers if tier.pk == enrollment.tier_id), enrollment.tier)
+    return qualified_tier(tiers, ZERO)
+
+
+def _rank(tiers: list[Tier], tier: Tier | None) -> int:
+    if tier is None:
+        return -1
+    for position, candidate in enumerate(tiers):
+        if candidate.pk == tier.pk:
+            return position
+    return -1
+
+
+@transaction.atomic
+def tier_evaluate(*, enrollment: Enrollment, at: datetime, reason: str = "purchase") -> TierChange | None:
+    """Re-evaluate a contact's tier at `at`: upgrade (or renew) at once; downgrade only once validity lapsed.
+
+    The caller holds the account lock; the enrollment row is locked here. Returns the change, if any.
+    """
+    enrollment = Enrollment.objects.select_for_update().select_related("tier").get(pk=enrollment.pk)
+    tiers = program_tiers(enrollment.program_id)
+    if not tiers:
+        return None
+    current = enrollment.tier
+    lapsed = current is not None and enrollment.tier_valid_until is not None and enrollment.tier_valid_until <= at
+    spends: dict[int, Decimal] = {}
+    reached: Tier | None = None
+    for tier in tiers:  # each tier is judged by the spend in its own window
+        if tier.window_days not in spends:
+            spends[tier.window_days] = contact_spend(
+                contact_id=enrollment.contact_id,
+                program_id=enrollment.program_id,
+                since=at - timedelta(days=tier.window_days),
+                until=at,
+            )
+        if tier.min_spend <= spends[tier.window_days]:
+            reached = tier
+    if current is None or lapsed or _rank(tiers, reached) >= _rank(tiers, current):
+        target = reached
+    else:
+        return None  # qualified lower than the current, still valid tier: kept until it lapses
+    if target is None:
+        if current is None:
+            return None
+        enrollment.tier, enrollment.tier_valid_until = None, None
+        enrollment.save(update_fields=["tier", "tier_valid_until", "updated_at"])
+        return TierChange.objects.create(enrollment=enrollment, at=at, from_tier=current, to_tier=None, reason=reason)
+    valid_until = at + timedelta(days=target.valid_days)
+    changed = current is None or target.pk != current.pk
+    if not changed and not lapsed and enrollment.tier_valid_until and enrollment.tier_valid_until >= valid_until:
+        return None  # renewal that would not extend the validity
+    enrollment.tier = target
+    enrollment.tier_valid_until = valid_until
+    enrollment.save(update_fields=["tier", "tier_valid_until", "updated_at"])
+    if not changed:
+        return None
+    return TierChange.objects.create(enrollment=enrollment, at=at, from_tier=current, to_tier=target, reason=reason)
+
+
+def tiers_lapsed(*, now: datetime) -> int:
+    """Re-evaluate every enrollment whose tier validity has lapsed (the daily job); returns how many changed."""
+    changed = 0
+    lapsed = Enrollment.objects.filter(Q(tier_valid_until__lte=now), tier__isnull=False).only("pk")
+    for enrollment in lapsed.iterator(chunk_size=500):
+        if tier_evaluate(enrollment=enrollment, at=now, reason="validity lapsed"):
+            changed += 1
+    return changed
