@@ -6,6 +6,7 @@ from typing import Any
 PERIODIC_TASKS: dict[str, tuple[str, int, str]] = {
     "Expire points": ("loyalty.tasks.expire_points", 1, "hours"),
     "Activate pending points": ("loyalty.tasks.activate_points", 10, "minutes"),
+    "Re-evaluate lapsed tiers": ("loyalty.tasks.reevaluate_lapsed_tiers", 1, "hours"),
 }
 
 

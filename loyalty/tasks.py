@@ -4,6 +4,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from loyalty.services.ledger import activate_due, expire_due
+from loyalty.services.tiers import tiers_lapsed
 
 
 @shared_task(ignore_result=True)
@@ -16,3 +17,9 @@ def expire_points() -> int:
 def activate_points() -> int:
     """Move pending points whose activation has passed into the cached active balances."""
     return activate_due(now=timezone.now())
+
+
+@shared_task(ignore_result=True)
+def reevaluate_lapsed_tiers() -> int:
+    """Downgrade (or renew) the tiers whose validity has lapsed, by the spend in their window."""
+    return tiers_lapsed(now=timezone.now())

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 
-from common.money import CENT, quantize
+from common.money import CENT, distribute, quantize
 
 ZERO = Decimal("0.00")
 HUNDRED = Decimal(100)
@@ -43,24 +43,6 @@ class ReceiptLine:
 class ProgramRules:
     point_value: Decimal
     max_redeem_percent: Decimal
-
-
-def distribute(amount: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
-    """Split `amount` (two places) in proportion to `weights`, largest remainder first, parts adding up exactly.
-
-    Ties in the remainder go to the earlier weight, so the result is deterministic.
-    """
-    total_weight = sum(weights, ZERO)
-    if amount == 0 or total_weight <= 0:
-        return [ZERO for _ in weights]
-    cents = int((amount / CENT).to_integral_value())
-    raw = [Decimal(cents) * weight / total_weight for weight in weights]
-    floors = [int(value.to_integral_value(rounding=ROUND_DOWN)) for value in raw]
-    left = cents - sum(floors)
-    order = sorted(range(len(weights)), key=lambda i: (-(raw[i] - floors[i]), i))
-    for i in order[:left]:
-        floors[i] += 1
-    return [Decimal(part) * CENT for part in floors]
 
 
 def price_lines(lines: Sequence[ReceiptLine]) -> None:

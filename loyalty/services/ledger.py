@@ -22,7 +22,7 @@ Rules picked here (see also `loyalty.selectors.expiry_plan`):
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
-from decimal import ROUND_DOWN, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import Conflict, InvalidInput
-from common.money import CENT, quantize
+from common.money import distribute, quantize
 from contacts.models import Contact
 from loyalty.choices import EntryKind
 from loyalty.lock_objects import account_qs_select_for_update
@@ -398,20 +398,6 @@ def _current_lot(lot: LedgerEntry) -> LedgerEntry:
         lot = moved
 
 
-def _spread(amount: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
-    """`amount` over `weights` in proportion, in cents, largest remainder first; parts add up to `amount`."""
-    total = sum(weights, ZERO)
-    if total <= 0:
-        return [ZERO for _weight in weights]
-    exact = [amount * weight / total for weight in weights]
-    parts = [value.quantize(CENT, rounding=ROUND_DOWN) for value in exact]
-    cents = int(((amount - sum(parts, ZERO)) / CENT).to_integral_value())
-    order = sorted(range(len(weights)), key=lambda i: (-(exact[i] - parts[i]), i))
-    for i in order[:cents]:
-        parts[i] += CENT
-    return parts
-
-
 @transaction.atomic
 def return_points(
     *,
@@ -474,7 +460,7 @@ def return_points(
         amount = min(quantize(-sum((entry.points for entry in redemptions), ZERO) * share), still)
 
     by_account: dict[int, list[LedgerEntry]] = {}
-    for entry, part in zip(redemptions, _spread(amount, returnable), strict=True):
+    for entry, part in zip(redemptions, distribute(amount, returnable), strict=True):
         if part <= 0:
             continue
         lot = targets[entry.pk]

@@ -339,6 +339,7 @@ def test_setup_periodic_tasks_is_idempotent():
     assert sorted(PeriodicTask.objects.values_list("task", flat=True)) == [
         "loyalty.tasks.activate_points",
         "loyalty.tasks.expire_points",
+        "loyalty.tasks.reevaluate_lapsed_tiers",
     ]
 
 
