@@ -58,7 +58,7 @@ def tier_evaluate(*, enrollment: Enrollment, at: datetime, reason: str = "purcha
 
     The caller holds the account lock; the enrollment row is locked here. Returns the change, if any.
     """
-    enrollment = Enrollment.objects.select_for_update().select_related("tier").get(pk=enrollment.pk)
+    enrollment = Enrollment.objects.select_for_update(of=("self",)).select_related("tier").get(pk=enrollment.pk)
     tiers = program_tiers(enrollment.program_id)
     if not tiers:
         return None
