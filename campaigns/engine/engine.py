@@ -1,0 +1,181 @@
+"""The order of work: campaigns by priority (high first), then creation (earlier first).
+
+Discounts are computed in that order before points are redeemed; points campaigns claim their lines in the
+same pass (so exclusivity holds across kinds) and are computed afterwards on the paid amounts (`run_points`).
+
+`combine`: `sum` computes on the line's base; `sequential` on its total after the discounts before it;
+`exclusive` applies to a line only if nothing applied before, and then nothing after applies to that line.
+Two exclusive campaigns of equal priority on one line: the earlier-created keeps it; the pair is reported in
+`conflicts` (winner, loser) for the caller to notify the later campaign's owner.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import time
+from decimal import Decimal
+
+from common.money import quantize
+
+from .types import ZERO, CampaignRule, Customer, Line
+
+
+@dataclass
+class PointsAward:
+    """Points a campaign gives on a receipt, per line, with its lot's lifetime."""
+
+    rule: CampaignRule
+    per_line: dict[int, Decimal]
+    expires_in_days: int | None
+    activation_days: int
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.per_line.values(), ZERO)
+
+
+@dataclass
+class EngineResult:
+    discounts: dict[int, Decimal] = field(default_factory=dict)  # campaign id → total discount given
+    pending_points: list[tuple[CampaignRule, list[Line]]] = field(default_factory=list)
+    awards: list[PointsAward] = field(default_factory=list)
+    hints: list[str] = field(default_factory=list)
+    conflicts: list[tuple[int, int]] = field(default_factory=list)
+    left_out: list[int] = field(default_factory=list)  # campaigns a limit left out
+
+    @property
+    def applied_ids(self) -> list[int]:
+        return [*self.discounts, *(award.rule.id for award in self.awards)]
+
+
+def _hint(rule: CampaignRule, missing_amount: Decimal, missing_quantity: Decimal) -> str | None:
+    if not rule.hint:
+        return None
+    quantity = format(missing_quantity.normalize(), "f") if missing_quantity else "0"
+    return rule.hint.replace("{missing_amount}", str(quantize(missing_amount))).replace("{missing_quantity}", quantity)
+
+
+def _candidates(rule: CampaignRule, lines: Iterable[Line], result: EngineResult) -> list[Line]:
+    eligible = [line for line in lines if rule.eligible(line)]
+    if rule.combine != "exclusive":
+        return [line for line in eligible if line.exclusive_owner is None]
+    free = []
+    for line in eligible:
+        if line.exclusive_owner is not None:
+            owner = line.exclusive_owner
+            if owner != rule.id and (owner, rule.id) not in result.conflicts:
+                result.conflicts.append((owner, rule.id))
+            continue
+        if not line.claims:
+            free.append(line)
+    return free
+
+
+def _claim(rule: CampaignRule, lines: Iterable[Line]) -> None:
+    for line in lines:
+        line.claims.append(rule.id)
+        if rule.combine == "exclusive":
+            line.exclusive_owner = rule.id
+
+
+def run_discounts(
+    *,
+    lines: Sequence[Line],
+    rules: Sequence[CampaignRule],
+    customer: Customer | None,
+    store_id: int,
+    weekday: int,
+    local_time: time,
+    codes_applied: frozenset[int] = frozenset(),
+) -> EngineResult:
+    """Apply the discount campaigns to the lines (in place) and let points campaigns claim their lines."""
+    result = EngineResult()
+    for rule in sorted(rules, key=lambda candidate: candidate.sort_key):
+        if rule.requires_code and rule.id not in codes_applied:
+            continue
+        if not rule.audience.admits(customer):
+            continue
+        if not rule.conditions.admits_place_and_time(store_id=store_id, weekday=weekday, local_time=local_time):
+            continue
+        if rule.limits.uses_left is not None and rule.limits.uses_left <= 0:
+            result.left_out.append(rule.id)
+            continue
+        candidates = _candidates(rule, lines, result)
+        if not candidates:
+            continue
+        eligible_total = sum((line.base for line in candidates), ZERO)
+        eligible_units = sum((line.quantity for line in candidates), Decimal(0))
+        conditions = rule.conditions
+        if eligible_total < conditions.min_total or eligible_units < conditions.min_quantity:
+            hint = _hint(
+                rule,
+                max(conditions.min_total - eligible_total, ZERO),
+                max(conditions.min_quantity - eligible_units, Decimal(0)),
+            )
+            if hint:
+                result.hints.append(hint)
+            continue
+        shortfall = rule.mechanic.shortfall(candidates)
+        if shortfall is not None:
+            hint = _hint(rule, *shortfall)
+            if hint:
+                result.hints.append(hint)
+        if rule.mechanic.kind == "points":
+            result.pending_points.append((rule, candidates))
+            _claim(rule, candidates)
+            continue
+        basis = {line.index: line.base if rule.combine == "sum" else line.total for line in candidates}
+        raw = rule.mechanic.discounts(candidates, basis)
+        given = {}
+        for line in candidates:
+            amount = min(raw.get(line.index, ZERO), line.total)  # a line's discount never exceeds its base
+            if amount > 0:
+                given[line.index] = amount
+        if not given:
+            continue
+        total = sum(given.values(), ZERO)
+        if rule.limits.budget_left is not None and total > rule.limits.budget_left:
+            result.left_out.append(rule.id)
+            continue
+        touched = [line for line in candidates if line.index in given]
+        for line in touched:
+            line.discount += given[line.index]
+            line.applied.append(
+                {"campaign_id": rule.id, "name": rule.name, "discount": given[line.index], "points": ZERO}
+            )
+        _claim(rule, touched)
+        result.discounts[rule.id] = total
+    return result
+
+
+def run_points(*, result: EngineResult) -> list[PointsAward]:
+    """Compute the claimed points campaigns on the lines' paid amounts (after redemption) and add them in place.
+
+    The caller has set each line's `paid` (via `redeemed_value`) and `base_points` before. Lines of
+    `accrual_excluded` products earn nothing.
+    """
+    for rule, claimed in result.pending_points:
+        lines = [line for line in claimed if not line.accrual_excluded]
+        if not lines:
+            continue
+        raw = rule.mechanic.points(lines)
+        per_line = {index: points for index, points in raw.items() if points > 0}
+        if not per_line:
+            continue
+        total = sum(per_line.values(), ZERO)
+        if rule.limits.budget_left is not None and total * rule.point_value > rule.limits.budget_left:
+            result.left_out.append(rule.id)
+            continue
+        by_index = {line.index: line for line in lines}
+        for index, points in per_line.items():
+            line = by_index[index]
+            line.points += points
+            line.applied.append({"campaign_id": rule.id, "name": rule.name, "discount": ZERO, "points": points})
+        result.awards.append(
+            PointsAward(
+                rule=rule,
+                per_line=per_line,
+                expires_in_days=rule.mechanic.expires_in_days,
+                activation_days=rule.mechanic.activation_days,
+            )
+        )
+    return result.awards
