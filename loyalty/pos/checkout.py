@@ -49,6 +49,8 @@ from loyalty.services.cards import enrollment_ensure
 from loyalty.services.tiers import effective_tier, program_tiers, tier_evaluate
 
 CLOCK_SKEW = timedelta(minutes=1)
+# The largest value a money or points field holds (14 digits, 2 places): a receipt beyond it cannot be recorded.
+MAX_AMOUNT = Decimal("999999999999.99")
 
 
 class CustomerNotFound(DomainError):
@@ -185,6 +187,11 @@ def calculate(
             )
         )
     price_lines(lines)
+    if sum((line.base for line in lines), ZERO) > MAX_AMOUNT:
+        raise InvalidInput(
+            _("The receipt's total is beyond %(max)s.") % {"max": MAX_AMOUNT},
+            fields={"lines": [_("The receipt's total is too large.")]},
+        )
     rules = ProgramRules(point_value=program.point_value, max_redeem_percent=program.max_redeem_percent)
     limit = ZERO
     redeemed = ZERO
@@ -386,8 +393,7 @@ def confirm(
             )
         enrollment = customer.enrollment or enrollment_ensure(contact=customer.contact, program=program)
         tier_evaluate(enrollment=enrollment, at=calc.at)
-        customer.balance = balance(account=customer.account, now=now)
-    answer = calculation_answer(calc)
+    # The calculate answer as it was computed (the customer's balance before this receipt), plus the purchase id.
     answer["purchase_id"] = purchase.pk
     return purchase, answer
 

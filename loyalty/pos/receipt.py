@@ -58,13 +58,24 @@ def redeemable_max(lines: Sequence[ReceiptLine], rules: ProgramRules, active_bal
     return max(ZERO, min(quantize(active_balance), cap_points))
 
 
+def _tie_order(line: ReceiptLine) -> tuple[object, ...]:
+    """The lines' order for a spread: by content, not position, so that a cent left over on equal remainders goes
+    to the same kind of line whatever the order of the receipt (equal lines keep their order: the first wins)."""
+    return (line.sku, line.price, line.quantity, line.total, line.accrual_excluded)
+
+
 def apply_redemption(lines: Sequence[ReceiptLine], rules: ProgramRules, points: Decimal) -> None:
-    """Spread redeemed points over the non-excluded lines by their totals; each line pays the value off."""
-    eligible = [line for line in lines if not line.redemption_excluded and line.total > 0]
-    parts = distribute(points, [line.total for line in eligible])
-    for line, part in zip(eligible, parts, strict=True):
+    """Spread the redeemed points, and their value (points × `point_value`), over the non-excluded lines by their
+    totals, largest remainder first: the lines' parts add up exactly to the receipt's points and value.
+
+    The value is at most `redeemable_max` × `point_value` ≤ the lines' total, so no line pays off more than its total.
+    """
+    eligible = sorted((line for line in lines if not line.redemption_excluded and line.total > 0), key=_tie_order)
+    weights = [line.total for line in eligible]
+    value = quantize(points * rules.point_value)
+    for line, part, worth in zip(eligible, distribute(points, weights), distribute(value, weights), strict=True):
         line.redeemed_points = part
-        line.redeemed_value = min(line.total, quantize(part * rules.point_value))
+        line.redeemed_value = worth
 
 
 def apply_base_accrual(lines: Sequence[ReceiptLine], accrual_percent: Decimal) -> None:

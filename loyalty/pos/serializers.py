@@ -54,7 +54,8 @@ class RefundLineSerializer(serializers.Serializer):
 
 
 class RefundSerializer(serializers.Serializer):
-    lines = serializers.ListField(child=RefundLineSerializer(), required=False, max_length=MAX_LINES)
+    # Leaving `lines` out refunds everything not yet refunded; an empty list is a mistake, not "everything".
+    lines = serializers.ListField(child=RefundLineSerializer(), required=False, min_length=1, max_length=MAX_LINES)
 
 
 class BalanceSerializer(serializers.Serializer):

@@ -32,15 +32,30 @@ def qualified_tier(tiers: list[Tier], spend: Decimal) -> Tier | None:
     return reached[-1] if reached else None
 
 
+def tier_reached(tiers: list[Tier], *, contact_id: int, program_id: int, at: datetime) -> Tier | None:
+    """The highest tier the contact's spend qualifies for at `at`, each tier judged by the spend in its own window."""
+    spends: dict[int, Decimal] = {}
+    reached: Tier | None = None
+    for tier in tiers:
+        if tier.window_days not in spends:
+            spends[tier.window_days] = contact_spend(
+                contact_id=contact_id, program_id=program_id, since=at - timedelta(days=tier.window_days), until=at
+            )
+        if tier.min_spend <= spends[tier.window_days]:
+            reached = tier
+    return reached
+
+
 def effective_tier(enrollment: Enrollment | None, tiers: list[Tier], now: datetime) -> Tier | None:
-    """The tier that applies now: the enrollment's while valid, else the entry tier (min spend 0), if any."""
-    if (
-        enrollment is not None
-        and enrollment.tier_id is not None
-        and (enrollment.tier_valid_until is None or enrollment.tier_valid_until > now)
-    ):
+    """The tier that applies now: the enrollment's while valid; once it has lapsed (or before the first evaluation)
+    the tier the spend qualifies for now, as the re-evaluation job will decide; not enrolled: the entry tier."""
+    if enrollment is None:
+        return qualified_tier(tiers, ZERO)
+    if enrollment.tier_id is not None and (enrollment.tier_valid_until is None or enrollment.tier_valid_until > now):
         return next((tier for tier in tiers if tier.pk == enrollment.tier_id), enrollment.tier)
-    return qualified_tier(tiers, ZERO)
+    if not tiers:
+        return None
+    return tier_reached(tiers, contact_id=enrollment.contact_id, program_id=enrollment.program_id, at=now)
 
 
 def _rank(tiers: list[Tier], tier: Tier | None) -> int:
@@ -64,18 +79,7 @@ def tier_evaluate(*, enrollment: Enrollment, at: datetime, reason: str = "purcha
         return None
     current = enrollment.tier
     lapsed = current is not None and enrollment.tier_valid_until is not None and enrollment.tier_valid_until <= at
-    spends: dict[int, Decimal] = {}
-    reached: Tier | None = None
-    for tier in tiers:  # each tier is judged by the spend in its own window
-        if tier.window_days not in spends:
-            spends[tier.window_days] = contact_spend(
-                contact_id=enrollment.contact_id,
-                program_id=enrollment.program_id,
-                since=at - timedelta(days=tier.window_days),
-                until=at,
-            )
-        if tier.min_spend <= spends[tier.window_days]:
-            reached = tier
+    reached = tier_reached(tiers, contact_id=enrollment.contact_id, program_id=enrollment.program_id, at=at)
     if current is None or lapsed or _rank(tiers, reached) >= _rank(tiers, current):
         target = reached
     else:
