@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.decorators import display
 from unfold.paginator import InfinitePaginator
@@ -203,7 +204,7 @@ class ContactAdmin(BrandScopedAdminMixin, DomainErrorMessageMixin, ModelAdmin, P
     paginator = InfinitePaginator
     list_per_page = 50
 
-    @display(description=_("name"), ordering="last_name")
+    @display(description=pgettext_lazy("person", "name"), ordering="last_name")
     def display_name(self, obj: Contact) -> str:
         return obj.full_name or "—"
 

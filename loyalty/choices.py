@@ -1,10 +1,11 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CardStatus(models.TextChoices):
-    ACTIVE = "active", _("active")
-    BLOCKED = "blocked", _("blocked")
+    ACTIVE = "active", pgettext_lazy("card status", "active")
+    BLOCKED = "blocked", pgettext_lazy("card status", "blocked")
 
 
 class EntryKind(models.TextChoices):

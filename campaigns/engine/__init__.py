@@ -5,7 +5,7 @@ exclusive conflicts out. See `engine.run` for the order of work and `mechanics` 
 """
 
 from .engine import EngineResult, run_discounts, run_points
-from .types import Audience, CampaignRule, Conditions, Customer, Limits, Line
+from .types import Audience, CampaignRule, Conditions, Customer, Limits, Line, ProductFilter
 
 __all__ = [
     "Audience",
@@ -15,6 +15,7 @@ __all__ = [
     "EngineResult",
     "Limits",
     "Line",
+    "ProductFilter",
     "run_discounts",
     "run_points",
 ]

@@ -19,8 +19,9 @@ class Line:
     sku: str
     quantity: Decimal
     price: Decimal
-    base: Decimal
+    base: Decimal = ZERO
     known: bool = True
+    category_ids: frozenset[int] = frozenset()  # the product's category and all above it
     accrual_excluded: bool = False
     redemption_excluded: bool = False
     discount: Decimal = ZERO
@@ -99,6 +100,22 @@ class Limits:
 
 
 @dataclass(frozen=True, slots=True)
+class ProductFilter:
+    """A product segment: listed SKUs or products under listed categories, minus excluded SKUs.
+
+    Unknown SKUs (not in the catalogue) never match a segment."""
+
+    skus: frozenset[str] = frozenset()
+    category_ids: frozenset[int] = frozenset()
+    exclude_skus: frozenset[str] = frozenset()
+
+    def matches(self, line: "Line") -> bool:
+        if not line.known or line.sku in self.exclude_skus:
+            return False
+        return line.sku in self.skus or not self.category_ids.isdisjoint(line.category_ids)
+
+
+@dataclass(frozen=True, slots=True)
 class CampaignRule:
     """An active campaign, snapshotted for the engine."""
 
@@ -110,7 +127,7 @@ class CampaignRule:
     mechanic: "Mechanic"
     audience: Audience = Audience()
     conditions: Conditions = Conditions()
-    skus: frozenset[str] | None = None  # None = every product (unknown SKUs included)
+    products: ProductFilter | None = None  # None = every product (unknown SKUs included)
     requires_code: bool = False
     hint: str = ""
     limits: Limits = Limits()
@@ -121,6 +138,4 @@ class CampaignRule:
         return (-self.priority, self.order)
 
     def eligible(self, line: Line) -> bool:
-        if self.skus is None:
-            return True
-        return line.known and line.sku in self.skus
+        return self.products is None or self.products.matches(line)

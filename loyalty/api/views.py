@@ -58,9 +58,7 @@ class AuthTokenView(APIView):
     def post(self, request: Request) -> Response:
         data = s.TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = authenticate(
-            request, username=data.validated_data["username"], password=data.validated_data["password"]
-        )
+        user = authenticate(request, username=data.validated_data["username"], password=data.validated_data["password"])
         if user is None or not user.is_active:
             raise AuthenticationFailed(_("Wrong username or password."))
         token, _created = Token.objects.get_or_create(user=user)
@@ -192,9 +190,7 @@ class ContactViewSet(ScopedModelViewSet):
         context = dict(super().get_serializer_context())
         user = self.request.user
         brand_ids = allowed_brand_ids(user) if user.is_authenticated else frozenset()
-        context["program_ids"] = (
-            None if brand_ids is None else {program.pk for program in programs_for_user(user)}
-        )
+        context["program_ids"] = None if brand_ids is None else {program.pk for program in programs_for_user(user)}
         program = self.request.query_params.get("program")
         context["program_id"] = int(program) if program and program.isdigit() else None
         return context

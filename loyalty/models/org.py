@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from common.models import TimeStampedModel
 
@@ -168,7 +169,7 @@ class Register(TimeStampedModel):
     last_seen_at = models.DateTimeField(_("last seen at"), null=True, blank=True)
     api_key_hash = models.CharField(_("API key hash"), max_length=64, unique=True, editable=False)
     api_key_prefix = models.CharField(_("API key prefix"), max_length=8, editable=False, blank=True)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("register", "active"), default=True)
 
     class Meta:
         verbose_name = _("register")

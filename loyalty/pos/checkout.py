@@ -15,6 +15,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from campaigns import pricing
+from campaigns.models import Campaign
 from common.errors import Conflict, DomainError, InvalidInput
 from common.money import quantize
 from contacts.models import Contact
@@ -75,6 +77,7 @@ class Calculation:
     customer: Customer | None
     lines: list[ReceiptLine]
     products: dict[str, Product]
+    promotions: pricing.EngineResult
     redeemable_max: Decimal
     redeemed_points: Decimal
     promo_codes: list[dict[str, str]]
@@ -154,10 +157,28 @@ def check_time(at: datetime | None, now: datetime) -> datetime:
     return at
 
 
+def _category_ids(product: Product | None) -> frozenset[int]:
+    """The product's category and every category above it (from the materialised path)."""
+    if product is None or product.category is None or not product.category.path:
+        return frozenset()
+    return frozenset(int(part) for part in product.category.path.strip("/").split("/") if part)
+
+
 def calculate(
-    *, register: Register, data: dict[str, Any], customer: Customer | None = None, now: datetime | None = None
+    *,
+    register: Register,
+    data: dict[str, Any],
+    customer: Customer | None = None,
+    now: datetime | None = None,
+    lock_limits: bool = False,
+    extra_campaign: Campaign | None = None,
 ) -> Calculation:
-    """The receipt as the program's rules make it; `data` is the validated calculate body."""
+    """The receipt as the campaigns and the program's rules make it; `data` is the validated calculate body.
+
+    Order: base, campaign discounts (by priority), redemption on the totals, the tier's base accrual and the
+    campaigns' points on the paid amounts. `lock_limits` (confirm) locks the counters of limited campaigns;
+    `extra_campaign` (simulation) adds one campaign whatever its status.
+    """
     now = now or timezone.now()
     at = check_time(data.get("at"), now)
     program = register.store.brand.program
@@ -171,7 +192,8 @@ def calculate(
         )
     skus = {line["sku"] for line in data["lines"]}
     products = {
-        product.sku: product for product in Product.objects.filter(brand_id=register.store.brand_id, sku__in=skus)
+        product.sku: product
+        for product in Product.objects.filter(brand_id=register.store.brand_id, sku__in=skus).select_related("category")
     }
     lines = []
     for index, raw in enumerate(data["lines"]):
@@ -182,6 +204,8 @@ def calculate(
                 sku=raw["sku"],
                 quantity=raw["quantity"],
                 price=raw["price"],
+                known=product is not None,
+                category_ids=_category_ids(product),
                 accrual_excluded=bool(product and product.accrual_excluded),
                 redemption_excluded=bool(product and product.redemption_excluded),
             )
@@ -192,6 +216,26 @@ def calculate(
             _("The receipt's total is beyond %(max)s.") % {"max": MAX_AMOUNT},
             fields={"lines": [_("The receipt's total is too large.")]},
         )
+    contact_id = customer.contact.pk if customer else None
+    tier_id = customer.tier.pk if customer and customer.tier else None
+    store = register.store
+    campaign_rules = pricing.rules_for(
+        brand_id=store.brand_id,
+        at=at,
+        contact_id=contact_id,
+        point_value=program.point_value,
+        locked=lock_limits,
+        extra=extra_campaign,
+    )
+    promotions = pricing.apply_discounts(
+        lines=lines,
+        rules=campaign_rules,
+        contact_id=contact_id,
+        tier_id=tier_id,
+        store_id=store.pk,
+        store_timezone=store.timezone,
+        at=at,
+    )
     rules = ProgramRules(point_value=program.point_value, max_redeem_percent=program.max_redeem_percent)
     limit = ZERO
     redeemed = ZERO
@@ -201,15 +245,17 @@ def calculate(
         apply_redemption(lines, rules, redeemed)
         if customer.tier is not None:
             apply_base_accrual(lines, customer.tier.accrual_percent)
+        pricing.apply_points(promotions)
     codes = [{"code": code, "status": "not_found"} for code in data.get("promo_codes") or []]
     return Calculation(
         customer=customer,
         lines=lines,
         products=products,
+        promotions=promotions,
         redeemable_max=limit,
         redeemed_points=redeemed,
         promo_codes=codes,
-        messages=[],
+        messages=promotions.hints,
         at=at,
     )
 
@@ -259,7 +305,15 @@ def calculation_answer(calc: Calculation) -> dict[str, Any]:
                 "redeemed_points": _money(line.redeemed_points),
                 "paid": _money(line.paid),
                 "points": _money(line.points),
-                "applied": line.applied,
+                "applied": [
+                    {
+                        "campaign_id": item["campaign_id"],
+                        "name": item["name"],
+                        "discount": _money(item["discount"]),  # type: ignore[arg-type]
+                        "points": _money(item["points"]),  # type: ignore[arg-type]
+                    }
+                    for item in line.applied
+                ],
             }
         )
         totals["base"] += line.base
@@ -312,7 +366,7 @@ def confirm(
             customer.account = ledger.account_for(program=program, contact=customer.contact)
         _lock_account(customer.account)
         customer.balance = balance(account=customer.account, now=now)
-    calc = calculate(register=register, data=data, customer=customer, now=now)
+    calc = calculate(register=register, data=data, customer=customer, now=now, lock_limits=True)
     wanted = quantize(data.get("redeem_points") or ZERO)
     if customer is not None and wanted > 0:
         if wanted > customer.balance["active"]:
@@ -380,7 +434,7 @@ def confirm(
                 partner=store.partner,
                 purchase_id=purchase.pk,
             )
-        earned = quantize(sum((line.points for line in calc.lines), ZERO))
+        earned = quantize(sum((line.base_points for line in calc.lines), ZERO))
         if earned > 0:
             ledger.accrue(
                 account=customer.account,
@@ -391,8 +445,27 @@ def confirm(
                 partner=store.partner,
                 purchase_id=purchase.pk,
             )
+        for award in calc.promotions.awards:  # each campaign's points are a lot of their own lifetime
+            ledger.accrue(
+                account=customer.account,
+                points=award.total,
+                at=calc.at,
+                activation_days=award.activation_days,
+                expires_in_days=award.expires_in_days,
+                partner=store.partner,
+                purchase_id=purchase.pk,
+                campaign_id=award.rule.id,
+            )
         enrollment = customer.enrollment or enrollment_ensure(contact=customer.contact, program=program)
         tier_evaluate(enrollment=enrollment, at=calc.at)
+    pricing.record_uses(
+        result=calc.promotions,
+        lines=calc.lines,
+        purchase_id=purchase.pk,
+        contact_id=customer.contact.pk if customer else None,
+        at=calc.at,
+        point_value=program.point_value,
+    )
     # The calculate answer as it was computed (the customer's balance before this receipt), plus the purchase id.
     answer["purchase_id"] = purchase.pk
     return purchase, answer

@@ -1,42 +1,23 @@
 """The program's rules on a receipt, as pure Python over dataclasses (no ORM, no clock, no settings).
 
-Base of a line = price × quantity; the campaign engine (a later stage) fills `discount`; then points are
+Base of a line = price × quantity; the campaign engine fills `discount`; then points are
 redeemed up to the program's share, spread over the lines by their totals (largest remainder first), and the
 tier's base accrual is computed on each line's paid amount.
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 
+from campaigns.engine.types import Line
 from common.money import CENT, distribute, quantize
 
 ZERO = Decimal("0.00")
 HUNDRED = Decimal(100)
 
 
-@dataclass(slots=True)
-class ReceiptLine:
-    index: int
-    sku: str
-    quantity: Decimal
-    price: Decimal
-    accrual_excluded: bool = False
-    redemption_excluded: bool = False
-    base: Decimal = ZERO
-    discount: Decimal = ZERO
-    redeemed_points: Decimal = ZERO
-    redeemed_value: Decimal = ZERO
-    points: Decimal = ZERO
-    applied: list[dict[str, object]] = field(default_factory=list)
-
-    @property
-    def total(self) -> Decimal:
-        return self.base - self.discount
-
-    @property
-    def paid(self) -> Decimal:
-        return self.total - self.redeemed_value
+# The receipt line is the campaign engine's line: one shape from pricing to points.
+ReceiptLine = Line
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,4 +64,5 @@ def apply_base_accrual(lines: Sequence[ReceiptLine], accrual_percent: Decimal) -
     for line in lines:
         if line.accrual_excluded or accrual_percent <= 0:
             continue
-        line.points += quantize(line.paid * accrual_percent / HUNDRED)
+        line.base_points = quantize(line.paid * accrual_percent / HUNDRED)
+        line.points += line.base_points

@@ -75,9 +75,7 @@ def card_issue(*, contact: Contact, program: Program, card_type: CardType | None
         (number,) = card_numbers_reserve(card_type=card_type, count=1)
         try:
             with transaction.atomic():
-                card = Card.objects.create(
-                    number=number, card_type=card_type, contact=contact, bound_at=timezone.now()
-                )
+                card = Card.objects.create(number=number, card_type=card_type, contact=contact, bound_at=timezone.now())
         except IntegrityError:
             continue  # a hand-made card already took this number: take the next one
         enrollment_ensure(contact=contact, program=program)

@@ -17,9 +17,7 @@ def category_save(*, category: Category) -> Category:
     if category.pk and category.parent_id:
         parent = Category.objects.get(pk=category.parent_id)
         if parent.pk == category.pk or f"/{category.pk}/" in parent.path:
-            raise InvalidInput(
-                _("A category cannot be inside itself."), fields={"parent": [_("Creates a cycle.")]}
-            )
+            raise InvalidInput(_("A category cannot be inside itself."), fields={"parent": [_("Creates a cycle.")]})
     old_path = category.path
     category.save()
     new_path = _path(category)

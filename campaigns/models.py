@@ -1,0 +1,210 @@
+"""Campaigns, product segments, customer segments (materialised membership) and campaign usage for limits."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from common.models import TimeStampedModel
+
+from .choices import CampaignStatus, Combine
+
+
+class ProductSegment(TimeStampedModel):
+    """A set of a brand's products: listed SKUs, whole categories (with their descendants), minus exclusions."""
+
+    BRAND_SCOPE = ("brand",)
+
+    brand = models.ForeignKey(
+        "loyalty.Brand", verbose_name=_("brand"), on_delete=models.CASCADE, related_name="product_segments"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    skus = models.JSONField(_("SKUs"), default=list, blank=True)
+    categories = models.ManyToManyField(
+        "loyalty.Category", verbose_name=_("categories"), blank=True, related_name="product_segments"
+    )
+    exclude_skus = models.JSONField(_("excluded SKUs"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("product segment")
+        verbose_name_plural = _("product segments")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Segment(TimeStampedModel):
+    """A customer segment of a program: rules, and the members as last recomputed (or filled by hand)."""
+
+    BRAND_SCOPE = ("program__brands",)
+    BRAND_SCOPE_MULTI = True
+
+    name = models.CharField(_("name"), max_length=200)
+    program = models.ForeignKey(
+        "loyalty.Program", verbose_name=_("program"), on_delete=models.CASCADE, related_name="segments"
+    )
+    rules = models.JSONField(_("rules"), default=dict, blank=True)
+    size = models.PositiveIntegerField(_("size"), default=0, editable=False)
+    recomputed_at = models.DateTimeField(_("recomputed at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("customer segment")
+        verbose_name_plural = _("customer segments")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SegmentMember(models.Model):
+    """A contact in a customer segment."""
+
+    segment = models.ForeignKey(Segment, verbose_name=_("segment"), on_delete=models.CASCADE, related_name="members")
+    contact = models.ForeignKey(
+        "contacts.Contact", verbose_name=_("contact"), on_delete=models.CASCADE, related_name="segment_memberships"
+    )
+    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("segment member")
+        verbose_name_plural = _("segment members")
+        constraints = [
+            models.UniqueConstraint(fields=["segment", "contact"], name="%(app_label)s_%(class)s_unique_member"),
+        ]
+        indexes = [models.Index(fields=["contact"], name="campaigns_segmember_contact")]
+
+    def __str__(self) -> str:
+        return f"{self.contact_id} in {self.segment_id}"
+
+
+class Campaign(TimeStampedModel):
+    """A promotion of a brand: who, what, when and how (the mechanic), its priority and combination mode."""
+
+    BRAND_SCOPE = ("brand",)
+
+    name = models.CharField(_("name"), max_length=200)
+    brand = models.ForeignKey(
+        "loyalty.Brand", verbose_name=_("brand"), on_delete=models.PROTECT, related_name="campaigns"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT, db_index=True
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
+    priority = models.IntegerField(_("priority"), default=0, help_text=_("Higher first."))
+    combine = models.CharField(_("combination"), max_length=12, choices=Combine.choices, default=Combine.SUM)
+    audience = models.JSONField(_("audience"), default=dict, blank=True)
+    product_segment = models.ForeignKey(
+        ProductSegment,
+        verbose_name=_("product segment"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="campaigns",
+        help_text=_("Empty = every product."),
+    )
+    conditions = models.JSONField(_("conditions"), default=dict, blank=True)
+    requires_code = models.BooleanField(_("requires a promo code"), default=False)
+    mechanic = models.JSONField(_("mechanic"))
+    hint = models.CharField(
+        _("hint"), max_length=300, blank=True, help_text=_("Placeholders: {missing_amount}, {missing_quantity}.")
+    )
+    limits = models.JSONField(_("limits"), default=dict, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="campaigns",
+    )
+
+    class Meta:
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        ordering = ["-priority", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gt=models.F("starts_at")),
+                name="%(app_label)s_%(class)s_ends_after_start",
+                violation_error_message=_("The end must be after the start."),
+            ),
+        ]
+        indexes = [models.Index(fields=["brand", "status"], name="campaigns_brand_status")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CampaignUsage(models.Model):
+    """One use of a campaign by a confirmed purchase: what it gave, for limits, budgets and the campaign page."""
+
+    campaign = models.ForeignKey(Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="usages")
+    purchase_id = models.BigIntegerField(_("purchase"), db_index=True)
+    contact = models.ForeignKey(
+        "contacts.Contact",
+        verbose_name=_("contact"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"))
+    discount = models.DecimalField(_("discount"), max_digits=14, decimal_places=2, default=0)
+    points = models.DecimalField(_("points"), max_digits=14, decimal_places=2, default=0)
+    value = models.DecimalField(
+        _("value"), max_digits=14, decimal_places=2, default=0, help_text=_("Discount plus points × point value.")
+    )
+
+    class Meta:
+        verbose_name = _("campaign use")
+        verbose_name_plural = _("campaign uses")
+        indexes = [
+            models.Index(fields=["campaign", "at"], name="campaigns_usage_campaign_at"),
+            models.Index(fields=["campaign", "contact", "at"], name="campaigns_usage_contact_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} on {self.purchase_id}"
+
+
+class CampaignCounter(models.Model):
+    """A campaign's running totals, locked on every confirm that uses the campaign so limits never overrun."""
+
+    campaign = models.OneToOneField(Campaign, on_delete=models.CASCADE, related_name="counter", primary_key=True)
+    uses = models.PositiveIntegerField(_("uses"), default=0)
+    spent = models.DecimalField(_("spent"), max_digits=14, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = _("campaign counter")
+        verbose_name_plural = _("campaign counters")
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}: {self.uses} uses, {self.spent}"
+
+
+class SnapshotVersion(models.Model):
+    """One row per brand, bumped by every change that affects its campaigns: the process caches compare it."""
+
+    brand = models.OneToOneField("loyalty.Brand", on_delete=models.CASCADE, primary_key=True, related_name="+")
+    version = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.brand_id}@{self.version}"
+
+
+class ConflictNotice(models.Model):
+    """An e-mail sent to the owner of a campaign that lost an exclusive tie: at most once a day per pair."""
+
+    winner = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    loser = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["winner", "loser", "day"], name="%(app_label)s_%(class)s_once_a_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.winner_id} over {self.loser_id} on {self.day}"

@@ -1,0 +1,105 @@
+"""The narrow interface the checkout calls: the brand's live campaigns as engine rules for one receipt, the
+customer's state the engine needs, and the records a confirm writes (uses, conflict notices)."""
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.utils import timezone
+
+from campaigns.engine import run_discounts, run_points
+from campaigns.engine.engine import EngineResult, PointsAward
+from campaigns.engine.types import CampaignRule, Customer, Limits, Line
+from campaigns.models import Campaign, SegmentMember
+from campaigns.services.limits import limits_left, usages_record
+from campaigns.snapshot import brand_snapshot, campaign_entry, with_limits
+
+__all__ = ["EngineResult", "PointsAward", "apply_discounts", "apply_points", "record_uses", "rules_for"]
+
+
+def rules_for(
+    *,
+    brand_id: int,
+    at: datetime,
+    contact_id: int | None,
+    point_value: Decimal,
+    locked: bool = False,
+    extra: Campaign | None = None,
+) -> list[CampaignRule]:
+    """The campaigns live at `at`, with what their limits leave for this customer (counters locked if asked).
+
+    `extra` (simulation) is added whatever its status and window, replacing its active self if any.
+    """
+    entries = [entry for entry in brand_snapshot(brand_id).entries if entry.live(at)]
+    if extra is not None:
+        entries = [entry for entry in entries if entry.rule.id != extra.pk] + [campaign_entry(extra)]
+    left = limits_left(entries, contact_id=contact_id, at=at, locked=locked)
+    return [with_limits(entry, left.get(entry.rule.id, Limits()), point_value=point_value) for entry in entries]
+
+
+def engine_customer(*, contact_id: int | None, tier_id: int | None) -> Customer | None:
+    if contact_id is None:
+        return None
+    segments = frozenset(SegmentMember.objects.filter(contact_id=contact_id).values_list("segment_id", flat=True))
+    return Customer(identified=True, tier_id=tier_id, segment_ids=segments, contact_id=contact_id)
+
+
+def apply_discounts(
+    *,
+    lines: list[Line],
+    rules: list[CampaignRule],
+    contact_id: int | None,
+    tier_id: int | None,
+    store_id: int,
+    store_timezone: str,
+    at: datetime,
+    codes_applied: frozenset[int] = frozenset(),
+) -> EngineResult:
+    local = at.astimezone(ZoneInfo(store_timezone))
+    return run_discounts(
+        lines=lines,
+        rules=rules,
+        customer=engine_customer(contact_id=contact_id, tier_id=tier_id),
+        store_id=store_id,
+        weekday=local.isoweekday(),
+        local_time=local.time().replace(tzinfo=None),
+        codes_applied=codes_applied,
+    )
+
+
+def apply_points(result: EngineResult) -> list[PointsAward]:
+    return run_points(result=result)
+
+
+def record_uses(
+    *,
+    result: EngineResult,
+    lines: list[Line],
+    purchase_id: int,
+    contact_id: int | None,
+    at: datetime,
+    point_value: Decimal,
+) -> None:
+    """A confirm's records: each applied campaign's use (counters move under the lock taken by `rules_for`),
+    and a notice for every exclusive tie (the later campaign's owner is told once a day per pair)."""
+    given: dict[int, dict[str, Decimal]] = {}
+    for line in lines:
+        for applied in line.applied:
+            campaign_id = int(applied["campaign_id"])  # type: ignore[call-overload]
+            amounts = given.setdefault(campaign_id, {"discount": Decimal("0.00"), "points": Decimal("0.00")})
+            amounts["discount"] += Decimal(str(applied["discount"]))
+            amounts["points"] += Decimal(str(applied["points"]))
+    usages_record(purchase_id=purchase_id, contact_id=contact_id, at=at, given=given, point_value=point_value)
+    notify_conflicts(result.conflicts)
+
+
+def notify_conflicts(conflicts: list[tuple[int, int]]) -> None:
+    if not conflicts:
+        return
+    from campaigns.tasks import send_conflict_notices
+
+    pairs: list[Any] = [list(pair) for pair in conflicts]
+    day = timezone.localdate().isoformat()
+    transaction.on_commit(lambda: send_conflict_notices.delay(pairs, day))

@@ -1,0 +1,175 @@
+"""Campaigns and product segments: validation that explains itself, saving (with a snapshot bump), duplicating,
+pausing and resuming, and the preview of a product segment."""
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from campaigns.choices import CampaignStatus, Combine
+from campaigns.models import Campaign, ProductSegment, Segment
+from campaigns.rules import (
+    RuleError,
+    check_hint,
+    parse_audience,
+    parse_campaign_mechanic,
+    parse_conditions,
+    parse_limits,
+)
+from campaigns.snapshot import bump_version
+from common.errors import InvalidInput
+from loyalty.models import Category, Product, Store, Tier
+
+
+def product_segment_products(segment: ProductSegment, *, categories: list[int] | None = None) -> QuerySet[Product]:
+    """The brand's products the segment matches: its SKUs and everything under its categories, minus exclusions."""
+    category_ids = categories if categories is not None else list(segment.categories.values_list("pk", flat=True))
+    condition = Q(sku__in=list(segment.skus or []))
+    paths = Category.objects.filter(pk__in=category_ids).values_list("path", flat=True)
+    for path in paths:
+        condition |= Q(category__path__startswith=path)
+    return (
+        Product.objects.filter(brand_id=segment.brand_id)
+        .filter(condition)
+        .exclude(sku__in=list(segment.exclude_skus or []))
+        .order_by("sku")
+    )
+
+
+def product_segment_preview(segment: ProductSegment, *, sample: int = 20) -> dict[str, Any]:
+    products = product_segment_products(segment)
+    return {"count": products.count(), "sample": list(products.select_related("category")[:sample])}
+
+
+def _sku_list(value: Any, field: str) -> list[str]:
+    if value in (None, ""):
+        return []
+    if not isinstance(value, list) or not all(isinstance(item, str | int) for item in value):
+        raise InvalidInput(_("A list of SKUs."), fields={field: [_("A list of SKUs.")]})
+    skus = sorted({str(item).strip() for item in value if str(item).strip()})
+    if any(len(sku) > 64 for sku in skus):
+        raise InvalidInput(_("A SKU is at most 64 characters."), fields={field: [_("Too long.")]})
+    return skus
+
+
+@transaction.atomic
+def product_segment_save(
+    *, segment: ProductSegment, data: dict[str, Any], categories: list[Category] | None = None
+) -> ProductSegment:
+    """Create or change a product segment; campaigns using it see the change on the next request."""
+    for key in ("brand", "name"):
+        if key in data:
+            setattr(segment, key, data[key])
+    if "skus" in data:
+        segment.skus = _sku_list(data["skus"], "skus")
+    if "exclude_skus" in data:
+        segment.exclude_skus = _sku_list(data["exclude_skus"], "exclude_skus")
+    segment.save()
+    if categories is not None:
+        segment.categories.set(categories)
+    bump_version(segment.brand_id)
+    return segment
+
+
+def campaign_clean(campaign: Campaign) -> None:
+    """Check a campaign as a whole; InvalidInput names the field and says what to change."""
+    errors: dict[str, list[str]] = {}
+
+    def fail(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    try:
+        parse_campaign_mechanic(campaign.mechanic)
+    except RuleError as exc:
+        fail(exc.field, exc.message)
+    try:
+        audience = parse_audience(campaign.audience)
+    except RuleError as exc:
+        fail(exc.field, exc.message)
+        audience = None
+    try:
+        conditions = parse_conditions(campaign.conditions)
+    except RuleError as exc:
+        fail(exc.field, exc.message)
+        conditions = None
+    try:
+        parse_limits(campaign.limits)
+        check_hint(campaign.hint)
+    except RuleError as exc:
+        fail(exc.field, exc.message)
+    if campaign.ends_at is not None and campaign.starts_at is not None and campaign.ends_at <= campaign.starts_at:
+        fail("ends_at", _("The end must be after the start."))
+    brand = campaign.brand
+    if campaign.product_segment is not None:
+        if campaign.product_segment.brand_id != campaign.brand_id:
+            fail("product_segment", _("The product segment belongs to another brand."))
+        elif campaign.combine == Combine.EXCLUSIVE and not product_segment_products(campaign.product_segment).exists():
+            fail("product_segment", _("The segment matches no product: an exclusive campaign would exclude nothing."))
+    if audience is not None and audience.type == "tiers":
+        known = set(
+            Tier.objects.filter(program_id=brand.program_id, pk__in=audience.tier_ids).values_list("pk", flat=True)
+        )
+        if known != set(audience.tier_ids):
+            fail(
+                "audience",
+                _("Tiers %(ids)s are not tiers of the brand's program.")
+                % {"ids": sorted(set(audience.tier_ids) - known)},
+            )
+    if (
+        audience is not None
+        and audience.type == "segment"
+        and not Segment.objects.filter(pk=audience.segment_id or 0, program_id=brand.program_id).exists()
+    ):
+        fail("audience", _("The segment is not a segment of the brand's program."))
+    if conditions is not None and conditions.store_ids:
+        known = set(
+            Store.objects.filter(brand_id=campaign.brand_id, pk__in=conditions.store_ids).values_list("pk", flat=True)
+        )
+        if known != set(conditions.store_ids):
+            fail(
+                "conditions",
+                _("Stores %(ids)s are not stores of the brand.") % {"ids": sorted(set(conditions.store_ids) - known)},
+            )
+    if errors:
+        first = next(iter(errors.values()))[0]
+        raise InvalidInput(first, fields=errors)
+
+
+@transaction.atomic
+def campaign_save(*, campaign: Campaign, user: Any = None) -> Campaign:
+    """Validate and save a campaign; every register sees the change on its next request."""
+    if campaign.pk is None and campaign.owner_id is None and getattr(user, "is_authenticated", False):
+        campaign.owner = user
+    campaign_clean(campaign)
+    campaign.save()
+    bump_version(campaign.brand_id)
+    return campaign
+
+
+@transaction.atomic
+def campaign_set_status(*, campaign: Campaign, status: str) -> Campaign:
+    campaign.status = status
+    campaign.save(update_fields=["status", "updated_at"])
+    bump_version(campaign.brand_id)
+    return campaign
+
+
+@transaction.atomic
+def campaign_duplicate(*, campaign: Campaign, user: Any = None) -> Campaign:
+    """A draft copy of a campaign (same rules, same product segment), owned by the user who copies it."""
+    copy = Campaign.objects.get(pk=campaign.pk)
+    copy.pk = None
+    copy.name = _("%(name)s (copy)") % {"name": campaign.name}
+    copy.status = CampaignStatus.DRAFT
+    copy.owner = user if getattr(user, "is_authenticated", False) else campaign.owner
+    copy.save()
+    bump_version(copy.brand_id)
+    return copy
+
+
+@transaction.atomic
+def campaign_delete(*, campaign: Campaign) -> None:
+    brand_id = campaign.brand_id
+    campaign.delete()
+    bump_version(brand_id)

@@ -1,0 +1,111 @@
+"""Campaign limits: what is left for a receipt, and the uses recorded by a confirm under a row lock."""
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, F, Sum
+from django.utils import timezone
+
+from campaigns.engine.types import Limits
+from campaigns.models import CampaignCounter, CampaignUsage
+from campaigns.snapshot import CampaignEntry
+
+ZERO = Decimal("0.00")
+
+
+def limits_left(
+    entries: Iterable[CampaignEntry], *, contact_id: int | None, at: datetime, locked: bool = False
+) -> dict[int, Limits]:
+    """What each limited campaign still allows this receipt; campaigns without limits are not in the answer.
+
+    With `locked`, the counters of the limited campaigns are locked (in pk order) for the confirming transaction,
+    so concurrent confirms queue on them and never overrun a limit.
+    """
+    limited = {entry.rule.id: entry.limits for entry in entries if entry.limits}
+    if not limited:
+        return {}
+    for campaign_id in sorted(limited):
+        CampaignCounter.objects.get_or_create(campaign_id=campaign_id)
+    counters = CampaignCounter.objects.filter(campaign_id__in=limited).order_by("pk")
+    if locked:
+        counters = counters.select_for_update()
+    totals = {counter.campaign_id: counter for counter in counters}
+    day_start = timezone.localtime(at).replace(hour=0, minute=0, second=0, microsecond=0)
+    daily = dict(
+        CampaignUsage.objects.filter(campaign_id__in=[cid for cid, lim in limited.items() if "daily_budget" in lim])
+        .filter(at__gte=day_start, at__lt=day_start + timedelta(days=1))
+        .values("campaign_id")
+        .annotate(value=Sum("value"))
+        .values_list("campaign_id", "value")
+    )
+    answer = {}
+    for campaign_id, limits in limited.items():
+        counter = totals[campaign_id]
+        uses_left: int | None = None
+        if "total_uses" in limits:
+            uses_left = max(limits["total_uses"] - counter.uses, 0)
+        if "per_customer" in limits:
+            if contact_id is None:
+                used = 0
+            else:
+                since = at - timedelta(days=limits.get("per_customer_days", 36500))
+                used = CampaignUsage.objects.filter(
+                    campaign_id=campaign_id, contact_id=contact_id, at__gte=since
+                ).count()
+            per_customer_left = max(limits["per_customer"] - used, 0)
+            uses_left = per_customer_left if uses_left is None else min(uses_left, per_customer_left)
+        budget_left: Decimal | None = None
+        if "budget" in limits:
+            budget_left = max(limits["budget"] - counter.spent, ZERO)
+        if "daily_budget" in limits:
+            day_left = max(limits["daily_budget"] - (daily.get(campaign_id) or ZERO), ZERO)
+            budget_left = day_left if budget_left is None else min(budget_left, day_left)
+        answer[campaign_id] = Limits(uses_left=uses_left, budget_left=budget_left)
+    return answer
+
+
+def usages_record(
+    *,
+    purchase_id: int,
+    contact_id: int | None,
+    at: datetime,
+    given: dict[int, dict[str, Decimal]],
+    point_value: Decimal,
+) -> None:
+    """Record each campaign's use by a confirmed purchase and move its counter (the caller holds the locks)."""
+    if not given:
+        return
+    rows = []
+    for campaign_id, amounts in sorted(given.items()):
+        value = amounts.get("discount", ZERO) + amounts.get("points", ZERO) * point_value
+        rows.append(
+            CampaignUsage(
+                campaign_id=campaign_id,
+                purchase_id=purchase_id,
+                contact_id=contact_id,
+                at=at,
+                discount=amounts.get("discount", ZERO),
+                points=amounts.get("points", ZERO),
+                value=value,
+            )
+        )
+        CampaignCounter.objects.get_or_create(campaign_id=campaign_id)
+        CampaignCounter.objects.filter(pk=campaign_id).update(uses=F("uses") + 1, spent=F("spent") + value)
+    CampaignUsage.objects.bulk_create(rows)
+
+
+def campaign_stats(campaign_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """Receipts touched and value given per campaign, for the campaign list and page."""
+    rows = (
+        CampaignUsage.objects.filter(campaign_id__in=list(campaign_ids))
+        .values("campaign_id")
+        .annotate(
+            receipts=Count("purchase_id", distinct=True),
+            value=Sum("value"),
+            discount=Sum("discount"),
+            points=Sum("points"),
+        )
+    )
+    return {row["campaign_id"]: dict(row) for row in rows}

@@ -1,0 +1,107 @@
+"""The campaigns of a brand as engine rules, cached in process and invalidated by a version number.
+
+Every change that affects a brand's campaigns bumps `SnapshotVersion` (see `bump_version`); each POS request reads
+the version (one indexed query) and rebuilds the brand's snapshot when it moved, so a change made in the admin
+or the API applies to the very next request, in every process, with no restart.
+"""
+
+import threading
+from dataclasses import dataclass, replace
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import F
+
+from campaigns.choices import CampaignStatus
+from campaigns.engine.types import CampaignRule, Limits, ProductFilter
+from campaigns.models import Campaign, ProductSegment, SnapshotVersion
+from campaigns.rules import parse_audience, parse_campaign_mechanic, parse_conditions, parse_limits
+
+
+@dataclass(frozen=True)
+class CampaignEntry:
+    """A snapshotted campaign: its rule (limits not yet applied), window and raw limits."""
+
+    rule: CampaignRule
+    starts_at: datetime
+    ends_at: datetime | None
+    limits: dict[str, Any]
+
+    def live(self, at: datetime) -> bool:
+        return self.starts_at <= at and (self.ends_at is None or at < self.ends_at)
+
+
+@dataclass(frozen=True)
+class BrandSnapshot:
+    version: int
+    entries: tuple[CampaignEntry, ...]
+
+
+_cache: dict[int, BrandSnapshot] = {}
+_lock = threading.Lock()
+
+
+def bump_version(brand_id: int) -> None:
+    """Invalidate every process's snapshot of the brand (call inside the changing transaction)."""
+    updated = SnapshotVersion.objects.filter(brand_id=brand_id).update(version=F("version") + 1)
+    if not updated:
+        SnapshotVersion.objects.get_or_create(brand_id=brand_id, defaults={"version": 1})
+
+
+def product_filter(segment: ProductSegment | None) -> ProductFilter | None:
+    if segment is None:
+        return None
+    return ProductFilter(
+        skus=frozenset(str(sku) for sku in segment.skus or []),
+        category_ids=frozenset(category.pk for category in segment.categories.all()),
+        exclude_skus=frozenset(str(sku) for sku in segment.exclude_skus or []),
+    )
+
+
+def campaign_entry(campaign: Campaign) -> CampaignEntry:
+    """A campaign as the engine sees it; its JSON parts were validated on save."""
+    rule = CampaignRule(
+        id=campaign.pk,
+        name=campaign.name,
+        priority=campaign.priority,
+        order=campaign.pk,
+        combine=campaign.combine,
+        mechanic=parse_campaign_mechanic(campaign.mechanic),
+        audience=parse_audience(campaign.audience),
+        conditions=parse_conditions(campaign.conditions),
+        products=product_filter(campaign.product_segment),
+        requires_code=campaign.requires_code,
+        hint=campaign.hint,
+    )
+    return CampaignEntry(
+        rule=rule, starts_at=campaign.starts_at, ends_at=campaign.ends_at, limits=parse_limits(campaign.limits)
+    )
+
+
+def _build(brand_id: int, version: int) -> BrandSnapshot:
+    campaigns = (
+        Campaign.objects.filter(brand_id=brand_id, status=CampaignStatus.ACTIVE)
+        .select_related("product_segment")
+        .prefetch_related("product_segment__categories")
+        .order_by("-priority", "pk")
+    )
+    return BrandSnapshot(version=version, entries=tuple(campaign_entry(campaign) for campaign in campaigns))
+
+
+def brand_snapshot(brand_id: int) -> BrandSnapshot:
+    """The brand's active campaigns, rebuilt when their version moved."""
+    version = SnapshotVersion.objects.filter(brand_id=brand_id).values_list("version", flat=True).first() or 0
+    cached = _cache.get(brand_id)
+    if cached is not None and cached.version == version:
+        return cached
+    snapshot = _build(brand_id, version)
+    with _lock:
+        current = _cache.get(brand_id)
+        if current is None or current.version <= version:
+            _cache[brand_id] = snapshot
+    return snapshot
+
+
+def with_limits(entry: CampaignEntry, limits: Limits, *, point_value: Decimal) -> CampaignRule:
+    return replace(entry.rule, limits=limits, point_value=point_value)
