@@ -34,6 +34,7 @@ from loyalty.models import (
     Refund,
     RefundLine,
     Register,
+    Store,
     Tier,
 )
 from loyalty.pos.receipt import (
@@ -568,3 +569,21 @@ def refund(
             "pending": _money(current["pending"]),
         },
     }
+
+
+# --- simulation --------------------------------------------------------------------------------------------------
+
+
+def simulate(*, campaign: Campaign, data: dict[str, Any], store: Store | None = None) -> dict[str, Any]:
+    """Calculate as a register of the campaign's brand would, with this campaign added whatever its status and
+    window (a draft included). Writes nothing. The store is the one given, else the brand's first."""
+    store = (
+        store
+        or Store.objects.filter(brand_id=campaign.brand_id).select_related("brand__program").order_by("pk").first()
+    )
+    if store is None:
+        raise InvalidInput(_("The brand has no store to simulate at."), fields={"store": [_("Create a store first.")]})
+    if store.brand_id != campaign.brand_id:
+        raise InvalidInput(_("The store belongs to another brand."), fields={"store": [_("Another brand's store.")]})
+    register = Register(store=store)  # never saved: a simulation has no till
+    return calculation_answer(calculate(register=register, data=data, extra_campaign=campaign))

@@ -112,3 +112,9 @@ class RefundAnswerSerializer(serializers.Serializer):
     points_revoked = serializers.CharField()
     points_returned = serializers.CharField()
     balance = BalanceSerializer()
+
+
+class SimulateSerializer(CalculateSerializer):
+    """A calculate body for a campaign's test: the customer by contact id, phone or card; the store optional."""
+
+    store = serializers.IntegerField(required=False, min_value=1)

@@ -2,14 +2,20 @@
 
 from typing import Any, cast
 
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from campaigns.models import Campaign
+from common.api.permissions import IsStaff
+from common.errors import InvalidInput
+from common.scoping import scope_queryset
 from loyalty.authentication import RegisterKeyAuthentication
-from loyalty.models import Register
+from loyalty.models import Register, Store
 from loyalty.pos import checkout
 from loyalty.pos import serializers as s
 from loyalty.pos.idempotency import run_idempotent
@@ -99,3 +105,27 @@ class RefundView(PosView):
             action=action,
         )
         return Response(answer, status=status_code)
+
+
+class CampaignSimulateView(APIView):
+    """`POST /campaigns/{id}/simulate`: the calculation with this campaign added to the active ones (staff)."""
+
+    permission_classes = [IsStaff]
+
+    @extend_schema(request=s.SimulateSerializer, responses=s.CalculationAnswerSerializer)
+    def post(self, request: Request, pk: int) -> Response:
+        if not request.user.has_perm("campaigns.view_campaign"):
+            self.permission_denied(request)
+        campaign = get_object_or_404(scope_queryset(Campaign.objects.select_related("brand"), request.user), pk=pk)
+        body = s.SimulateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        store = None
+        if body.validated_data.get("store"):
+            store = (
+                scope_queryset(Store.objects.select_related("brand__program"), request.user)
+                .filter(pk=body.validated_data["store"])
+                .first()
+            )
+            if store is None:
+                raise InvalidInput(_("Unknown store."), fields={"store": [_("Unknown store.")]})
+        return Response(checkout.simulate(campaign=campaign, data=body.validated_data, store=store))
