@@ -1,26 +1,39 @@
-"""The admin of the processing centre: organisation, catalogue, tiers, card types, cards, master accounts.
+"""The admin of the processing centre: organisation, catalogue, tiers, card types, cards, master accounts, and
+the points: accounts, the ledger, purchases, refunds and tier changes (read-only).
 
 Registration only: saves go through the services (registers, categories, cards, master accounts), actions call
 services and report with `message_user`. Every admin is limited to the user's brands (`BrandScopedAdminMixin`).
-The contact admin is re-registered here with the contact's cards and enrollments.
+The contact admin is re-registered here with the contact's cards, enrollments and points.
 """
 
 import zoneinfo
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import QuerySet
-from django.http import HttpRequest
-from django.utils.html import format_html
+from django.db.models import Model, Q, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.contrib.filters.admin import AutocompleteSelectFilter
-from unfold.decorators import display
-from unfold.forms import PaginationInlineFormSet
+from unfold.decorators import action, display
+from unfold.forms import BaseDialogForm, PaginationInlineFormSet
 from unfold.paginator import InfinitePaginator
-from unfold.widgets import UnfoldAdminSelectWidget
+from unfold.widgets import (
+    UnfoldAdminDecimalFieldWidget,
+    UnfoldAdminIntegerFieldWidget,
+    UnfoldAdminSelectWidget,
+    UnfoldAdminTextareaWidget,
+)
 
 from common.admin import (
     BrandScopedAdminMixin,
@@ -29,24 +42,32 @@ from common.admin import (
     PartialImportMixin,
     copy_saved_fields,
 )
-from common.scoping import allowed_brand_ids
+from common.errors import DomainError
+from common.scoping import allowed_brand_ids, scope_queryset
 from contacts.admin import ContactAdmin, ContactAuditLogInline, phone_search_condition
 from contacts.models import Contact
-from loyalty.choices import CardStatus
+from loyalty.choices import CardStatus, EntryStatus
 from loyalty.models import (
+    Account,
     Brand,
     Card,
     CardType,
     Category,
     Enrollment,
+    LedgerEntry,
     MasterAccount,
     MasterAccountMember,
     Partner,
     Product,
     Program,
+    Purchase,
+    PurchaseLine,
+    Refund,
+    RefundLine,
     Register,
     Store,
     Tier,
+    TierChange,
 )
 from loyalty.resources import (
     BrandContactResource,
@@ -55,8 +76,10 @@ from loyalty.resources import (
     card_save_instance,
     programs_of_limited_user,
 )
+from loyalty.selectors import ProgramPoints, balance, contact_points
 from loyalty.services.cards import card_block, card_save, enrollment_ensure
 from loyalty.services.catalogue import category_save
+from loyalty.services.ledger import adjust
 from loyalty.services.master_accounts import master_account_set_members
 from loyalty.services.registers import register_create, register_rotate_key
 
@@ -486,6 +509,609 @@ class MasterAccountAdmin(ScopedModelAdmin):
         master_account_set_members(account=form.instance, contacts=contacts)
 
 
+# Points: accounts, the ledger, purchases, refunds, tier changes. All read-only: points and receipts change only
+# through the services (the tills, refunds, the ledger's jobs), never by editing rows.
+
+
+class ReadOnlyAdminMixin:
+    """Nothing to add, change or delete: the page shows the object, the change list lists them."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ReadOnlyInline(ReadOnlyAdminMixin, TabularInline):
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return self.fields or ()
+
+
+def program_ids_of_limited_user(user: Any) -> list[int] | None:
+    """The programs of a brand-limited user's brands; None for users who are not limited."""
+    brand_ids = allowed_brand_ids(user)
+    if brand_ids is None:
+        return None
+    return list(Brand.objects.filter(pk__in=brand_ids).values_list("program_id", flat=True).distinct())
+
+
+def changelist_link(model: type[Model], text: Any, **filters: Any) -> str:
+    """A link to a model's change list with the given filters (lookups as the admin reads them from the URL)."""
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+    return format_html('<a class="text-primary-600 underline" href="{}?{}">{}</a>', url, urlencode(filters), text)
+
+
+def change_link(model: type[Model], pk: Any, text: Any) -> str:
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[pk])
+    return format_html('<a class="text-primary-600 underline" href="{}">{}</a>', url, text)
+
+
+def entry_status(entry: LedgerEntry, now: Any) -> str:
+    return str(EntryStatus(entry.status(now)).label)
+
+
+# A search term of up to this many digits is a purchase id; a longer one, a phone.
+PURCHASE_ID_MAX_DIGITS = 9
+# A phone search by a number's beginning finds at most this many contacts.
+PHONE_SEARCH_CONTACTS = 1000
+
+
+def contact_ids_by_phone(term: str) -> list[int] | None:
+    """The contacts a phone-like search term finds (None when the term is not a phone): ids first, so that the
+    big tables are then searched by an indexed `contact_id IN (...)` instead of a join."""
+    condition = phone_search_condition(term)
+    if condition is None:
+        return None
+    return list(Contact.objects.filter(condition).order_by("pk").values_list("pk", flat=True)[:PHONE_SEARCH_CONTACTS])
+
+
+def account_ids_of_contacts(contacts: list[int]) -> list[int]:
+    """The contacts' own points accounts and the pools of their master accounts (where a member's points are)."""
+    pools = list(
+        MasterAccountMember.objects.filter(contact_id__in=contacts).values_list("master_account_id", flat=True)
+    )
+    own = list(Account.objects.filter(contact_id__in=contacts).values_list("pk", flat=True))
+    if pools:
+        own += Account.objects.filter(master_account_id__in=pools).values_list("pk", flat=True)
+    return own
+
+
+class AdjustPointsForm(BaseDialogForm):
+    """A manual correction of an account's points (`loyalty.services.ledger.adjust`)."""
+
+    points = forms.DecimalField(
+        label=_("points"),
+        max_digits=14,
+        decimal_places=2,
+        widget=UnfoldAdminDecimalFieldWidget(attrs={"step": "0.01"}),
+        help_text=_("Above zero adds points, active at once; below zero takes active points, never below zero."),
+    )
+    reason = forms.CharField(label=_("reason"), max_length=1000, widget=UnfoldAdminTextareaWidget)
+    expires_in_days = forms.IntegerField(
+        label=_("expires in days"),
+        required=False,
+        min_value=1,
+        widget=UnfoldAdminIntegerFieldWidget,
+        help_text=_("Of points added; empty = never."),
+    )
+
+
+@admin.register(Account)
+class AccountAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
+    """Points accounts with their cached balance; the balance as of now and the entries on the account's page.
+
+    The balance changes only through the ledger's services: the "Adjust points" button on an account's page is a
+    manual, audited correction (the entry records who, when and why), allowed to whoever may change contacts, as
+    in the API.
+    """
+
+    list_display = ("id", "owner", "program", "active", "pending", "balance_at", "entries_link")
+    list_display_links = ("id", "owner")
+    list_select_related = ("program", "contact", "master_account")
+    list_filter = ("program",)
+    search_fields = ("=contact__phone", "^master_account__name")
+    search_help_text = _("Phone of the contact, or the beginning of the master account's name.")
+    fields = (
+        "program",
+        "contact",
+        "master_account",
+        "current_balance",
+        "active",
+        "pending",
+        "balance_at",
+        "entries_link",
+        "created_at",
+    )
+    readonly_fields = fields
+    ordering = ("-pk",)
+    show_full_result_count = False
+    paginator = InfinitePaginator
+    actions_detail = ("adjust_points",)
+
+    def has_adjust_permission(self, request: HttpRequest, object_id: Any = None) -> bool:
+        if not request.user.has_perm("contacts.change_contact"):
+            return False
+        return object_id is None or self.get_queryset(request).filter(pk=object_id).exists()
+
+    @action(
+        description=_("Adjust points"),
+        url_path="adjust-points",
+        permissions=["adjust"],
+        icon="tune",
+        dialog={
+            "title": _("Adjust points"),
+            "description": _("A manual correction, recorded with your name and the reason."),
+            "form_class": AdjustPointsForm,
+            "form_submit_text": _("Adjust"),
+        },
+    )
+    def adjust_points(self, request: HttpRequest, form: AdjustPointsForm, object_id: str) -> HttpResponse:
+        account = self.get_queryset(request).get(pk=object_id)
+        try:
+            adjust(
+                account=account,
+                points=form.cleaned_data["points"],
+                reason=form.cleaned_data["reason"],
+                user=request.user,
+                expires_in_days=form.cleaned_data["expires_in_days"],
+            )
+        except DomainError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                _("%(points)s points adjusted on account #%(account)s.")
+                % {"points": _cell(form.cleaned_data["points"]), "account": account.pk},
+                messages.SUCCESS,
+            )
+        url = reverse("admin:loyalty_account_change", args=[account.pk])
+        if request.headers.get("HX-Request"):
+            # The form is sent from a dialog by htmx: it loads the account's page again in full.
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = url
+            return response
+        return HttpResponseRedirect(url)
+
+    @display(description=_("owner"))
+    def owner(self, obj: Account) -> str:
+        if obj.master_account_id is not None:
+            return str(obj.master_account)
+        return str(obj.contact)
+
+    @display(description=_("entries"))
+    def entries_link(self, obj: Account) -> str:
+        return changelist_link(LedgerEntry, _("entries"), account__id__exact=obj.pk)
+
+    @display(description=_("balance as of now"))
+    def current_balance(self, obj: Account) -> str:
+        current = balance(account=obj)
+        expiring = format_html_join(
+            ", ", "{}: {}", ((_cell(item["date"]), _cell(item["points"])) for item in current["expiring"][:5])
+        )
+        return format_html(
+            "{}: <b>{}</b> · {}: <b>{}</b> · {}: {}",
+            _("active"),
+            _cell(current["active"]),
+            _("pending"),
+            _cell(current["pending"]),
+            _("expiring"),
+            expiring or "—",
+        )
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str) -> tuple[QuerySet, bool]:
+        contacts = contact_ids_by_phone(search_term)
+        if contacts is not None:
+            return queryset.filter(pk__in=account_ids_of_contacts(contacts)), False
+        return super().get_search_results(request, queryset, search_term)
+
+
+@admin.register(LedgerEntry)
+class LedgerEntryAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
+    """The points ledger: append-only, read-only. Fast on millions of rows: ordered by the primary key, no counts,
+    no date hierarchy, searches that use an index (the phone of the account's contact, a purchase id)."""
+
+    list_display = (
+        "id",
+        "at",
+        "account_link",
+        "kind",
+        "points",
+        "status",
+        "expires_at",
+        "purchase_link",
+        "partner",
+    )
+    list_select_related = ("account__contact", "account__master_account", "partner")
+    list_filter = ("kind", "account__program")
+    search_fields = ("=purchase_id",)
+    search_help_text = _("Phone of the account's contact, or a purchase id.")
+    fieldsets = (
+        (None, {"fields": ("account", "at", "kind", "points", "status", "reason")}),
+        (_("Lot"), {"fields": ("activation_at", "expires_at", "lot", "source", "partner")}),
+        (_("Origin"), {"fields": ("purchase_link", "campaign_id", "created_by", "created_at")}),
+    )
+    readonly_fields = (
+        "account",
+        "at",
+        "kind",
+        "points",
+        "status",
+        "reason",
+        "activation_at",
+        "expires_at",
+        "lot",
+        "source",
+        "partner",
+        "purchase_link",
+        "campaign_id",
+        "created_by",
+        "created_at",
+    )
+    ordering = ("-pk",)
+    show_full_result_count = False
+    paginator = InfinitePaginator
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        queryset = super().get_queryset(request)
+        programs = program_ids_of_limited_user(request.user)
+        return queryset if programs is None else queryset.filter(account__program_id__in=programs)
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str) -> tuple[QuerySet, bool]:
+        term = search_term.strip().lstrip("#")
+        if not term:
+            return queryset, False
+        if term.isdigit() and len(term) <= PURCHASE_ID_MAX_DIGITS:
+            return queryset.filter(purchase_id=int(term)), False
+        contacts = contact_ids_by_phone(term)
+        if contacts is None:
+            return queryset.none(), False
+        return queryset.filter(account_id__in=account_ids_of_contacts(contacts)), False
+
+    @display(description=_("account"), ordering="account")
+    def account_link(self, obj: LedgerEntry) -> str:
+        account = obj.account
+        owner = account.master_account if account.master_account_id is not None else account.contact
+        return change_link(Account, account.pk, f"#{account.pk} {owner}")
+
+    @display(description=_("status"))
+    def status(self, obj: LedgerEntry) -> str:
+        return entry_status(obj, timezone.now())
+
+    @display(description=_("purchase"), ordering="purchase_id")
+    def purchase_link(self, obj: LedgerEntry) -> str:
+        if obj.purchase_id is None:
+            return "—"
+        return change_link(Purchase, obj.purchase_id, f"#{obj.purchase_id}")
+
+
+class PurchaseLineInline(ReadOnlyInline):
+    model = PurchaseLine
+    fields = (
+        "index",
+        "sku",
+        "product",
+        "quantity",
+        "price",
+        "base",
+        "discount",
+        "total",
+        "redeemed_points",
+        "paid",
+        "points",
+        "applied",
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("product")
+
+
+class RefundInline(ReadOnlyInline):
+    model = Refund
+    fields = ("at", "refund_amount", "points_revoked", "points_returned")
+    show_change_link = True
+
+
+@admin.register(Purchase)
+class PurchaseAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
+    """Confirmed receipts with their lines and refunds, as the tills sent them."""
+
+    list_display = (
+        "receipt_number",
+        "at",
+        "store",
+        "register",
+        "contact",
+        "total",
+        "redeemed_points",
+        "payable",
+        "points",
+    )
+    list_select_related = ("store", "register__store", "contact")
+    list_filter = ("brand", "store")
+    search_fields = ("=receipt_number",)
+    search_help_text = _("Receipt number, card number or the customer's phone.")
+    fieldsets = (
+        (None, {"fields": ("receipt_number", "at", "brand", "store", "register")}),
+        (_("Customer"), {"fields": ("contact", "card_number", "account", "tier_name")}),
+        (_("Totals"), {"fields": ("base", "discount", "total", "redeemed_points", "payable", "points")}),
+        (_("Points"), {"fields": ("entries_link",)}),
+        (_("Record"), {"fields": ("created_at",)}),
+    )
+    readonly_fields = (
+        "receipt_number",
+        "at",
+        "brand",
+        "store",
+        "register",
+        "contact",
+        "card_number",
+        "account",
+        "tier_name",
+        "base",
+        "discount",
+        "total",
+        "redeemed_points",
+        "payable",
+        "points",
+        "entries_link",
+        "created_at",
+    )
+    inlines = [PurchaseLineInline, RefundInline]
+    ordering = ("-at", "-pk")
+    show_full_result_count = False
+    paginator = InfinitePaginator
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str) -> tuple[QuerySet, bool]:
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        # Each alternative is an indexed lookup: the receipt number, or purchases of the contacts found first.
+        condition = Q(receipt_number=term)
+        holders = list(Card.objects.filter(number=term).exclude(contact=None).values_list("contact_id", flat=True))
+        if holders:
+            condition |= Q(contact_id__in=holders, card_number=term)
+        contacts = contact_ids_by_phone(term)
+        if contacts:
+            condition |= Q(contact_id__in=contacts)
+        return queryset.filter(condition), False
+
+    @display(description=_("ledger entries"))
+    def entries_link(self, obj: Purchase) -> str:
+        return changelist_link(LedgerEntry, _("entries of this purchase"), purchase_id=obj.pk)
+
+
+class RefundLineInline(ReadOnlyInline):
+    model = RefundLine
+    fields = ("line", "quantity", "amount", "points_revoked", "points_returned")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("line")
+
+
+@admin.register(Refund)
+class RefundAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
+    list_display = ("id", "purchase", "purchase_store", "at", "refund_amount", "points_revoked", "points_returned")
+    list_select_related = ("purchase__store",)
+    list_filter = ("purchase__brand",)
+    search_fields = ("=purchase__receipt_number",)
+    search_help_text = _("Receipt number of the purchase.")
+    fields = ("purchase", "at", "refund_amount", "points_revoked", "points_returned", "created_at")
+    readonly_fields = fields
+    inlines = [RefundLineInline]
+    ordering = ("-pk",)
+    show_full_result_count = False
+    paginator = InfinitePaginator
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        queryset = super().get_queryset(request)
+        brand_ids = allowed_brand_ids(request.user)
+        return queryset if brand_ids is None else queryset.filter(purchase__brand_id__in=brand_ids)
+
+    @display(description=_("store"), ordering="purchase__store__name")
+    def purchase_store(self, obj: Refund) -> str:
+        return str(obj.purchase.store)
+
+
+@admin.register(TierChange)
+class TierChangeAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
+    list_display = ("at", "contact", "program", "from_tier", "to_tier", "reason")
+    list_select_related = ("enrollment__contact", "enrollment__program", "from_tier", "to_tier")
+    list_filter = ("enrollment__program", "reason")
+    search_fields = ("=enrollment__contact__phone",)
+    search_help_text = _("Phone of the contact.")
+    fields = ("enrollment", "at", "from_tier", "to_tier", "reason")
+    readonly_fields = fields
+    ordering = ("-at", "-pk")
+    show_full_result_count = False
+    paginator = InfinitePaginator
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        queryset = super().get_queryset(request)
+        programs = program_ids_of_limited_user(request.user)
+        return queryset if programs is None else queryset.filter(enrollment__program_id__in=programs)
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str) -> tuple[QuerySet, bool]:
+        contacts = contact_ids_by_phone(search_term)
+        if contacts is not None:
+            return queryset.filter(enrollment__contact_id__in=contacts), False
+        return super().get_search_results(request, queryset, search_term)
+
+    @display(description=_("contact"), ordering="enrollment__contact")
+    def contact(self, obj: TierChange) -> str:
+        return str(obj.enrollment.contact)
+
+    @display(description=_("program"), ordering="enrollment__program")
+    def program(self, obj: TierChange) -> str:
+        return str(obj.enrollment.program)
+
+
+# The contact's points, per program: a read-only panel on the contact's page.
+
+CONTACT_PANEL_LIMIT = 50  # entries, purchases, lots and tier changes shown; the change lists have the rest
+CELL = '<td class="px-3 py-2">{}</td>'
+HEAD = '<th class="px-3 py-2 text-left font-semibold">{}</th>'
+
+
+def _cell(value: Any) -> Any:
+    """A table cell's text: dates in the current time zone, numbers localised, links as given, blanks as a dash."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, datetime):
+        return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+    if isinstance(value, date):
+        return date_format(value, "SHORT_DATE_FORMAT")
+    if isinstance(value, Decimal):
+        return number_format(value, decimal_pos=2)
+    return value
+
+
+def html_table(headers: Sequence[Any], rows: Iterable[Sequence[Any]], empty: Any) -> str:
+    rows = list(rows)
+    if not rows:
+        return format_html('<p class="text-font-subtle-light mb-4">{}</p>', empty)
+    head = format_html_join("", HEAD, ((header,) for header in headers))
+    body = format_html_join(
+        "",
+        '<tr class="border-b border-base-200 dark:border-base-800">{}</tr>',
+        ((format_html_join("", CELL, ((_cell(value),) for value in row)),) for row in rows),
+    )
+    return format_html(
+        '<div class="overflow-x-auto mb-4"><table class="w-full text-sm">'
+        '<thead><tr class="border-b border-base-200 dark:border-base-800">{}</tr></thead><tbody>{}</tbody>'
+        "</table></div>",
+        head,
+        body,
+    )
+
+
+def _heading(text: Any, more: Any = "") -> str:
+    return format_html('<h4 class="font-semibold mb-2">{} {}</h4>', text, more)
+
+
+def program_points_html(item: ProgramPoints, now: datetime) -> str:
+    """One program's part of the contact's points panel."""
+    account, enrollment = item.account, item.enrollment
+    tier = "—"
+    if enrollment is not None and enrollment.tier is not None:
+        tier = enrollment.tier.name
+        if enrollment.tier_valid_until is not None:
+            tier = format_html("{} ({} {})", tier, _("valid until"), _cell(enrollment.tier_valid_until.date()))
+    pool = ""
+    if account is not None:
+        text = (
+            _("the pool of the contact's master account")
+            if account.master_account_id is not None
+            else _("points account #%(id)s") % {"id": account.pk}
+        )
+        pool = format_html(" · {}", change_link(Account, account.pk, text))
+    next_expiry = item.balance["expiring"][0] if item.balance["expiring"] else None
+    figures = format_html_join(
+        "",
+        '<div><div class="text-font-subtle-light text-xs">{}</div><div class="text-lg font-semibold">{}</div></div>',
+        (
+            (_("active"), _cell(item.balance["active"])),
+            (_("pending"), _cell(item.balance["pending"])),
+            (_("expiring within 30 days"), _cell(item.expiring_soon)),
+            (
+                _("next expiry"),
+                format_html("{}: {}", _cell(next_expiry["date"]), _cell(next_expiry["points"])) if next_expiry else "—",
+            ),
+            (_("tier"), tier),
+        ),
+    )
+    entries_more = purchases_more = ""
+    if account is not None:
+        entries_more = changelist_link(LedgerEntry, _("all entries"), account__id__exact=account.pk)
+    if item.purchases:
+        purchases_more = changelist_link(
+            Purchase,
+            _("all purchases"),
+            contact__id__exact=item.purchases[0].contact_id,
+            program__id__exact=item.program.pk,
+        )
+    lots = html_table(
+        (_("earned"), _("kind"), _("points"), _("remaining"), _("active from"), _("expires at"), _("partner")),
+        (
+            (
+                lot.at,
+                lot.get_kind_display(),
+                lot.points,
+                lot.remaining,  # type: ignore[attr-defined]
+                lot.activation_at,
+                lot.expires_at,
+                lot.partner,
+            )
+            for lot in item.lots
+        ),
+        _("No points."),
+    )
+    entries = html_table(
+        ("#", _("at"), _("kind"), _("points"), _("status"), _("expires at"), _("purchase"), _("partner")),
+        (
+            (
+                change_link(LedgerEntry, entry.pk, entry.pk),
+                entry.at,
+                entry.get_kind_display(),
+                entry.points,
+                entry_status(entry, now),
+                entry.expires_at,
+                change_link(Purchase, entry.purchase_id, f"#{entry.purchase_id}") if entry.purchase_id else None,
+                entry.partner,
+            )
+            for entry in item.entries
+        ),
+        _("No entries."),
+    )
+    purchases = html_table(
+        (_("receipt number"), _("at"), _("store"), _("total"), _("redeemed points"), _("payable"), _("points")),
+        (
+            (
+                change_link(Purchase, purchase.pk, purchase.receipt_number),
+                purchase.at,
+                purchase.store,
+                purchase.total,
+                purchase.redeemed_points,
+                purchase.payable,
+                purchase.points,
+            )
+            for purchase in item.purchases
+        ),
+        _("No purchases."),
+    )
+    changes = html_table(
+        (_("at"), _("from"), _("to"), _("reason")),
+        ((change.at, change.from_tier, change.to_tier, change.reason) for change in item.tier_changes),
+        _("No tier changes."),
+    )
+    lots_title: Any = _("Lots holding points")
+    if item.lots_total > len(item.lots):
+        lots_title = format_html(
+            "{} ({})", lots_title, _("%(shown)d of %(total)d") % {"shown": len(item.lots), "total": item.lots_total}
+        )
+    return format_html(
+        '<div class="mb-6"><h3 class="font-semibold text-base mb-2">{}{}</h3>'
+        '<div class="flex flex-wrap gap-8 mb-4">{}</div>{}{}{}{}{}{}{}{}</div>',
+        item.program,
+        pool,
+        figures,
+        _heading(lots_title),
+        lots,
+        _heading(_("Latest entries"), entries_more),
+        entries,
+        _heading(_("Latest purchases"), purchases_more),
+        purchases,
+        _heading(_("Tier history")),
+        changes,
+    )
+
+
 # Contacts, with their cards and enrollments
 
 
@@ -525,8 +1151,38 @@ if admin.site.is_registered(Contact):
 
 @admin.register(Contact)
 class LoyaltyContactAdmin(ContactAdmin):
+    """The contact with cards, enrollments and, per program, the points: balance, lots, entries, purchases, tiers."""
+
     inlines = [CardInline, EnrollmentInline, ContactAuditLogInline]
     resource_classes = [BrandContactResource]
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Contact | None:
+        contact = super().get_object(request, object_id, from_field)
+        if contact is not None:
+            contact._admin_user = request.user  # type: ignore[attr-defined]
+        return contact
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Contact | None = None) -> Any:
+        return (*super().get_readonly_fields(request, obj), "points_panel")
+
+    def get_fieldsets(self, request: HttpRequest, obj: Contact | None = None) -> Any:
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if obj is not None:
+            fieldsets.append((_("Points"), {"fields": ("points_panel",)}))
+        return fieldsets
+
+    @display(description=_("points by program"), wrapper_class="max-w-none min-w-0 grow")
+    def points_panel(self, obj: Contact) -> str:
+        """Per program the contact is in (of the user's brands): bounded queries, `CONTACT_PANEL_LIMIT` rows each."""
+        if obj.pk is None:
+            return "—"
+        # The user comes with the object (`get_object`): the panel shows only the programs of the user's brands.
+        programs = scope_queryset(Program.objects.all(), getattr(obj, "_admin_user", None))
+        now = timezone.now()
+        items = contact_points(contact=obj, programs=programs, now=now, limit=CONTACT_PANEL_LIMIT)
+        if not items:
+            return format_html("<p>{}</p>", _("Not in any program."))
+        return format_html_join("", "{}", ((program_points_html(item, now),) for item in items))
 
     def after_contact_saved(self, request: HttpRequest, contact: Contact, *, created: bool) -> None:
         # A contact made by a brand manager joins the manager's programs; otherwise it would be out of sight.

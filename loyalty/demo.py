@@ -1,47 +1,65 @@
 """The demo data set behind `manage.py seed_demo`: a realistic, working CRM for a new user to explore.
 
-Each part is one function (`seed_org`, `seed_catalogue`, `seed_contacts`, `seed_users`) so later parts of the
-product (the ledger, purchases, campaigns) can add theirs. Every part is idempotent: small objects are
+Each part is one function (`seed_org`, `seed_catalogue`, `seed_contacts`, `seed_users`, `seed_purchases`) so later
+parts of the product (campaigns, promo codes) can add theirs. Purchases go through the checkout service, as a till
+sends them, so the ledger, tiers and settlements are real; `seed_purchases_fast` writes big data sets in bulk
+(`seed_demo --fast`, for benchmarks). Every part is idempotent: small objects are
 `get_or_create`d on their natural keys and bulk parts are skipped when the demo programs or brands already have
 them, so a second run changes nothing. Each part draws from its own `random.Random`, seeded from `--seed` and
 the part's name, so skipping one part does not change what another generates.
 """
 
+import heapq
+import math
 import random
+import zoneinfo
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
-from decimal import Decimal
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import ROUND_DOWN, Decimal
+from itertools import accumulate
 from typing import Any
 
 import phonenumbers
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from common.errors import Conflict
 from contacts.models import BlacklistEntry, Contact
 from loyalty import demo_data as data
-from loyalty.choices import CardStatus
+from loyalty.choices import CardStatus, EntryKind
 from loyalty.models import (
+    Account,
     Brand,
     Card,
     CardType,
     Category,
     Enrollment,
+    LedgerEntry,
     MasterAccount,
     MasterAccountMember,
     Partner,
     Product,
     Program,
+    Purchase,
+    PurchaseLine,
+    Refund,
     Register,
     Store,
     Tier,
+    TierChange,
 )
+from loyalty.pos import checkout
+from loyalty.pos.receipt import ReceiptLine, apply_base_accrual, price_lines
 from loyalty.services.cards import card_numbers_reserve
 from loyalty.services.catalogue import category_save
 from loyalty.services.registers import register_create
+from loyalty.services.tiers import program_tiers, qualified_tier
 
 BATCH_SIZE = 2000
 BLACKLIST_PHONES = 20
@@ -62,6 +80,8 @@ class DemoOptions:
     products: int = 2000
     stores: int = 12
     registers: int = 40
+    purchases: int = 3000
+    fast: bool = False  # purchases written in bulk (`seed_purchases_fast`) instead of through the checkout
     seed: int = 42
 
 
@@ -505,6 +525,414 @@ def _seed_blacklist(rng: random.Random, phones: list[str]) -> None:
     BlacklistEntry.objects.bulk_create(entries, ignore_conflicts=True)
 
 
+# --- purchases ------------------------------------------------------------------------------------------------
+
+PURCHASE_DAYS = 548  # about 18 months of history
+ANONYMOUS_SHARE = 0.2  # receipts without a card
+REDEEM_SHARE = 0.3  # identified receipts paid partly with points, when the customer has enough
+MIN_REDEEM = Decimal("50")  # fewer points than this are not worth asking for
+REFUND_SHARE = 0.02
+AWAY_SHARE = 0.15  # a customer's receipts at another store of the program than their usual one
+RECEIPT_PREFIX = "DEMO-"
+LINE_COUNTS = [(1, 25), (2, 22), (3, 17), (4, 12), (5, 9), (6, 6), (7, 4), (8, 3), (10, 2)]
+QUANTITIES = [(1, 75), (2, 17), (3, 6), (5, 2)]
+# Local opening hours and how busy each is.
+HOURS = [(9, 3), (10, 5), (11, 6), (12, 8), (13, 8), (14, 6), (15, 6), (16, 7), (17, 9), (18, 11), (19, 10)]
+HOURS += [(20, 8), (21, 5)]
+
+
+@dataclass
+class _Receipt:
+    """A planned receipt; `card` and `contact_id` are None for an anonymous one."""
+
+    at: datetime
+    register: Register
+    card: str | None
+    contact_id: int | None
+    lines: list[dict[str, Any]]
+    number: str
+
+
+@dataclass
+class _Shop:
+    """What the purchase generator needs of the organisation: registers per store, goods per brand, customers
+    per program (each with a usual store and a weight: a few customers buy far more often than most)."""
+
+    registers: dict[int, list[Register]]
+    stores: dict[int, list[Store]]  # per program, the stores that have a register
+    goods: dict[int, list[tuple[str, Decimal]]]  # per brand: (sku, price)
+    customers: dict[int, list[tuple[str, int, Store]]]  # per program: (card number, contact id, usual store)
+    weights: dict[int, list[float]]  # per program, cumulative
+
+
+def _shop(*, org: Org, rng: random.Random) -> _Shop | None:
+    registers: dict[int, list[Register]] = {}
+    for register in (
+        Register.objects.filter(store__in=org.stores, is_active=True)
+        .select_related("store__brand__program", "store__partner")
+        .order_by("pk")
+    ):
+        registers.setdefault(register.store_id, []).append(register)
+    stores: dict[int, list[Store]] = {}
+    for store_id in sorted(registers):
+        store = registers[store_id][0].store
+        stores.setdefault(store.brand.program_id, []).append(store)
+    goods: dict[int, list[tuple[str, Decimal]]] = {}
+    for brand_id, sku, price in (
+        Product.objects.filter(brand__in=org.brands.values(), price__gt=0)
+        .order_by("pk")
+        .values_list("brand_id", "sku", "price")
+    ):
+        goods.setdefault(brand_id, []).append((sku, price or Decimal(0)))
+    stores = {
+        program: [store for store in program_stores if goods.get(store.brand_id)]
+        for program, program_stores in stores.items()
+    }
+    stores = {program: program_stores for program, program_stores in stores.items() if program_stores}
+    if not stores:
+        return None
+    customers: dict[int, list[tuple[str, int, Store]]] = {}
+    seen: set[tuple[int, int]] = set()
+    cards = (
+        Card.objects.filter(card_type__program__in=list(stores), status=CardStatus.ACTIVE, contact__isnull=False)
+        .order_by("pk")
+        .values_list("card_type__program_id", "contact_id", "number")
+    )
+    for program_id, contact_id, number in cards:
+        if (program_id, contact_id) in seen:
+            continue
+        seen.add((program_id, contact_id))
+        customers.setdefault(program_id, []).append((number, contact_id, rng.choice(stores[program_id])))
+    weights = {
+        program: list(accumulate(min(rng.paretovariate(1.3), 100.0) for _customer in people))
+        for program, people in customers.items()
+    }
+    return _Shop(registers=registers, stores=stores, goods=goods, customers=customers, weights=weights)
+
+
+def _receipt_time(rng: random.Random, store: Store, start: datetime, days: int) -> datetime:
+    """A moment in the store's opening hours; business grows, so recent days are busier."""
+    day = start.date() + timedelta(days=int(days * math.sqrt(rng.random())))
+    hour = _weighted(rng, HOURS)
+    local = datetime.combine(day, time(hour, rng.randrange(60), rng.randrange(60)), zoneinfo.ZoneInfo(store.timezone))
+    return local.astimezone(UTC)
+
+
+def _plan_receipts(*, shop: _Shop, rng: random.Random, count: int, now: datetime) -> list[_Receipt]:
+    start = now - timedelta(days=PURCHASE_DAYS)
+    programs = sorted(shop.stores)
+    receipts = []
+    for index in range(count):
+        program = rng.choice(programs)
+        card = contact_id = None
+        if shop.customers.get(program) and rng.random() >= ANONYMOUS_SHARE:
+            card, contact_id, store = rng.choices(shop.customers[program], cum_weights=shop.weights[program])[0]
+            if rng.random() < AWAY_SHARE or store not in shop.stores[program]:
+                store = rng.choice(shop.stores[program])
+        else:
+            store = rng.choice(shop.stores[program])
+        at = _receipt_time(rng, store, start, PURCHASE_DAYS)
+        if at >= now - timedelta(minutes=10):
+            at = now - timedelta(minutes=rng.randint(10, 600))
+        goods = shop.goods[store.brand_id]
+        lines = []
+        for _line in range(_weighted(rng, LINE_COUNTS)):
+            sku, price = rng.choice(goods)
+            lines.append({"sku": sku, "quantity": Decimal(_weighted(rng, QUANTITIES)), "price": price})
+        register = rng.choice(shop.registers[store.pk])
+        receipts.append(_Receipt(at, register, card, contact_id, lines, f"{RECEIPT_PREFIX}{index + 1:07d}"))
+    receipts.sort(key=lambda receipt: (receipt.at, receipt.number))
+    return receipts
+
+
+def _redeem_points(*, rng: random.Random, register: Register, data: dict[str, Any], now: datetime) -> Decimal:
+    """What the customer asks to pay with points: most of what the till offers (its calculation), in whole points."""
+    offered = checkout.calculate(register=register, data=data, now=now).redeemable_max
+    if offered < MIN_REDEEM:
+        return Decimal(0)
+    return (offered * Decimal(rng.choice([1, 1, 0.5, 0.3]))).to_integral_value(rounding=ROUND_DOWN)
+
+
+def _confirm(*, register: Register, data: dict[str, Any], now: datetime) -> Purchase:
+    try:
+        purchase, _answer = checkout.confirm(register=register, data=data, now=now)
+    except Conflict as exc:
+        if exc.code not in {"insufficient_points", "redeem_limit_exceeded"}:
+            raise
+        # The till's offer was out of date; the customer pays in money.
+        purchase, _answer = checkout.confirm(register=register, data={**data, "redeem_points": Decimal(0)}, now=now)
+    return purchase
+
+
+def seed_purchases(
+    *, org: Org, rng: random.Random, count: int, now: datetime | None = None, log: Log = lambda _message: None
+) -> tuple[int, int]:
+    """`count` receipts over the last 18 months through the checkout service, as the tills would have sent them
+    (so the ledger, tiers and settlements are real), a fifth of them anonymous, some paid partly with points, a
+    few refunded days later. Returns (purchases, refunds); (0, 0) when the demo brands already have purchases.
+
+    Receipts are confirmed in time order with the service's clock set to the receipt's time (so a receipt older
+    than `MAX_BACKDATE_DAYS` is not refused); the ledger counts expiry from the real now, so points earned more
+    than their lifetime ago expire at once.
+    """
+    if count <= 0 or Purchase.objects.filter(brand__in=org.brands.values()).exists():
+        return 0, 0
+    now = now or timezone.now()
+    shop = _shop(org=org, rng=rng)
+    if shop is None:
+        return 0, 0
+    refunds: list[tuple[datetime, int, Register, dict[str, Any]]] = []  # a heap by time
+    made = refunded = 0
+
+    def refund_due(until: datetime) -> int:
+        done = 0
+        while refunds and refunds[0][0] <= until:
+            at, purchase_id, register, data = heapq.heappop(refunds)
+            checkout.refund(register=register, purchase_id=purchase_id, data=data, now=at)
+            done += 1
+        return done
+
+    for receipt in _plan_receipts(shop=shop, rng=rng, count=count, now=now):
+        refunded += refund_due(receipt.at)
+        clock = min(receipt.at + timedelta(seconds=rng.randint(1, 90)), now)
+        data: dict[str, Any] = {
+            "customer": {"card": receipt.card} if receipt.card else None,
+            "lines": receipt.lines,
+            "promo_codes": [],
+            "redeem_points": Decimal(0),
+            "at": receipt.at,
+            "receipt_number": receipt.number,
+        }
+        if receipt.card and rng.random() < REDEEM_SHARE:
+            data["redeem_points"] = _redeem_points(rng=rng, register=receipt.register, data=data, now=clock)
+        purchase = _confirm(register=receipt.register, data=data, now=clock)
+        made += 1
+        if rng.random() < REFUND_SHARE:
+            at = receipt.at + timedelta(hours=rng.randint(1, 14 * 24), minutes=rng.randrange(60))
+            if at < now:
+                line = rng.randrange(len(receipt.lines))
+                partial = {"lines": [{"index": line, "quantity": Decimal(1)}]}
+                heapq.heappush(refunds, (at, purchase.pk, receipt.register, partial if rng.random() < 0.5 else {}))
+        if made % 1000 == 0:
+            log(f"Purchases: {made} of {count}.")
+    refunded += refund_due(now)
+    return made, refunded
+
+
+FAST_BATCH = 2000  # receipts per round of bulk inserts on the fast path
+
+
+def _fast_accounts(*, keys: set[tuple[int, int]], now: datetime) -> dict[tuple[int, int], int]:
+    """The points account of each (program, contact), as `account_for` would give it (the master account's pool
+    for a member), made in bulk where missing."""
+    contact_ids = {contact_id for _program_id, contact_id in keys}
+    pools = {
+        (program_id, contact_id): master_account_id
+        for program_id, contact_id, master_account_id in MasterAccountMember.objects.filter(
+            contact_id__in=contact_ids
+        ).values_list("program_id", "contact_id", "master_account_id")
+    }
+    by_pool = dict(
+        Account.objects.filter(master_account_id__in=set(pools.values())).values_list("master_account_id", "pk")
+    )
+    by_contact = {
+        (program_id, contact_id): pk
+        for program_id, contact_id, pk in Account.objects.filter(contact_id__in=contact_ids).values_list(
+            "program_id", "contact_id", "pk"
+        )
+    }
+    missing_pools = {pools[key]: key[0] for key in keys if key in pools and pools[key] not in by_pool}
+    missing_own = sorted(key for key in keys if key not in pools and key not in by_contact)
+    made = Account.objects.bulk_create(
+        [Account(master_account_id=pool, program_id=program, balance_at=now) for pool, program in missing_pools.items()]
+        + [Account(program_id=program, contact_id=contact, balance_at=now) for program, contact in missing_own],
+        batch_size=BATCH_SIZE,
+    )
+    for account in made:
+        if account.master_account_id is not None:
+            by_pool[account.master_account_id] = account.pk
+        else:
+            by_contact[(account.program_id, account.contact_id)] = account.pk  # type: ignore[index]
+    return {key: by_pool[pools[key]] if key in pools else by_contact[key] for key in keys}
+
+
+def _fast_cache(*, account_ids: set[int], now: datetime) -> None:
+    """Set the accounts' cached balance from their entries as of `now`, as `manage.py ledger_check` derives it."""
+    active_now = Q(activation_at__isnull=True) | Q(activation_at__lte=now)
+
+    def total(condition: Q) -> Coalesce:
+        entries = LedgerEntry.objects.filter(condition, account=OuterRef("pk")).order_by().values("account")
+        field = Account._meta.get_field("active")
+        return Coalesce(Subquery(entries.annotate(sum=Sum("points")).values("sum"), output_field=field), Value(0))
+
+    ids = sorted(account_ids)
+    for start in range(0, len(ids), BATCH_SIZE):
+        Account.objects.filter(pk__in=ids[start : start + BATCH_SIZE]).update(
+            active=total(active_now), pending=total(~active_now), balance_at=now, updated_at=now
+        )
+
+
+def seed_purchases_fast(
+    *, org: Org, rng: random.Random, count: int, now: datetime | None = None, log: Log = lambda _message: None
+) -> int:
+    """The bulk path for big data sets (`seed_demo --fast`, for benchmarks): the same receipts as `seed_purchases`
+    plans, written straight to the tables, about a hundred times faster than through the checkout service.
+
+    Consistent but simpler: no redemptions, refunds or tier changes (each receipt earns at the tier its customer's
+    enrollment has). Each identified receipt's points are one accrual lot on the customer's account (the pool of
+    their master account), pending and expiring by the program's rules counted from the receipt's time; lots already
+    expired get their expiry entry; the cached balances are then set from the entries, so `ledger_check` is clean.
+    On PostgreSQL the tables are analysed at the end, so that the admin's and the benchmarks' queries are planned
+    for their real size. Returns how many purchases were made; 0 when the demo brands already have purchases.
+    """
+    if count <= 0 or Purchase.objects.filter(brand__in=org.brands.values()).exists():
+        return 0
+    now = now or timezone.now()
+    shop = _shop(org=org, rng=rng)
+    if shop is None:
+        return 0
+    receipts = _plan_receipts(shop=shop, rng=rng, count=count, now=now)
+    programs = {program.pk: program for program in Program.objects.filter(pk__in=list(shop.stores))}
+    tiers = {program_id: {tier.pk: tier for tier in program_tiers(program_id)} for program_id in programs}
+    entry_tiers = {program_id: qualified_tier(list(by_pk.values()), Decimal(0)) for program_id, by_pk in tiers.items()}
+    keys = {
+        (receipt.register.store.brand.program_id, receipt.contact_id)
+        for receipt in receipts
+        if receipt.contact_id is not None
+    }
+    accounts = _fast_accounts(keys=keys, now=now)
+    contact_ids = {contact_id for _program_id, contact_id in keys}
+    enrolled = {
+        (program_id, contact_id): tier_id
+        for program_id, contact_id, tier_id in Enrollment.objects.filter(contact_id__in=contact_ids).values_list(
+            "program_id", "contact_id", "tier_id"
+        )
+    }
+    products = {
+        (product.brand_id, product.sku): product
+        for product in Product.objects.filter(brand__in=org.brands.values()).only(
+            "pk", "brand_id", "sku", "accrual_excluded", "redemption_excluded"
+        )
+    }
+    touched: set[int] = set()
+    for start in range(0, len(receipts), FAST_BATCH):
+        batch = receipts[start : start + FAST_BATCH]
+        purchases: list[Purchase] = []
+        batch_lines: list[list[ReceiptLine]] = []
+        for receipt in batch:
+            store = receipt.register.store
+            program = programs[store.brand.program_id]
+            key = (program.pk, receipt.contact_id or 0)
+            tier = tiers[program.pk].get(enrolled.get(key) or 0, entry_tiers[program.pk])
+            lines = [
+                ReceiptLine(
+                    index=index,
+                    sku=line["sku"],
+                    quantity=line["quantity"],
+                    price=line["price"],
+                    accrual_excluded=products[(store.brand_id, line["sku"])].accrual_excluded,
+                    redemption_excluded=products[(store.brand_id, line["sku"])].redemption_excluded,
+                )
+                for index, line in enumerate(receipt.lines)
+            ]
+            price_lines(lines)
+            if receipt.contact_id is not None and tier is not None:
+                apply_base_accrual(lines, tier.accrual_percent)
+            total = sum((line.total for line in lines), Decimal(0))
+            identified = receipt.contact_id is not None
+            purchases.append(
+                Purchase(
+                    register=receipt.register,
+                    store=store,
+                    brand_id=store.brand_id,
+                    program=program,
+                    contact_id=receipt.contact_id,
+                    account_id=accounts[key] if identified else None,
+                    card_number=receipt.card or "",
+                    receipt_number=receipt.number,
+                    at=receipt.at,
+                    base=sum((line.base for line in lines), Decimal(0)),
+                    discount=Decimal(0),
+                    total=total,
+                    redeemed_points=Decimal(0),
+                    payable=sum((line.paid for line in lines), Decimal(0)),
+                    points=sum((line.points for line in lines), Decimal(0)),
+                    tier_name=tier.name if identified and tier is not None else "",
+                )
+            )
+            batch_lines.append(lines)
+        Purchase.objects.bulk_create(purchases, batch_size=BATCH_SIZE)
+        PurchaseLine.objects.bulk_create(
+            [
+                PurchaseLine(
+                    purchase=purchase,
+                    index=line.index,
+                    sku=line.sku,
+                    product_id=products[(purchase.brand_id, line.sku)].pk,
+                    quantity=line.quantity,
+                    price=line.price,
+                    base=line.base,
+                    discount=line.discount,
+                    total=line.total,
+                    redeemed_points=line.redeemed_points,
+                    paid=line.paid,
+                    points=line.points,
+                    applied=[],
+                )
+                for purchase, lines in zip(purchases, batch_lines, strict=True)
+                for line in lines
+            ],
+            batch_size=BATCH_SIZE,
+        )
+        lots = [
+            LedgerEntry(
+                account_id=purchase.account_id,
+                kind=EntryKind.ACCRUAL,
+                points=purchase.points,
+                at=purchase.at,
+                activation_at=(
+                    purchase.at + timedelta(days=purchase.program.activation_days)
+                    if purchase.program.activation_days
+                    else None
+                ),
+                expires_at=(
+                    purchase.at + timedelta(days=purchase.program.expires_in_days)
+                    if purchase.program.expires_in_days is not None
+                    else None
+                ),
+                partner_id=purchase.store.partner_id,
+                purchase_id=purchase.pk,
+            )
+            for purchase in purchases
+            if purchase.account_id is not None and purchase.points > 0
+        ]
+        LedgerEntry.objects.bulk_create(lots, batch_size=BATCH_SIZE)
+        LedgerEntry.objects.bulk_create(
+            [
+                LedgerEntry(
+                    account_id=lot.account_id,
+                    kind=EntryKind.EXPIRY,
+                    points=-lot.points,
+                    lot=lot,
+                    activation_at=lot.activation_at,
+                    at=lot.expires_at,
+                )
+                for lot in lots
+                if lot.expires_at is not None and lot.expires_at <= now
+            ],
+            batch_size=BATCH_SIZE,
+        )
+        touched.update(lot.account_id for lot in lots)
+        log(f"Purchases: {start + len(batch)} of {count}.")
+    _fast_cache(account_ids=touched, now=now)
+    if connection.vendor == "postgresql":
+        # The planner's statistics still describe the empty tables until autovacuum comes round.
+        tables = [model._meta.db_table for model in (Purchase, PurchaseLine, LedgerEntry, Account)]
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {', '.join(tables)}")
+    return len(receipts)
+
+
 # --- users ----------------------------------------------------------------------------------------------------
 
 
@@ -563,6 +991,15 @@ def demo_seed(*, options: DemoOptions, log: Log = lambda _message: None) -> Demo
         result.skipped.append("contacts")
 
     seed_users(org=org)
+
+    rng = _rng(options.seed, "purchases")
+    if options.fast:
+        made, refunded = seed_purchases_fast(org=org, rng=rng, count=options.purchases, log=log), 0
+    else:
+        made, refunded = seed_purchases(org=org, rng=rng, count=options.purchases, log=log)
+    log(f"Purchases: {made} made, {refunded} refunded." if made else "Purchases: exist, left as they are.")
+    if not made:
+        result.skipped.append("purchases")
     return result
 
 
@@ -586,4 +1023,8 @@ def demo_counts() -> dict[str, int]:
         "cards blocked": cards.filter(status=CardStatus.BLOCKED).count(),
         "master accounts": MasterAccount.objects.count(),
         "blacklist entries": BlacklistEntry.objects.count(),
+        "purchases": Purchase.objects.count(),
+        "refunds": Refund.objects.count(),
+        "ledger entries": LedgerEntry.objects.count(),
+        "tier changes": TierChange.objects.count(),
     }

@@ -108,7 +108,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ru", _("Russian"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_vendor"]
 TIME_ZONE = "Europe/Moscow"
 USE_I18N = True
 USE_TZ = True
@@ -145,6 +145,8 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
         "loyalty.authentication.RegisterKeyAuthentication",
+        # The admin's pages call the API as the logged-in user (with the CSRF token).
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["common.api.permissions.StaffModelPermissions"],
     "DEFAULT_FILTER_BACKENDS": [
@@ -307,6 +309,43 @@ UNFOLD = {
                         "icon": "family_restroom",
                         "link": reverse_lazy("admin:loyalty_masteraccount_changelist"),
                         "permission": lambda request: request.user.has_perm("loyalty.view_masteraccount"),
+                    },
+                ],
+            },
+            {
+                "title": _("Points"),
+                "separator": True,
+                "collapsible": False,
+                "items": [
+                    {
+                        "title": _("Points accounts"),
+                        "icon": "account_balance_wallet",
+                        "link": reverse_lazy("admin:loyalty_account_changelist"),
+                        "permission": lambda request: request.user.has_perm("loyalty.view_account"),
+                    },
+                    {
+                        "title": _("Ledger"),
+                        "icon": "receipt_long",
+                        "link": reverse_lazy("admin:loyalty_ledgerentry_changelist"),
+                        "permission": lambda request: request.user.has_perm("loyalty.view_ledgerentry"),
+                    },
+                    {
+                        "title": _("Purchases"),
+                        "icon": "shopping_cart",
+                        "link": reverse_lazy("admin:loyalty_purchase_changelist"),
+                        "permission": lambda request: request.user.has_perm("loyalty.view_purchase"),
+                    },
+                    {
+                        "title": _("Refunds"),
+                        "icon": "assignment_return",
+                        "link": reverse_lazy("admin:loyalty_refund_changelist"),
+                        "permission": lambda request: request.user.has_perm("loyalty.view_refund"),
+                    },
+                    {
+                        "title": _("Tier changes"),
+                        "icon": "trending_up",
+                        "link": reverse_lazy("admin:loyalty_tierchange_changelist"),
+                        "permission": lambda request: request.user.has_perm("loyalty.view_tierchange"),
                     },
                 ],
             },

@@ -68,7 +68,11 @@ class Purchase(TimeStampedModel):
                 violation_error_message=_("This receipt is already confirmed on this register."),
             ),
         ]
-        indexes = [models.Index(fields=["contact", "at"], name="loyalty_purchase_contact_at")]
+        indexes = [
+            models.Index(fields=["contact", "at"], name="loyalty_purchase_contact_at"),
+            # The admin finds a receipt by its number alone (the unique constraint leads with the register).
+            models.Index(fields=["receipt_number"], name="loyalty_purchase_receipt"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.receipt_number} ({self.at:%Y-%m-%d})"

@@ -1,35 +1,48 @@
-"""`manage.py seed_demo`: exact sizes, every contact with a card, the demo users, a second run that changes nothing."""
+"""`manage.py seed_demo`: exact sizes, every contact with a card, the demo users, purchases through the checkout
+(or in bulk) with a sound ledger, a second run that changes nothing."""
 
+from datetime import timedelta
+from decimal import Decimal
 from io import StringIO
 
 import phonenumbers
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db.models import Sum
+from django.utils import timezone
 
 from contacts.models import BlacklistEntry, Contact
-from loyalty.choices import CardStatus
+from loyalty.choices import CardStatus, EntryKind
+from loyalty.demo import PURCHASE_DAYS
 from loyalty.models import (
+    Account,
     Brand,
     Card,
     CardType,
     Category,
     Enrollment,
+    LedgerEntry,
     MasterAccount,
     MasterAccountMember,
     Partner,
     Product,
     Program,
+    Purchase,
+    PurchaseLine,
+    Refund,
     Register,
     Store,
     Tier,
+    TierChange,
 )
 from loyalty.services.cards import luhn_valid
 from loyalty.services.registers import register_by_key
 
 pytestmark = pytest.mark.django_db
 
-SIZES = {"contacts": 200, "products": 50, "stores": 5, "registers": 8}
+SIZES = {"contacts": 200, "products": 50, "stores": 5, "registers": 8, "purchases": 40}
 
 
 def seed(**options) -> str:
@@ -41,7 +54,8 @@ def seed(**options) -> str:
 def counts() -> dict[str, int]:
     models = [
         Program, Partner, Brand, Store, Register, Category, Product, CardType, Tier, Contact, Enrollment, Card,
-        MasterAccount, MasterAccountMember, BlacklistEntry,
+        MasterAccount, MasterAccountMember, BlacklistEntry, Purchase, PurchaseLine, Refund, LedgerEntry, TierChange,
+        Account,
     ]  # fmt: skip
     users = get_user_model().objects
     return {model.__name__: model.objects.count() for model in models} | {"users": users.count()}
@@ -59,6 +73,7 @@ def test_seed_demo_makes_the_requested_sizes():
     assert Register.objects.count() == 8
     assert Product.objects.count() == 50
     assert Contact.objects.count() == 200
+    assert Purchase.objects.count() == 40
     for program in Program.objects.all():
         assert sorted(program.tiers.values_list("name", flat=True)) == ["Bronze", "Gold", "Silver"]
         assert sorted(program.card_types.values_list("name", flat=True)) == ["Standard", "VIP"]
@@ -163,6 +178,8 @@ def test_seed_demo_second_run_changes_nothing():
         "contacts": sorted(Contact.objects.values_list("pk", "updated_at")),
         "cards": sorted(Card.objects.values_list("pk", "updated_at")),
         "brands": sorted(Brand.objects.values_list("pk", "updated_at")),
+        "accounts": sorted(Account.objects.values_list("pk", "active", "pending", "updated_at")),
+        "enrollments": sorted(Enrollment.objects.values_list("pk", "tier", "updated_at")),
     }
     manager_brands = list(Brand.objects.filter(managers__username="manager").values_list("pk", flat=True))
 
@@ -174,6 +191,8 @@ def test_seed_demo_second_run_changes_nothing():
     assert stamps["contacts"] == sorted(Contact.objects.values_list("pk", "updated_at"))
     assert stamps["cards"] == sorted(Card.objects.values_list("pk", "updated_at"))
     assert stamps["brands"] == sorted(Brand.objects.values_list("pk", "updated_at"))
+    assert stamps["accounts"] == sorted(Account.objects.values_list("pk", "active", "pending", "updated_at"))
+    assert stamps["enrollments"] == sorted(Enrollment.objects.values_list("pk", "tier", "updated_at"))
     assert list(Brand.objects.filter(managers__username="manager").values_list("pk", flat=True)) == manager_brands
     assert "rk_" not in output
 
@@ -181,7 +200,7 @@ def test_seed_demo_second_run_changes_nothing():
 @pytest.mark.parametrize("seed_value", [42, 7])
 def test_seed_demo_is_deterministic_for_a_seed(seed_value):
     # given
-    seed(seed=seed_value)
+    seed(seed=seed_value, purchases=0)
     first = list(Contact.objects.order_by("pk").values_list("phone", "email", "first_name", "last_name"))
     products = list(Product.objects.order_by("pk").values_list("sku", "name", "price"))
     Card.objects.all().delete()
@@ -192,9 +211,92 @@ def test_seed_demo_is_deterministic_for_a_seed(seed_value):
     Product.objects.all().delete()
 
     # when
-    seed(seed=seed_value)
+    seed(seed=seed_value, purchases=0)
 
     # then
     again = list(Contact.objects.order_by("pk").values_list("phone", "email", "first_name", "last_name"))
     assert again == first
     assert list(Product.objects.order_by("pk").values_list("sku", "name", "price")) == products
+
+
+# Purchases
+
+
+def ledger_check() -> str:
+    out = StringIO()
+    call_command("ledger_check", stdout=out)  # raises CommandError on any difference
+    return out.getvalue()
+
+
+def assert_ledger_follows_the_purchases() -> None:
+    """Every identified purchase's points are one accrual lot; what it redeemed, its redemption entries."""
+    lots = dict(
+        LedgerEntry.objects.filter(kind=EntryKind.ACCRUAL).values_list("purchase_id").annotate(total=Sum("points"))
+    )
+    redeemed = dict(
+        LedgerEntry.objects.filter(kind=EntryKind.REDEMPTION).values_list("purchase_id").annotate(total=Sum("points"))
+    )
+    for purchase in Purchase.objects.all():
+        assert lots.get(purchase.pk, Decimal(0)) == purchase.points
+        assert -redeemed.get(purchase.pk, Decimal(0)) == purchase.redeemed_points
+        assert purchase.payable == purchase.total - purchase.redeemed_points * purchase.program.point_value
+        if purchase.contact_id is None:
+            assert (purchase.account_id, purchase.card_number, purchase.points) == (None, "", 0)
+
+
+def test_seed_demo_purchases_go_through_the_checkout_and_leave_a_sound_ledger():
+    # when
+    seed(purchases=300)
+
+    # then
+    assert Purchase.objects.count() == 300
+    assert PurchaseLine.objects.filter(purchase=None).count() == 0
+    assert not Purchase.objects.filter(lines=None).exists()
+    anonymous = Purchase.objects.filter(contact=None).count()
+    assert 30 <= anonymous <= 90  # about a fifth
+    assert Purchase.objects.filter(redeemed_points__gt=0).exists()
+    assert Refund.objects.exists()
+    assert TierChange.objects.exists()
+    assert LedgerEntry.objects.filter(kind=EntryKind.EXPIRY).exists()  # points earned more than a year ago
+    now = timezone.now()
+    oldest = Purchase.objects.order_by("at").first().at
+    assert now - timedelta(days=PURCHASE_DAYS + 1) <= oldest < now - timedelta(days=settings.MAX_BACKDATE_DAYS)
+    assert Purchase.objects.order_by("at").last().at < now
+    assert set(Purchase.objects.values_list("receipt_number", flat=True)) == {f"DEMO-{n:07d}" for n in range(1, 301)}
+    assert_ledger_follows_the_purchases()
+    assert "agrees" in ledger_check()
+
+
+def test_seed_demo_purchases_are_left_alone_on_a_second_run():
+    # given
+    seed()
+    before = counts()
+
+    # when
+    output = seed(purchases=500)
+
+    # then
+    assert counts() == before
+    assert "purchases: 40" in output
+    assert "agrees" in ledger_check()
+
+
+def test_seed_demo_fast_purchases_are_consistent_without_the_checkout():
+    # when
+    seed(purchases=400, fast=True)
+
+    # then
+    assert Purchase.objects.count() == 400
+    assert not Purchase.objects.filter(lines=None).exists()
+    assert not Refund.objects.exists()
+    assert not Purchase.objects.filter(redeemed_points__gt=0).exists()
+    assert set(LedgerEntry.objects.values_list("kind", flat=True)) == {EntryKind.ACCRUAL, EntryKind.EXPIRY}
+    for expiry in LedgerEntry.objects.filter(kind=EntryKind.EXPIRY).select_related("lot"):
+        assert (expiry.points, expiry.at) == (-expiry.lot.points, expiry.lot.expires_at)
+    assert not LedgerEntry.objects.filter(kind=EntryKind.ACCRUAL, expires_at__lte=timezone.now(), movements=None)
+    assert_ledger_follows_the_purchases()
+    assert "agrees" in ledger_check()
+    # Family members' points go to their master account's pool, as through the checkout.
+    for purchase in Purchase.objects.filter(contact__in=MasterAccountMember.objects.values("contact")):
+        if purchase.program_id == MasterAccountMember.objects.filter(contact=purchase.contact).get().program_id:
+            assert purchase.account.master_account_id is not None

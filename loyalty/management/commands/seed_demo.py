@@ -26,7 +26,10 @@ def _count(value: str) -> int:
 
 
 class Command(BaseCommand):
-    help = "Seed a demo CRM: programs, brands, stores, registers, catalogue, contacts with cards, users."
+    help = (
+        "Seed a demo CRM: programs, brands, stores, registers, catalogue, contacts with cards, users, and purchases "
+        "over the last 18 months with their points."
+    )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         defaults = DemoOptions()
@@ -34,6 +37,21 @@ class Command(BaseCommand):
         parser.add_argument("--products", type=_count, default=defaults.products)
         parser.add_argument("--stores", type=_count, default=defaults.stores)
         parser.add_argument("--registers", type=_count, default=defaults.registers)
+        parser.add_argument(
+            "--purchases",
+            type=_count,
+            default=defaults.purchases,
+            help="Receipts over the last 18 months, confirmed through the checkout service (about 40 a second).",
+        )
+        parser.add_argument(
+            "--fast",
+            action="store_true",
+            help=(
+                "Write the purchases in bulk instead of through the checkout service, for big data sets "
+                "(e.g. --purchases 200000 for benchmarks): accruals and expiries only, no redemptions, refunds "
+                "or tier changes; the ledger stays consistent."
+            ),
+        )
         parser.add_argument("--seed", type=int, default=defaults.seed, help="Random seed (same seed, same data).")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -44,6 +62,8 @@ class Command(BaseCommand):
                 products=options["products"],
                 stores=options["stores"],
                 registers=options["registers"],
+                purchases=options["purchases"],
+                fast=options["fast"],
                 seed=options["seed"],
             ),
             log=lambda message: self.stdout.write(message) if options["verbosity"] > 1 else None,
