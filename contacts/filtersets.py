@@ -14,17 +14,13 @@ class BlacklistFilter(django_filters.FilterSet):
         model = BlacklistEntry
         fields = ["phone", "email"]
 
-    def filter_phone(
-        self, queryset: QuerySet[BlacklistEntry], name: str, value: str
-    ) -> QuerySet[BlacklistEntry]:
+    def filter_phone(self, queryset: QuerySet[BlacklistEntry], name: str, value: str) -> QuerySet[BlacklistEntry]:
         try:
             return queryset.filter(phone=normalize_phone(value))
         except ValidationError:
             return queryset.none()
 
-    def filter_email(
-        self, queryset: QuerySet[BlacklistEntry], name: str, value: str
-    ) -> QuerySet[BlacklistEntry]:
+    def filter_email(self, queryset: QuerySet[BlacklistEntry], name: str, value: str) -> QuerySet[BlacklistEntry]:
         try:
             return queryset.filter(email=normalize_email(value))
         except ValidationError:

@@ -17,8 +17,9 @@ class Contact(TimeStampedModel):
     BRAND_SCOPE = ("enrollments__program__brands",)
     BRAND_SCOPE_MULTI = True
 
+    # NULL, not "", for a missing phone or e-mail: the unique constraint must allow many contacts without one.
     phone = models.CharField(_("phone"), max_length=20, null=True, blank=True, unique=True)
-    email = models.EmailField(_("e-mail"), max_length=254, null=True, blank=True, db_index=True)
+    email = models.EmailField(_("e-mail"), max_length=254, null=True, blank=True, db_index=True)  # noqa: DJ001
     first_name = models.CharField(_("first name"), max_length=100, blank=True)
     last_name = models.CharField(_("last name"), max_length=100, blank=True)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
@@ -105,9 +106,7 @@ class BlacklistEntry(TimeStampedModel):
 class ContactAuditLog(models.Model):
     """Who changed which fields of a contact, and when: written in the same transaction as the change."""
 
-    contact = models.ForeignKey(
-        Contact, verbose_name=_("contact"), on_delete=models.CASCADE, related_name="audit_log"
-    )
+    contact = models.ForeignKey(Contact, verbose_name=_("contact"), on_delete=models.CASCADE, related_name="audit_log")
     at = models.DateTimeField(_("at"), auto_now_add=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -22,16 +22,12 @@ def blacklist_clean(data: dict[str, Any]) -> dict[str, Any]:
     if errors:
         raise InvalidInput(next(iter(errors.values()))[0], fields=errors)
     if not cleaned["phone"] and not cleaned["email"]:
-        raise InvalidInput(
-            _("Give a phone or an e-mail."), fields={"phone": [_("Give a phone or an e-mail.")]}
-        )
+        raise InvalidInput(_("Give a phone or an e-mail."), fields={"phone": [_("Give a phone or an e-mail.")]})
     return cleaned
 
 
 @transaction.atomic
-def blacklist_add(
-    *, data: dict[str, Any], user: Any = None, instance: BlacklistEntry | None = None
-) -> BlacklistEntry:
+def blacklist_add(*, data: dict[str, Any], user: Any = None, instance: BlacklistEntry | None = None) -> BlacklistEntry:
     cleaned = blacklist_clean(data)
     entry = instance or BlacklistEntry(created_by=user if getattr(user, "is_authenticated", False) else None)
     for key, value in cleaned.items():

@@ -51,8 +51,8 @@ def prepare_contact_data(data: dict[str, Any], *, instance: Contact | None = Non
                 errors[field] = list(exc.messages)
     if errors:
         raise InvalidInput(next(iter(errors.values()))[0], fields=errors)
-    phone = cleaned["phone"] if "phone" in cleaned else (instance.phone if instance else None)
-    email = cleaned["email"] if "email" in cleaned else (instance.email if instance else None)
+    phone = cleaned.get("phone", instance.phone if instance else None)
+    email = cleaned.get("email", instance.email if instance else None)
     if not phone and not email:
         raise InvalidInput(
             _("A contact needs a phone or an e-mail."),
