@@ -58,7 +58,7 @@ class RefundSerializer(serializers.Serializer):
     lines = serializers.ListField(child=RefundLineSerializer(), required=False, min_length=1, max_length=MAX_LINES)
 
 
-class BalanceSerializer(serializers.Serializer):
+class ReceiptBalanceSerializer(serializers.Serializer):
     active = serializers.CharField()
     pending = serializers.CharField()
 
@@ -68,7 +68,7 @@ class CustomerAnswerSerializer(serializers.Serializer):
     first_name = serializers.CharField()
     card = serializers.CharField(allow_null=True)
     tier = serializers.CharField(allow_null=True)
-    balance = BalanceSerializer()
+    balance = ReceiptBalanceSerializer()
 
 
 class LineAnswerSerializer(serializers.Serializer):
@@ -111,7 +111,7 @@ class RefundAnswerSerializer(serializers.Serializer):
     refund_amount = serializers.CharField()
     points_revoked = serializers.CharField()
     points_returned = serializers.CharField()
-    balance = BalanceSerializer()
+    balance = ReceiptBalanceSerializer()
 
 
 class SimulateSerializer(CalculateSerializer):
