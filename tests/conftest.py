@@ -70,3 +70,15 @@ def manager(manager_brand):
 @pytest.fixture
 def manager_client(manager) -> APIClient:
     return token_client(manager)
+
+
+@pytest.fixture(autouse=True)
+def fresh_campaign_snapshots():
+    """Each test starts with no cached brand snapshot: a rolled-back test can leave a brand id and version that the
+    next test's new brand reuses (ids and versions roll back with the test), and the cache would then serve the
+    old campaigns."""
+    from campaigns import snapshot
+
+    snapshot._cache.clear()
+    yield
+    snapshot._cache.clear()

@@ -54,15 +54,25 @@ def _hint(rule: CampaignRule, missing_amount: Decimal, missing_quantity: Decimal
     return rule.hint.replace("{missing_amount}", str(quantize(missing_amount))).replace("{missing_quantity}", quantity)
 
 
-def _candidates(rule: CampaignRule, lines: Iterable[Line], result: EngineResult) -> list[Line]:
-    eligible = [line for line in lines if rule.eligible(line)]
+def _content_order(line: Line) -> tuple[object, ...]:
+    """The lines' order for a spread (a cent left over on equal remainders): by content, not position, so that the
+    outcome does not depend on the order of the basket (equal lines keep their order: the first wins)."""
+    return (line.sku, line.price, line.quantity, line.index)
+
+
+def _candidates(
+    rule: CampaignRule, lines: Iterable[Line], result: EngineResult, exclusive_priority: dict[int, int]
+) -> list[Line]:
+    eligible = sorted((line for line in lines if rule.eligible(line)), key=_content_order)
     if rule.combine != "exclusive":
         return [line for line in eligible if line.exclusive_owner is None]
     free = []
     for line in eligible:
         if line.exclusive_owner is not None:
             owner = line.exclusive_owner
-            if owner != rule.id and (owner, rule.id) not in result.conflicts:
+            # Only a tie is a conflict: a higher priority winning is the owner's own choice.
+            tie = exclusive_priority.get(owner) == rule.priority
+            if tie and owner != rule.id and (owner, rule.id) not in result.conflicts:
                 result.conflicts.append((owner, rule.id))
             continue
         if not line.claims:
@@ -89,17 +99,21 @@ def run_discounts(
 ) -> EngineResult:
     """Apply the discount campaigns to the lines (in place) and let points campaigns claim their lines."""
     result = EngineResult()
+    exclusive_priority = {rule.id: rule.priority for rule in rules if rule.combine == "exclusive"}
+    identified = customer is not None and customer.identified
     for rule in sorted(rules, key=lambda candidate: candidate.sort_key):
         if rule.requires_code and rule.id not in codes_applied:
             continue
         if not rule.audience.admits(customer):
             continue
+        if rule.mechanic.kind == "points" and not identified:
+            continue  # no points for an anonymous receipt: such a campaign neither applies nor holds lines
         if not rule.conditions.admits_place_and_time(store_id=store_id, weekday=weekday, local_time=local_time):
             continue
         if rule.limits.uses_left is not None and rule.limits.uses_left <= 0:
             result.left_out.append(rule.id)
             continue
-        candidates = _candidates(rule, lines, result)
+        candidates = _candidates(rule, lines, result, exclusive_priority)
         if not candidates:
             continue
         eligible_total = sum((line.base for line in candidates), ZERO)

@@ -421,9 +421,9 @@ def confirm(
                 redeemed_points=line.redeemed_points,
                 paid=line.paid,
                 points=line.points,
-                applied=line.applied,
+                applied=shown["applied"],  # as answered: amounts as two-place strings (JSON has no Decimal)
             )
-            for line in calc.lines
+            for line, shown in zip(calc.lines, answer["lines"], strict=True)
         ]
     )
     if customer is not None and customer.account is not None:
