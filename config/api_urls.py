@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("contacts.api.urls")),
     path("", include("loyalty.api.urls")),
     path("", include("loyalty.pos.urls")),
+    path("", include("campaigns.api.urls")),
 ]

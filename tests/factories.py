@@ -1,15 +1,20 @@
-"""factory_boy factories for every model of the contacts and loyalty apps.
+"""factory_boy factories for every model of the contacts, loyalty and campaigns apps.
 
 Factories that have a service behind them create through it (registers, categories, master account members), so
 the objects they make are the objects the application would make.
 """
 
+from datetime import timedelta
 from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
+from campaigns.models import Campaign, ProductSegment, Segment
+from campaigns.services.campaigns import campaign_save, product_segment_save
+from campaigns.services.segments import segment_members_add, segment_save
 from contacts.models import BlacklistEntry, Contact
 from loyalty.models import (
     Brand,
@@ -242,3 +247,81 @@ API_RESOURCES: dict[str, type[DjangoModelFactory]] = {
     "blacklist": BlacklistEntryFactory,
     "master-accounts": MasterAccountFactory,
 }
+
+
+# --- campaigns ---------------------------------------------------------------------------------------------
+
+
+class ProductSegmentFactory(DjangoModelFactory):
+    """Saved through `product_segment_save`; `categories` (a list) is set after the save."""
+
+    class Meta:
+        model = ProductSegment
+        skip_postgeneration_save = True
+
+    brand = factory.SubFactory(BrandFactory)
+    name = factory.Sequence(lambda n: f"Product segment {n}")
+    skus = factory.LazyFunction(list)
+    exclude_skus = factory.LazyFunction(list)
+
+    @classmethod
+    def _create(cls, model_class: type[ProductSegment], *args: object, **kwargs: object) -> ProductSegment:
+        categories = kwargs.pop("categories", None)
+        return product_segment_save(segment=model_class(), data=kwargs, categories=categories)  # type: ignore[arg-type]
+
+
+class SegmentFactory(DjangoModelFactory):
+    """A customer segment, saved through `segment_save`; `members` (a list of contacts) are added after."""
+
+    class Meta:
+        model = Segment
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Segment {n}")
+    program = factory.SubFactory(ProgramFactory)
+    rules = factory.LazyFunction(lambda: {"all": [{"field": "purchases_count", "op": "gte", "value": 1}]})
+
+    @classmethod
+    def _create(cls, model_class: type[Segment], *args: object, **kwargs: object) -> Segment:
+        return segment_save(segment=model_class(), data=kwargs)
+
+    @factory.post_generation
+    def members(self, create: bool, extracted: list | None, **kwargs: object) -> None:
+        if create and extracted:
+            segment_members_add(segment=self, contacts=extracted)
+            self.refresh_from_db()
+
+
+class CampaignFactory(DjangoModelFactory):
+    """Saved through `campaign_save` (validated, snapshot bumped): a draft 10 % off everything by default."""
+
+    class Meta:
+        model = Campaign
+
+    name = factory.Sequence(lambda n: f"Campaign {n}")
+    brand = factory.SubFactory(BrandFactory)
+    status = "draft"
+    starts_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+    ends_at = None
+    priority = 0
+    combine = "sum"
+    audience = factory.LazyFunction(lambda: {"type": "all"})
+    product_segment = None
+    conditions = factory.LazyFunction(dict)
+    requires_code = False
+    mechanic = factory.LazyFunction(lambda: {"type": "percent_discount", "percent": 10})
+    hint = ""
+    limits = factory.LazyFunction(dict)
+
+    @classmethod
+    def _create(cls, model_class: type[Campaign], *args: object, **kwargs: object) -> Campaign:
+        return campaign_save(campaign=model_class(**kwargs))
+
+
+API_RESOURCES.update(
+    {
+        "campaigns": CampaignFactory,
+        "product-segments": ProductSegmentFactory,
+        "segments": SegmentFactory,
+    }
+)

@@ -1,6 +1,7 @@
 """Campaigns and product segments: validation that explains itself, saving (with a snapshot bump), duplicating,
 pausing and resuming, and the preview of a product segment."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
@@ -8,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from campaigns.choices import CampaignStatus, Combine
-from campaigns.models import Campaign, ProductSegment, Segment
+from campaigns.models import Campaign, CampaignUsage, ProductSegment, Segment
 from campaigns.rules import (
     RuleError,
     check_hint,
@@ -18,22 +19,35 @@ from campaigns.rules import (
     parse_limits,
 )
 from campaigns.snapshot import bump_version
-from common.errors import InvalidInput
+from common.errors import Conflict, InvalidInput
 from loyalty.models import Category, Product, Store, Tier
+
+
+def products_matching(
+    *, brand_id: int, skus: Iterable[str], category_ids: Iterable[int], exclude_skus: Iterable[str]
+) -> QuerySet[Product]:
+    """The brand's products with one of the SKUs or under one of the categories (descendants included), minus the
+    excluded SKUs: a product segment's products, also before it is saved (the admin's live preview)."""
+    condition = Q(sku__in=[str(sku) for sku in skus])
+    paths = Category.objects.filter(pk__in=list(category_ids)).values_list("path", flat=True)
+    for path in paths:
+        condition |= Q(category__path__startswith=path)
+    return (
+        Product.objects.filter(brand_id=brand_id)
+        .filter(condition)
+        .exclude(sku__in=[str(sku) for sku in exclude_skus])
+        .order_by("sku")
+    )
 
 
 def product_segment_products(segment: ProductSegment, *, categories: list[int] | None = None) -> QuerySet[Product]:
     """The brand's products the segment matches: its SKUs and everything under its categories, minus exclusions."""
     category_ids = categories if categories is not None else list(segment.categories.values_list("pk", flat=True))
-    condition = Q(sku__in=list(segment.skus or []))
-    paths = Category.objects.filter(pk__in=category_ids).values_list("path", flat=True)
-    for path in paths:
-        condition |= Q(category__path__startswith=path)
-    return (
-        Product.objects.filter(brand_id=segment.brand_id)
-        .filter(condition)
-        .exclude(sku__in=list(segment.exclude_skus or []))
-        .order_by("sku")
+    return products_matching(
+        brand_id=segment.brand_id,
+        skus=segment.skus or [],
+        category_ids=category_ids,
+        exclude_skus=segment.exclude_skus or [],
     )
 
 
@@ -57,7 +71,19 @@ def _sku_list(value: Any, field: str) -> list[str]:
 def product_segment_save(
     *, segment: ProductSegment, data: dict[str, Any], categories: list[Category] | None = None
 ) -> ProductSegment:
-    """Create or change a product segment; campaigns using it see the change on the next request."""
+    """Create or change a product segment; campaigns using it see the change on the next request.
+
+    A segment that campaigns use keeps its brand: their products would silently become another brand's.
+    """
+    old_brand_id = _stored(ProductSegment, segment.pk, "brand_id")
+    if (
+        "brand" in data
+        and old_brand_id is not None
+        and getattr(data["brand"], "pk", data["brand"]) != old_brand_id
+        and segment.campaigns.exists()  # type: ignore[attr-defined]
+    ):
+        message = _("Campaigns use this product segment: its brand cannot change.")
+        raise InvalidInput(message, fields={"brand": [message]})
     for key in ("brand", "name"):
         if key in data:
             setattr(segment, key, data[key])
@@ -69,7 +95,16 @@ def product_segment_save(
     if categories is not None:
         segment.categories.set(categories)
     bump_version(segment.brand_id)
+    if old_brand_id is not None and old_brand_id != segment.brand_id:
+        bump_version(old_brand_id)
     return segment
+
+
+def _stored(model: type[Campaign] | type[ProductSegment], pk: int | None, field: str) -> Any:
+    """A field's value as stored (before the unsaved changes on the instance), None for a new object."""
+    if pk is None:
+        return None
+    return model.objects.filter(pk=pk).values_list(field, flat=True).first()
 
 
 def campaign_clean(campaign: Campaign) -> None:
@@ -95,6 +130,9 @@ def campaign_clean(campaign: Campaign) -> None:
         conditions = None
     try:
         parse_limits(campaign.limits)
+    except RuleError as exc:
+        fail(exc.field, exc.message)
+    try:
         check_hint(campaign.hint)
     except RuleError as exc:
         fail(exc.field, exc.message)
@@ -138,12 +176,16 @@ def campaign_clean(campaign: Campaign) -> None:
 
 @transaction.atomic
 def campaign_save(*, campaign: Campaign, user: Any = None) -> Campaign:
-    """Validate and save a campaign; every register sees the change on its next request."""
+    """Validate and save a campaign; every register sees the change on its next request (of both brands, when
+    the campaign moves to another brand)."""
     if campaign.pk is None and campaign.owner_id is None and getattr(user, "is_authenticated", False):
         campaign.owner = user
     campaign_clean(campaign)
+    old_brand_id = _stored(Campaign, campaign.pk, "brand_id")
     campaign.save()
     bump_version(campaign.brand_id)
+    if old_brand_id is not None and old_brand_id != campaign.brand_id:
+        bump_version(old_brand_id)
     return campaign
 
 
@@ -153,6 +195,34 @@ def campaign_set_status(*, campaign: Campaign, status: str) -> Campaign:
     campaign.save(update_fields=["status", "updated_at"])
     bump_version(campaign.brand_id)
     return campaign
+
+
+def _change_status(*, campaign: Campaign, allowed_from: CampaignStatus, to: CampaignStatus, verb: str) -> Campaign:
+    locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if locked.status != allowed_from:
+        message = _("Only a campaign that is %(allowed)s can be %(verb)s; this one is %(status)s.") % {
+            "allowed": allowed_from.label,
+            "verb": verb,
+            "status": CampaignStatus(locked.status).label,
+        }
+        raise Conflict(message, code="invalid_status", fields={"status": [message]})
+    return campaign_set_status(campaign=locked, status=to)
+
+
+@transaction.atomic
+def campaign_pause(*, campaign: Campaign) -> Campaign:
+    """Active → paused: the campaign stops applying from the next POS request. Anything else is a 409."""
+    return _change_status(
+        campaign=campaign, allowed_from=CampaignStatus.ACTIVE, to=CampaignStatus.PAUSED, verb=_("paused")
+    )
+
+
+@transaction.atomic
+def campaign_resume(*, campaign: Campaign) -> Campaign:
+    """Paused → active again. A draft is activated by setting its status; a finished campaign stays finished."""
+    return _change_status(
+        campaign=campaign, allowed_from=CampaignStatus.PAUSED, to=CampaignStatus.ACTIVE, verb=_("resumed")
+    )
 
 
 @transaction.atomic
@@ -170,6 +240,12 @@ def campaign_duplicate(*, campaign: Campaign, user: Any = None) -> Campaign:
 
 @transaction.atomic
 def campaign_delete(*, campaign: Campaign) -> None:
+    """Delete a campaign no receipt has used; a used one keeps its history and is finished instead (409)."""
+    if CampaignUsage.objects.filter(campaign=campaign).exists():
+        raise Conflict(
+            _("Receipts have used this campaign: finish it instead of deleting it, to keep its history."),
+            code="protected",
+        )
     brand_id = campaign.brand_id
     campaign.delete()
     bump_version(brand_id)

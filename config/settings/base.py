@@ -350,6 +350,31 @@ UNFOLD = {
                 ],
             },
             {
+                "title": _("Campaigns"),
+                "separator": True,
+                "collapsible": False,
+                "items": [
+                    {
+                        "title": _("Campaigns"),
+                        "icon": "campaign",
+                        "link": reverse_lazy("admin:campaigns_campaign_changelist"),
+                        "permission": lambda request: request.user.has_perm("campaigns.view_campaign"),
+                    },
+                    {
+                        "title": _("Product segments"),
+                        "icon": "category_search",
+                        "link": reverse_lazy("admin:campaigns_productsegment_changelist"),
+                        "permission": lambda request: request.user.has_perm("campaigns.view_productsegment"),
+                    },
+                    {
+                        "title": _("Customer segments"),
+                        "icon": "groups",
+                        "link": reverse_lazy("admin:campaigns_segment_changelist"),
+                        "permission": lambda request: request.user.has_perm("campaigns.view_segment"),
+                    },
+                ],
+            },
+            {
                 "title": _("Settings"),
                 "separator": True,
                 "collapsible": False,

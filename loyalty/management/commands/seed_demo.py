@@ -1,4 +1,7 @@
-"""`manage.py seed_demo`: fill the database with a realistic demo CRM; safe to run again."""
+"""`manage.py seed_demo`: fill the database with a realistic demo CRM; safe to run again.
+
+A composition root: it runs loyalty's demo and then the campaigns' (which loyalty itself never imports).
+"""
 
 import time
 from argparse import ArgumentParser, ArgumentTypeError
@@ -6,6 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from campaigns.demo import campaign_counts, seed_campaigns
 from loyalty.demo import (
     ADMIN_PASSWORD,
     ADMIN_USERNAME,
@@ -15,7 +19,7 @@ from loyalty.demo import (
     demo_counts,
     demo_seed,
 )
-from loyalty.demo_data import MANAGER_BRAND
+from loyalty.demo_data import BRANDS, MANAGER_BRAND
 
 
 def _count(value: str) -> int:
@@ -28,7 +32,7 @@ def _count(value: str) -> int:
 class Command(BaseCommand):
     help = (
         "Seed a demo CRM: programs, brands, stores, registers, catalogue, contacts with cards, users, and purchases "
-        "over the last 18 months with their points."
+        "over the last 18 months with their points, and the demo campaigns."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -68,11 +72,18 @@ class Command(BaseCommand):
             ),
             log=lambda message: self.stdout.write(message) if options["verbosity"] > 1 else None,
         )
+        campaigns = seed_campaigns(
+            brands=result.org.brands.values(),
+            roots={name: roots for name, _program, _prefix, roots in BRANDS},
+            log=lambda message: self.stdout.write(message) if options["verbosity"] > 1 else None,
+        )
+        if not campaigns.campaigns:
+            result.skipped.append("campaigns")
         write = self.stdout.write
         write(self.style.SUCCESS(f"Demo data ready in {time.monotonic() - started:.1f} s."))
         if result.skipped:
             write(f"Already present, left as they were: {', '.join(result.skipped)}.")
-        write(", ".join(f"{name}: {number}" for name, number in demo_counts().items()))
+        write(", ".join(f"{name}: {number}" for name, number in (demo_counts() | campaign_counts()).items()))
         write("")
         write(f"Admin:        /admin/      login {ADMIN_USERNAME} / {ADMIN_PASSWORD} (superuser)")
         write(

@@ -1,0 +1,257 @@
+"""Demo campaigns for `manage.py seed_demo`: the promotions a beauty and household chain would run.
+
+For each demo brand, through the same services as the admin and the API (`product_segment_save`, `campaign_save`):
+1+1=3 on shampoos, 50 % off every third item of a category, 1 point per 100 roubles, double points for Gold, a
+birthday-week discount for the segment "Birthday this week" (filled with the program's contacts whose birthday
+falls in the coming seven days) and an exclusive clearance sale (hair colour, or a few SKUs). All active from
+30 days ago, with no end.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.utils import timezone
+
+from campaigns.choices import CampaignStatus, Combine
+from campaigns.models import Campaign, ProductSegment, Segment
+from campaigns.services.campaigns import campaign_save, product_segment_save
+from campaigns.services.segments import segment_members_add, segment_recompute, segment_save
+from contacts.models import Contact
+from loyalty.demo import MANAGERS_GROUP
+from loyalty.models import Brand, Category, Product, Program, Tier
+
+Log = Callable[[str], None]
+
+CAMPAIGN_DAYS_AGO = 30
+BIRTHDAY_SEGMENT = "Birthday this week"
+BIRTHDAY_WINDOW_DAYS = 7  # today and the six days after it
+BIRTHDAY_RULES = {"all": [{"field": "birthday_in_days", "op": "lte", "value": BIRTHDAY_WINDOW_DAYS - 1}]}
+
+SHAMPOO = ("Hair care", "Shampoo")
+CLEARANCE = ("Hair care", "Hair colour")
+CLEARANCE_FALLBACK_SKUS = 5  # when the brand sells no hair colour: its first SKUs outside the shampoos
+# Every third item at half price: the first of these categories the brand sells.
+NTH_ITEM_CATEGORIES = [("Makeup", "Lips"), ("Skin care", "Body"), ("Household", "Laundry")]
+
+SHAMPOO_CAMPAIGN = "Shampoo 1+1=3"
+NTH_ITEM_CAMPAIGN = "Every third item −50 %"
+POINTS_CAMPAIGN = "1 point per 100 ₽"
+GOLD_CAMPAIGN = "Double points for Gold"
+BIRTHDAY_CAMPAIGN = "Birthday week −15 %"
+CLEARANCE_CAMPAIGN = "Clearance −30 %"
+CAMPAIGN_NAMES = [
+    SHAMPOO_CAMPAIGN,
+    NTH_ITEM_CAMPAIGN,
+    POINTS_CAMPAIGN,
+    GOLD_CAMPAIGN,
+    BIRTHDAY_CAMPAIGN,
+    CLEARANCE_CAMPAIGN,
+]
+
+
+@dataclass
+class CampaignSeedResult:
+    campaigns: int = 0
+    product_segments: int = 0
+    segments: int = 0
+    birthday_members: int = 0
+
+
+def days_to_birthday(birth_date: date, today: date) -> int:
+    """Days from `today` to the next birthday (0 = today); 29 February is celebrated on the 28th in other years."""
+
+    def in_year(year: int) -> date:
+        try:
+            return birth_date.replace(year=year)
+        except ValueError:
+            return date(year, 2, 28)
+
+    upcoming = in_year(today.year)
+    if upcoming < today:
+        upcoming = in_year(today.year + 1)
+    return (upcoming - today).days
+
+
+def _category(root: str, middle: str) -> Category | None:
+    return Category.objects.filter(name=middle, parent__name=root, parent__parent__isnull=True).first()
+
+
+def _product_segment(
+    brand: Brand, name: str, category: Category | None = None, skus: list[str] | None = None
+) -> ProductSegment:
+    return product_segment_save(
+        segment=ProductSegment(),
+        data={"brand": brand, "name": name, "skus": skus or []},
+        categories=[category] if category else [],
+    )
+
+
+def _clearance_segment(brand: Brand, roots: set[str]) -> ProductSegment | None:
+    """Hair colour when the brand sells it, else a few of its SKUs (not shampoos, not excluded goods)."""
+    products = Product.objects.filter(brand=brand)
+    category = _category(*CLEARANCE) if CLEARANCE[0] in roots else None
+    if category is not None and products.filter(category__path__startswith=category.path).exists():
+        return _product_segment(brand, "Clearance: hair colour", category)
+    shampoo = _category(*SHAMPOO)
+    if shampoo is not None:
+        products = products.exclude(category__path__startswith=shampoo.path)
+    skus = list(
+        products.filter(accrual_excluded=False, redemption_excluded=False)
+        .order_by("sku")
+        .values_list("sku", flat=True)[:CLEARANCE_FALLBACK_SKUS]
+    )
+    return _product_segment(brand, "Clearance: last items", skus=skus) if skus else None
+
+
+def birthday_segment(*, program: Program, today: date) -> tuple[Segment, int]:
+    """The program's "Birthday this week" segment, filled with its contacts whose birthday is in the coming week."""
+    segment = Segment.objects.filter(program=program, name=BIRTHDAY_SEGMENT).first()
+    if segment is None:
+        segment = segment_save(
+            segment=Segment(), data={"name": BIRTHDAY_SEGMENT, "program": program, "rules": BIRTHDAY_RULES}
+        )
+    contacts = [
+        Contact(pk=pk)
+        for pk, birth_date in Contact.objects.filter(enrollments__program=program, birth_date__isnull=False)
+        .order_by("pk")
+        .values_list("pk", "birth_date")
+        .distinct()
+        if birth_date is not None and days_to_birthday(birth_date, today) < BIRTHDAY_WINDOW_DAYS
+    ]
+    added = segment_members_add(segment=segment, contacts=contacts)["added"] if contacts else 0
+    segment_recompute(segment=segment)
+    segment.refresh_from_db()
+    return segment, added
+
+
+def _brand_campaigns(
+    *, brand: Brand, roots: set[str], birthday: Segment, starts_at: datetime, user: Any
+) -> tuple[list[Campaign], int]:
+    """The six campaigns of one brand (those whose goods the brand sells); returns them and the segments made."""
+    made: list[Campaign] = []
+    segments = 0
+
+    def add(name: str, mechanic: dict[str, Any], **fields: Any) -> None:
+        campaign = Campaign(
+            brand=brand,
+            name=name,
+            status=CampaignStatus.ACTIVE,
+            starts_at=starts_at,
+            ends_at=None,
+            audience=fields.pop("audience", {"type": "all"}),
+            mechanic=mechanic,
+            **fields,
+        )
+        made.append(campaign_save(campaign=campaign, user=user))
+
+    shampoo = _category(*SHAMPOO) if SHAMPOO[0] in roots else None
+    if shampoo is not None:
+        segments += 1
+        add(
+            SHAMPOO_CAMPAIGN,
+            {"type": "buy_n_get_m", "buy": 2, "get": 1},
+            priority=20,
+            product_segment=_product_segment(brand, "Shampoos", shampoo),
+            hint="Add {missing_quantity} more shampoo and the cheapest one is free",
+        )
+    nth = next(
+        (category for root, middle in NTH_ITEM_CATEGORIES if root in roots and (category := _category(root, middle))),
+        None,
+    )
+    if nth is not None:
+        segments += 1
+        add(
+            NTH_ITEM_CAMPAIGN,
+            {"type": "nth_item_discount", "n": 3, "percent": 50},
+            priority=10,
+            product_segment=_product_segment(brand, f"{nth.name}: every third item", nth),
+            hint="Add {missing_quantity} more and the cheapest is half price",
+        )
+    add(POINTS_CAMPAIGN, {"type": "points_per_amount", "points": 1, "per": 100})
+    gold = Tier.objects.filter(program_id=brand.program_id, name="Gold").first()
+    if gold is not None:
+        add(GOLD_CAMPAIGN, {"type": "points_multiplier", "factor": 2}, audience={"type": "tiers", "tiers": [gold.pk]})
+    add(
+        BIRTHDAY_CAMPAIGN,
+        {"type": "percent_discount", "percent": 15},
+        priority=15,
+        audience={"type": "segment", "segment": birthday.pk},
+    )
+    clearance = _clearance_segment(brand, roots)
+    if clearance is not None:
+        segments += 1
+        add(
+            CLEARANCE_CAMPAIGN,
+            {"type": "percent_discount", "percent": 30},
+            priority=100,
+            combine=Combine.EXCLUSIVE,
+            product_segment=clearance,
+        )
+    return made, segments
+
+
+def _grant_managers() -> None:
+    """The demo brand managers run their brand's campaigns: view, add and change (no delete)."""
+    group = Group.objects.filter(name=MANAGERS_GROUP).first()
+    if group is None:
+        return
+    group.permissions.add(
+        *Permission.objects.filter(content_type__app_label="campaigns").filter(
+            codename__regex=r"^(view|add|change)_(campaign|productsegment|segment)$"
+        )
+    )
+
+
+@transaction.atomic
+def seed_campaigns(
+    *,
+    brands: Iterable[Brand],
+    roots: dict[str, list[str]] | None = None,
+    now: datetime | None = None,
+    user: Any = None,
+    log: Log = lambda _message: None,
+) -> CampaignSeedResult:
+    """The demo campaigns of `brands` (`roots`: the catalogue roots each brand sells, by brand name; all by
+    default). Nothing is made when the brands already have any of the demo campaigns."""
+    brands = list(brands)
+    result = CampaignSeedResult()
+    if not brands or Campaign.objects.filter(brand__in=brands, name__in=CAMPAIGN_NAMES).exists():
+        log("Campaigns: demo campaigns exist, left as they are.")
+        return result
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    starts_at = (now - timedelta(days=CAMPAIGN_DAYS_AGO)).replace(microsecond=0)
+    all_roots = set(Category.objects.filter(parent__isnull=True).values_list("name", flat=True))
+    birthdays: dict[int, Segment] = {}
+    for brand in brands:
+        if brand.program_id not in birthdays:
+            segment, added = birthday_segment(program=brand.program, today=today)
+            birthdays[brand.program_id] = segment
+            result.segments += 1
+            result.birthday_members += added
+        brand_roots = set(roots[brand.name]) if roots and brand.name in roots else all_roots
+        made, segments = _brand_campaigns(
+            brand=brand, roots=brand_roots, birthday=birthdays[brand.program_id], starts_at=starts_at, user=user
+        )
+        result.campaigns += len(made)
+        result.product_segments += segments
+    _grant_managers()
+    log(
+        f"Campaigns: {result.campaigns} made, {result.product_segments} product segments, "
+        f"{result.birthday_members} contacts with a birthday this week."
+    )
+    return result
+
+
+def campaign_counts() -> dict[str, int]:
+    """Figures for the seed summary, over the whole database."""
+    return {
+        "campaigns": Campaign.objects.count(),
+        "active campaigns": Campaign.objects.filter(status=CampaignStatus.ACTIVE).count(),
+        "product segments": ProductSegment.objects.count(),
+        "customer segments": Segment.objects.count(),
+    }

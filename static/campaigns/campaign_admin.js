@@ -1,0 +1,541 @@
+/*
+ * The campaign page (and the product segment page) of the admin:
+ *  - the mechanic editor: a type and its values as inputs, written into the mechanic's JSON field (which stays
+ *    editable by hand, and is what the server reads);
+ *  - the product segment's live preview: how many of the brand's products the fields match, and a sample;
+ *  - the "test this campaign" panel: a basket sent to POST /api/v1/campaigns/{id}/simulate, the answer shown.
+ * Its texts and settings come from the page (#campaign-ui, translated by Django). Without this script the page
+ * still works: the mechanic is plain JSON and the segment's fields are plain fields.
+ */
+(function () {
+  "use strict";
+
+  const POLL_MS = 600;
+  const DEBOUNCE_MS = 300;
+
+  function h(tag, attrs, ...children) {
+    const element = document.createElement(tag);
+    for (const [name, value] of Object.entries(attrs || {})) {
+      if (value === null || value === undefined || value === false) continue;
+      if (name === "text") element.textContent = value;
+      else element.setAttribute(name, value === true ? "" : String(value));
+    }
+    for (const child of children) {
+      if (child === null || child === undefined) continue;
+      element.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+    return element;
+  }
+
+  function fill(template, values) {
+    return String(template).replace(/%\((\w+)\)s/g, (match, key) => (key in values ? values[key] : match));
+  }
+
+  function readConfig() {
+    const script = document.getElementById("campaign-ui");
+    if (!script) return null;
+    try {
+      return JSON.parse(script.textContent);
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function debounce(fn, wait) {
+    let timer = null;
+    return function (...args) {
+      clearTimeout(timer);
+      timer = setTimeout(() => fn.apply(this, args), wait);
+    };
+  }
+
+  // --- The mechanic editor ----------------------------------------------------------------------------------
+
+  function mechanicEditor(textarea, config) {
+    const strings = config.strings;
+    const specs = config.mechanics || [];
+    const byType = Object.fromEntries(specs.map((spec) => [spec.type, spec]));
+
+    const typeSelect = h("select", { id: "mechanic-type", class: config.classes.select });
+    typeSelect.append(h("option", { value: "", text: strings.chooseType }));
+    for (const kind of ["discount", "points"]) {
+      const group = h("optgroup", { label: strings.kinds[kind] });
+      for (const spec of specs.filter((item) => item.kind === kind)) {
+        group.append(h("option", { value: spec.type, text: spec.label }));
+      }
+      typeSelect.append(group);
+    }
+    const params = h("div", { class: "cmp-mechanic-params" });
+    const note = h("p", { class: "cmp-note", role: "status" });
+    const editor = h(
+      "div",
+      { id: "mechanic-editor", class: "cmp-mechanic" },
+      h("label", { class: "cmp-field" }, h("span", { text: strings.mechanicType }), typeSelect),
+      params,
+      note,
+    );
+    const raw = h("details", { class: "cmp-raw" }, h("summary", { text: strings.rawJson }));
+    textarea.parentNode.insertBefore(editor, textarea);
+    textarea.parentNode.insertBefore(raw, textarea);
+    raw.append(textarea);
+
+    function parse() {
+      try {
+        const value = JSON.parse(textarea.value || "{}");
+        return value && typeof value === "object" && !Array.isArray(value) ? value : null;
+      } catch (error) {
+        return null;
+      }
+    }
+
+    function paramsOf(spec) {
+      return spec.kind === "points" ? spec.params.concat(config.lifetime || []) : spec.params;
+    }
+
+    function stepRow(step) {
+      const from = h("input", { type: "text", inputmode: "decimal", class: config.classes.input, "data-step": "from" });
+      const percent = h("input", {
+        type: "text",
+        inputmode: "decimal",
+        class: config.classes.input,
+        "data-step": "percent",
+      });
+      from.value = step && step.from !== undefined ? step.from : "";
+      percent.value = step && step.percent !== undefined ? step.percent : "";
+      const remove = h("button", { type: "button", class: "cmp-link", text: strings.remove });
+      const row = h(
+        "div",
+        { class: "cmp-step" },
+        h("label", { class: "cmp-field" }, h("span", { text: strings.stepFrom }), from),
+        h("label", { class: "cmp-field" }, h("span", { text: strings.stepPercent }), percent),
+        remove,
+      );
+      remove.addEventListener("click", () => {
+        row.remove();
+        write();
+      });
+      return row;
+    }
+
+    function paramInput(param, value) {
+      const id = "mechanic-" + param.name;
+      if (param.kind === "steps") {
+        const rows = h("div", { class: "cmp-steps", "data-param": param.name, "data-kind": "steps", id: id });
+        const steps = Array.isArray(value) && value.length ? value : [{}];
+        for (const step of steps) rows.append(stepRow(step));
+        const add = h("button", { type: "button", class: "cmp-link", text: strings.addStep });
+        add.addEventListener("click", () => {
+          rows.append(stepRow({}));
+        });
+        return h("div", { class: "cmp-field cmp-wide" }, h("span", { text: param.label }), rows, add);
+      }
+      let input;
+      if (param.kind === "choice") {
+        input = h("select", { id: id, class: config.classes.select });
+        for (const [choice, label] of param.choices) input.append(h("option", { value: choice, text: label }));
+        if (value !== undefined && value !== null) input.value = value;
+      } else {
+        input = h("input", {
+          id: id,
+          type: "text",
+          inputmode: param.kind === "int" ? "numeric" : "decimal",
+          class: config.classes.input,
+        });
+        input.value = value === undefined || value === null ? "" : value;
+      }
+      input.setAttribute("data-param", param.name);
+      input.setAttribute("data-kind", param.kind);
+      return h("label", { class: "cmp-field", for: id }, h("span", { text: param.label }), input);
+    }
+
+    function render(value) {
+      params.replaceChildren();
+      const spec = byType[value.type];
+      typeSelect.value = spec ? value.type : "";
+      if (!spec) return;
+      for (const param of paramsOf(spec)) params.append(paramInput(param, value[param.name]));
+    }
+
+    function number(text, kind) {
+      const value = String(text).trim().replace(",", ".");
+      if (kind === "int" && /^-?\d+$/.test(value)) return parseInt(value, 10);
+      return value; // a decimal stays a string; anything else goes as typed and the server says what is wrong
+    }
+
+    function collect() {
+      const type = typeSelect.value;
+      if (!type) return null;
+      const result = { type: type };
+      for (const input of params.querySelectorAll("[data-param]")) {
+        const name = input.getAttribute("data-param");
+        const kind = input.getAttribute("data-kind");
+        if (kind === "steps") {
+          result[name] = Array.from(input.querySelectorAll(".cmp-step"))
+            .map((row) => ({
+              from: number(row.querySelector("[data-step=from]").value, "decimal"),
+              percent: number(row.querySelector("[data-step=percent]").value, "decimal"),
+            }))
+            .filter((step) => step.from !== "" || step.percent !== "");
+        } else if (kind === "choice") {
+          result[name] = input.value;
+        } else if (String(input.value).trim() !== "") {
+          result[name] = number(input.value, kind);
+        }
+      }
+      return result;
+    }
+
+    function write() {
+      const value = collect();
+      if (value) {
+        textarea.value = JSON.stringify(value);
+        note.textContent = "";
+      }
+    }
+
+    typeSelect.addEventListener("change", () => {
+      const previous = collect() || {};
+      render(Object.assign({}, previous, { type: typeSelect.value }));
+      write();
+    });
+    params.addEventListener("input", write);
+    params.addEventListener("change", write);
+    textarea.addEventListener("input", () => {
+      const value = parse();
+      if (value) {
+        note.textContent = "";
+        render(value);
+      } else {
+        note.textContent = strings.invalidJson;
+      }
+    });
+
+    const initial = parse();
+    if (initial) {
+      render(initial);
+    } else {
+      note.textContent = strings.invalidJson;
+      raw.open = true;
+    }
+    if (textarea.closest(".errors") || textarea.getAttribute("aria-invalid") === "true") raw.open = true;
+  }
+
+  // --- The product segment preview ---------------------------------------------------------------------------
+
+  function selectedValues(select) {
+    if (!select) return [];
+    return Array.from(select.options)
+      .filter((option) => option.selected && option.value)
+      .map((option) => option.value);
+  }
+
+  function segmentPreview(config) {
+    const box = document.getElementById("segment-preview");
+    const fields = config.segmentFields;
+    if (!box || !fields || !config.previewUrl) return;
+    const strings = config.strings;
+    const get = (id) => (id ? document.getElementById(id) : null);
+    const brand = get(fields.brand);
+    const skus = get(fields.skus);
+    const categories = get(fields.categories);
+    const exclude = get(fields.exclude);
+    const chosen = get(fields.chosen);
+    const initialChosen = fields.initialChosen === null || fields.initialChosen === undefined ? "" : String(fields.initialChosen);
+    const editorRows = [skus, categories, exclude, get("id_segment_name")]
+      .filter(Boolean)
+      .map((element) => element.closest(".form-row, .field-row, [class*=field-]") || element.parentNode);
+    let lastKey = null;
+    let request = 0;
+
+    function state() {
+      return {
+        brand: brand ? brand.value : "",
+        skus: skus ? skus.value : "",
+        categories: selectedValues(categories),
+        exclude: exclude ? exclude.value : "",
+        chosen: chosen ? chosen.value : initialChosen,
+      };
+    }
+
+    function show(summary, sample, total) {
+      const list = h("ul", { class: "cmp-preview-sample" });
+      for (const item of sample || []) list.append(h("li", {}, h("code", { text: item.sku }), " " + item.name));
+      if (sample && total > sample.length) list.append(h("li", { text: fill(strings.andMore, { count: total - sample.length }) }));
+      box.replaceChildren(h("div", { class: "cmp-preview-summary" }, summary), list);
+    }
+
+    function showCount(data) {
+      show(
+        h("strong", { "data-preview-count": data.count, text: fill(strings.products, { count: data.count }) }),
+        data.sample,
+        data.count,
+      );
+    }
+
+    function markEditor(inUse) {
+      for (const row of editorRows) row.classList.toggle("cmp-dimmed", !inUse);
+    }
+
+    async function refresh() {
+      const current = state();
+      const key = JSON.stringify(current);
+      if (key === lastKey) return;
+      lastKey = key;
+      const other = chosen && current.chosen !== initialChosen && current.chosen !== "";
+      markEditor(!other);
+      const query = new URLSearchParams();
+      if (other) {
+        query.set("segment", current.chosen);
+      } else {
+        if (!current.skus.trim() && !current.categories.length) {
+          show(h("span", { text: strings.everyProduct }), [], 0);
+          return;
+        }
+        if (!current.brand) {
+          show(h("span", { text: strings.chooseBrand }), [], 0);
+          return;
+        }
+        query.set("brand", current.brand);
+        query.set("skus", current.skus);
+        query.set("exclude_skus", current.exclude);
+        if (current.categories.length) query.set("categories", current.categories.join(","));
+      }
+      const mine = ++request;
+      box.classList.add("cmp-loading");
+      try {
+        const response = await fetch(config.previewUrl + "?" + query.toString(), {
+          credentials: "same-origin",
+          headers: { Accept: "application/json" },
+        });
+        const data = await response.json().catch(() => ({}));
+        if (mine !== request) return;
+        if (!response.ok) {
+          const message = (data.error && data.error.message) || response.status + " " + response.statusText;
+          show(h("span", { class: "cmp-error", text: fill(strings.previewFailed, { error: message }) }), [], 0);
+          return;
+        }
+        showCount(data);
+        if (other) box.append(h("p", { class: "cmp-note", text: strings.chosenSegment }));
+      } catch (error) {
+        if (mine === request) show(h("span", { class: "cmp-error", text: fill(strings.previewFailed, { error: error }) }), [], 0);
+      } finally {
+        if (mine === request) box.classList.remove("cmp-loading");
+      }
+    }
+
+    const later = debounce(refresh, DEBOUNCE_MS);
+    for (const element of [brand, skus, categories, exclude, chosen]) {
+      if (!element) continue;
+      element.addEventListener("input", later);
+      element.addEventListener("change", later);
+    }
+    // Select2 (the categories' autocomplete) changes the select without a native event: look now and then.
+    setInterval(() => {
+      if (JSON.stringify(state()) !== lastKey) later();
+    }, POLL_MS);
+    // The server rendered the saved segment's preview; the fields may hold more (a form sent back with errors).
+    refresh();
+  }
+
+  // --- The test panel ----------------------------------------------------------------------------------------
+
+  function flattenErrors(value, path, out) {
+    if (Array.isArray(value) && value.every((item) => typeof item !== "object" || item === null)) {
+      out.push([path, value.join(" ")]);
+    } else if (value && typeof value === "object") {
+      for (const [key, item] of Object.entries(value)) flattenErrors(item, path ? path + "." + key : key, out);
+    } else if (value !== undefined && value !== null) {
+      out.push([path, String(value)]);
+    }
+    return out;
+  }
+
+  function testPanel(config) {
+    const panel = document.getElementById("campaign-test");
+    const basket = document.getElementById("test-basket");
+    const result = document.getElementById("test-result");
+    if (!panel || !basket || !result || !config.simulateUrl) return;
+    const strings = config.strings;
+    const input = (attrs) => h("input", Object.assign({ type: "text", class: config.classes.input }, attrs));
+
+    function addLine(sku, quantity, price) {
+      const row = h(
+        "tr",
+        { class: "cmp-line" },
+        h("td", {}, input({ "data-line": "sku", "aria-label": strings.sku, value: sku || "" })),
+        h("td", {}, input({ "data-line": "quantity", inputmode: "decimal", "aria-label": strings.quantity, value: quantity || "1" })),
+        h("td", {}, input({ "data-line": "price", inputmode: "decimal", "aria-label": strings.price, value: price || "" })),
+      );
+      const remove = h("button", { type: "button", class: "cmp-link", text: strings.remove });
+      remove.addEventListener("click", () => row.remove());
+      row.append(h("td", {}, remove));
+      basket.append(row);
+      return row;
+    }
+
+    function body() {
+      const kind = document.getElementById("test-customer-kind").value;
+      const value = document.getElementById("test-customer").value.trim();
+      let customer = null;
+      if (kind && value) customer = { [kind]: kind === "contact_id" && /^\d+$/.test(value) ? parseInt(value, 10) : value };
+      const lines = Array.from(basket.querySelectorAll("tr"))
+        .map((row) => {
+          const field = (name) => row.querySelector(`[data-line=${name}]`).value.trim().replace(",", ".");
+          return { sku: field("sku"), quantity: field("quantity") || "1", price: field("price") || "0" };
+        })
+        .filter((line) => line.sku);
+      const payload = { customer: customer, lines: lines };
+      const store = document.getElementById("test-store");
+      if (store && store.value) payload.store = parseInt(store.value, 10);
+      return payload;
+    }
+
+    function table(headers, rows) {
+      const head = h("tr", {}, ...headers.map((text) => h("th", { text: text })));
+      return h("table", { class: "cmp-answer w-full text-sm" }, h("thead", {}, head), h("tbody", {}, ...rows));
+    }
+
+    function renderAnswer(data) {
+      const parts = [];
+      const customer = data.customer;
+      const who = customer
+        ? [
+            "#" + customer.contact_id,
+            customer.tier ? strings.tier + ": " + customer.tier : null,
+            customer.balance ? strings.balance + ": " + customer.balance.active : null,
+          ]
+            .filter(Boolean)
+            .join(" · ")
+        : strings.anonymous;
+      parts.push(h("p", { class: "mb-2" }, h("strong", { text: strings.customer + ": " }), who));
+      let mine = { discount: 0, points: 0 };
+      const rows = (data.lines || []).map((line) => {
+        const applied = (line.applied || []).map((item) => {
+          if (item.campaign_id === config.campaignId) {
+            mine.discount += parseFloat(item.discount || 0);
+            mine.points += parseFloat(item.points || 0);
+          }
+          return h(
+            "div",
+            { class: item.campaign_id === config.campaignId ? "cmp-this" : "" },
+            `${item.name}: −${item.discount}` + (parseFloat(item.points) ? ` · +${item.points} ${strings.points}` : ""),
+          );
+        });
+        return h(
+          "tr",
+          { "data-line-index": line.index },
+          h("td", { text: line.sku }),
+          h("td", { text: line.quantity }),
+          h("td", { text: line.price }),
+          h("td", { text: line.base }),
+          h("td", { "data-field": "discount", text: line.discount }),
+          h("td", { text: line.total }),
+          h("td", { text: line.points }),
+          h("td", {}, ...applied),
+        );
+      });
+      parts.push(
+        table(
+          [strings.sku, strings.quantity, strings.price, strings.base, strings.discount, strings.total, strings.points, strings.applied],
+          rows,
+        ),
+      );
+      const totals = data.totals || {};
+      const figure = (key, label) =>
+        h("div", {}, h("div", { class: "text-xs cmp-subtle", text: label }), h("div", { id: "test-total-" + key, class: "text-lg font-semibold", text: totals[key] }));
+      parts.push(
+        h("h3", { class: "font-semibold mt-4 mb-2", text: strings.totals }),
+        h(
+          "div",
+          { class: "flex flex-wrap gap-8" },
+          figure("base", strings.base),
+          figure("discount", strings.discount),
+          figure("total", strings.total),
+          figure("payable", strings.payable),
+          figure("points", strings.points),
+        ),
+      );
+      const given = mine.discount || mine.points;
+      parts.push(
+        h("p", {
+          id: "test-verdict",
+          class: "mt-4 " + (given ? "cmp-ok" : "cmp-warn"),
+          text: given
+            ? fill(strings.applies, { discount: mine.discount.toFixed(2), points: mine.points.toFixed(2) })
+            : strings.notApplied,
+        }),
+      );
+      if (data.messages && data.messages.length) {
+        parts.push(
+          h("h3", { class: "font-semibold mt-4 mb-2", text: strings.messages }),
+          h("ul", { id: "test-messages", class: "cmp-messages" }, ...data.messages.map((text) => h("li", { text: text }))),
+        );
+      }
+      result.replaceChildren(...parts);
+    }
+
+    function renderError(error, status) {
+      const fields = flattenErrors(error.fields || {}, "", []);
+      result.replaceChildren(
+        h(
+          "div",
+          { id: "test-error", class: "cmp-error-box", role: "alert" },
+          h("strong", { text: `${strings.error} ${status}${error.code ? " · " + error.code : ""}: ` }),
+          error.message || "",
+          fields.length ? h("ul", {}, ...fields.map(([path, text]) => h("li", {}, h("code", { text: path }), " " + text))) : null,
+        ),
+      );
+    }
+
+    async function calculate() {
+      const payload = body();
+      if (!payload.lines.length) {
+        renderError({ message: strings.emptyBasket }, "");
+        return;
+      }
+      const token = document.querySelector("input[name=csrfmiddlewaretoken]");
+      result.replaceChildren(h("p", { class: "cmp-subtle", text: strings.calculating }));
+      try {
+        const response = await fetch(config.simulateUrl, {
+          method: "POST",
+          credentials: "same-origin",
+          headers: {
+            "Content-Type": "application/json",
+            Accept: "application/json",
+            "X-CSRFToken": token ? token.value : "",
+          },
+          body: JSON.stringify(payload),
+        });
+        const data = await response.json().catch(() => ({}));
+        if (response.ok) renderAnswer(data);
+        else renderError(data.error || { message: response.statusText }, response.status);
+      } catch (error) {
+        renderError({ message: fill(strings.requestFailed, { error: error }) }, "");
+      }
+    }
+
+    addLine();
+    document.getElementById("test-add-line").addEventListener("click", () => {
+      addLine().querySelector("input").focus();
+    });
+    document.getElementById("test-calculate").addEventListener("click", calculate);
+    panel.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && event.target.tagName === "INPUT") {
+        event.preventDefault();
+        calculate();
+      }
+    });
+  }
+
+  function start() {
+    const config = readConfig();
+    if (!config) return;
+    const mechanic = document.getElementById("id_mechanic");
+    if (mechanic && config.mechanics) mechanicEditor(mechanic, config);
+    segmentPreview(config);
+    testPanel(config);
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
