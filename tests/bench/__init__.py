@@ -1,0 +1,1 @@
+"""Benchmarks (not tests): `./dev bench` or `python -m tests.bench`; figures beside the budgets of DESIGN.md."""

@@ -1,0 +1,497 @@
+"""`python -m tests.bench [all|setup|inprocess|http|profile] [options]`: the POS figures beside DESIGN.md's budgets.
+
+`./dev bench` runs it with DATABASE_URL pointing at the bench database (default
+postgres://postgres@127.0.0.1:5432/loyalty_bench). See tests/bench/README.md.
+"""
+
+import argparse
+import contextlib
+import json
+import math
+import os
+import secrets
+import sys
+import time
+import warnings
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/loyalty_bench"
+
+# DESIGN.md, "Budgets".
+CALC_P50_MS = 8
+CALC_P99_MS = 25
+CALC_HTTP_RPS = 300
+CALC_HTTP_P99_MS = 100
+ENGINE_PER_S = 1000
+CONFIRM_DISTINCT_PER_S = 150
+CONFIRM_SHARED_PER_S = 50
+REPLAY_P99_MS = 20
+
+HTTP_SCENARIOS = ("calculate_16", "calculate_32", "confirm_distinct", "confirm_shared", "replay", "replay_loaded")
+
+NOT_YET = [
+    ("promo codes: 1,000,000 generated into a pool", "≤ 20 s"),
+    ("contact import: 100,000 rows", "≤ 30 s"),
+    ("segment recompute: 1,000,000 contacts, 3 rules", "≤ 30 s"),
+    ("RFM; ABC/XYZ over 10,000,000 purchase lines", "≤ 30 s; ≤ 20 s"),
+    ("an admin change list or dashboard page", "≤ 300 ms"),
+]
+
+
+def progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m tests.bench", description=__doc__)
+    parser.add_argument(
+        "command",
+        nargs="?",
+        default="all",
+        choices=["all", "setup", "inprocess", "http", "profile"],
+        help="all (default): fresh database, in-process and HTTP figures, the table. setup: only build the "
+        "database. inprocess, http: one part (reusing a seeded database). profile: cProfile of in-process calculate.",
+    )
+    parser.add_argument("--contacts", type=int, default=2000, help="contacts with cards and points (2000)")
+    parser.add_argument("--products", type=int, default=2000, help="products in the catalogue (2000)")
+    parser.add_argument("--requests", type=int, default=2000, help="in-process calculate requests measured (2000)")
+    parser.add_argument("--confirms", type=int, default=500, help="in-process confirms measured (500)")
+    parser.add_argument("--warmup", type=int, default=200, help="in-process warm-up requests (200)")
+    parser.add_argument("--duration", type=float, default=10, help="seconds measured per HTTP scenario (10)")
+    parser.add_argument("--http-warmup", type=float, default=2, help="seconds of warm-up per HTTP scenario (2)")
+    parser.add_argument("--clients", type=int, default=32, help="concurrent HTTP clients (32; calculate also at half)")
+    parser.add_argument(
+        "--configs",
+        default="2x4,4x2,4x4,2x8",
+        help="gunicorn workers x threads to try (2x4,4x2,4x4,2x8); the best runs the full scenarios",
+    )
+    parser.add_argument("--sweep-duration", type=float, default=5, help="seconds per scenario in the sweep (5)")
+    parser.add_argument("--no-sweep", action="store_true", help="use the first of --configs, try no others")
+    parser.add_argument("--reuse-db", action="store_true", help="`all`: keep a seeded bench database")
+    parser.add_argument(
+        "--settings",
+        default="production",
+        choices=["production", "local"],
+        help="config.settings.production (default) or config.settings.local with DEBUG off",
+    )
+    parser.add_argument(
+        "--wait-quiet",
+        type=float,
+        default=0,
+        metavar="SECONDS",
+        help="before measuring, wait up to this long for other work on the machine to stop (default 0: do not wait)",
+    )
+    parser.add_argument("--json", action="store_true", help="also print every figure as JSON on stdout")
+    return parser.parse_args(argv)
+
+
+def configure_environment(args: argparse.Namespace) -> str:
+    """The environment the app (in process and under gunicorn) runs with; set before Django is imported."""
+    url = os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
+    if not url.startswith(("postgres://", "postgresql://")):
+        raise SystemExit(f"the bench needs PostgreSQL; DATABASE_URL is {url!r}")
+    os.environ["DJANGO_SETTINGS_MODULE"] = f"config.settings.{args.settings}"
+    os.environ["DJANGO_DEBUG"] = "false"
+    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-" + secrets.token_urlsafe(48))
+    os.environ["DJANGO_ALLOWED_HOSTS"] = "127.0.0.1,localhost"
+    # 4xx answers would otherwise be logged one by one; errors still are, and the bench counts every failure.
+    os.environ.setdefault("DJANGO_LOG_LEVEL", "ERROR")
+    # WhiteNoise warns that STATIC_ROOT is absent (no collectstatic): expected, as in the test suite.
+    warnings.filterwarnings("ignore", message="No directory at")
+    os.environ.setdefault("PYTHONWARNINGS", "ignore:No directory at:UserWarning")
+    # Celery stays eager (no broker) exactly as a deployment without CELERY_BROKER_URL.
+    return url
+
+
+def prepare(args: argparse.Namespace, url: str) -> dict[str, Any]:
+    from tests.bench import data as bench_data
+
+    fresh = args.command in {"all", "setup"} and not args.reuse_db
+    if fresh or not bench_data.database_exists(url):
+        progress(f"==> creating the database {bench_data.database_name(url)} (dropped if it existed)")
+        bench_data.recreate_database(url)
+    import django
+
+    django.setup()
+    started = time.perf_counter()
+    bench_data.migrate()
+    migrate_s = time.perf_counter() - started
+    from loyalty.models import Program
+
+    seconds: dict[str, float] = {"migrate": migrate_s}
+    if not Program.objects.filter(name=bench_data.PROGRAM_NAME).exists():
+        progress(f"==> migrated in {migrate_s:.1f} s; seeding")
+        seconds |= bench_data.seed(contacts=args.contacts, products=args.products, progress=progress)
+    else:
+        progress("==> reusing the seeded bench database")
+    return seconds
+
+
+def machine_idle(wait: float) -> dict[str, float]:
+    """Two-second samples of the machine until other work is below 0.3 cores or `wait` seconds have passed."""
+    from tests.bench.stats import CpuMeter
+
+    deadline = time.monotonic() + wait
+    while True:
+        meter = CpuMeter()
+        time.sleep(2)
+        reading = meter.read()
+        other = reading.get("other_cores", 0.0)
+        if other < 0.3 or time.monotonic() >= deadline:
+            if other >= 0.3:
+                progress(f"==> WARNING: other work on the machine uses {other} cores: the figures will suffer")
+            return reading
+        left = deadline - time.monotonic()
+        progress(f"    other work on the machine uses {other} cores; waiting (up to {left:.0f} s)")
+
+
+def parse_configs(text: str) -> list[tuple[int, int]]:
+    configs = []
+    for item in text.split(","):
+        workers, _x, threads = item.strip().partition("x")
+        configs.append((int(workers), int(threads)))
+    return configs
+
+
+def _ok(value: float, limit: float, *, at_least: bool) -> str:
+    if isinstance(value, float) and math.isnan(value):
+        return "n/a"
+    good = value >= limit if at_least else value <= limit
+    return "ok" if good else "OVER" if not at_least else "UNDER"
+
+
+def table(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    rows: list[tuple[str, str, str, str]] = []
+    inproc = results.get("inprocess")
+    if inproc:
+        calc = inproc["calculate"]
+        rows.append(
+            (
+                "calculate, 20 lines, known card, in process: p50",
+                f"{calc['p50_ms']} ms",
+                f"≤ {CALC_P50_MS} ms",
+                _ok(calc["p50_ms"], CALC_P50_MS, at_least=False),
+            )
+        )
+        rows.append(
+            (
+                "calculate, in process: p99",
+                f"{calc['p99_ms']} ms",
+                f"≤ {CALC_P99_MS} ms",
+                _ok(calc["p99_ms"], CALC_P99_MS, at_least=False),
+            )
+        )
+        engine = inproc["pricing_engine"]
+        rows.append(
+            (
+                "pricing engine alone (program rules only), one core",
+                f"{engine['baskets_per_s']:,} baskets/s",
+                f"≥ {ENGINE_PER_S:,}/s",
+                _ok(engine["baskets_per_s"], ENGINE_PER_S, at_least=True),
+            )
+        )
+    http = results.get("http")
+    if http:
+        cfg = f"gunicorn -w {http['workers']} --threads {http['threads']}"
+        for key in ("calculate_16", "calculate_32"):
+            calc = http[key]
+            rows.append(
+                (
+                    f"calculate via {cfg}, {calc['clients']} clients: throughput",
+                    f"{calc['per_s']} req/s",
+                    f"≥ {CALC_HTTP_RPS}/s",
+                    _ok(calc["per_s"], CALC_HTTP_RPS, at_least=True),
+                )
+            )
+            rows.append(
+                (
+                    f"calculate via gunicorn, {calc['clients']} clients: p99",
+                    f"{calc['p99_ms']} ms",
+                    f"≤ {CALC_HTTP_P99_MS} ms",
+                    _ok(calc["p99_ms"], CALC_HTTP_P99_MS, at_least=False),
+                )
+            )
+        dist, shared = http["confirm_distinct"], http["confirm_shared"]
+        rows.append(
+            (
+                f"confirm + redemption, {dist['clients']} clients, distinct accounts",
+                f"{dist['per_s']} receipts/s (p99 {dist['p99_ms']} ms)",
+                f"≥ {CONFIRM_DISTINCT_PER_S}/s",
+                _ok(dist["per_s"], CONFIRM_DISTINCT_PER_S, at_least=True),
+            )
+        )
+        rows.append(
+            (
+                f"confirm + redemption, {shared['clients']} clients, one account",
+                f"{shared['per_s']} receipts/s (p99 {shared['p99_ms']} ms)",
+                f"≥ {CONFIRM_SHARED_PER_S}/s",
+                _ok(shared["per_s"], CONFIRM_SHARED_PER_S, at_least=True),
+            )
+        )
+        exact = shared["balance_check"]["exact"] and dist["balance_check"]["exact"]
+        check = http["ledger_check_exit"]
+        rows.append(
+            (
+                "no double spend: balances exact; ledger_check",
+                f"{'exact' if exact else 'MISMATCH'}; exit {check}",
+                "exact; exit 0",
+                "ok" if exact and check == 0 else "FAIL",
+            )
+        )
+    if inproc:
+        replay = inproc["replay"]
+        rows.append(
+            (
+                "idempotent replay, in process: p99",
+                f"{replay['p99_ms']} ms",
+                f"≤ {REPLAY_P99_MS} ms",
+                _ok(replay["p99_ms"], REPLAY_P99_MS, at_least=False),
+            )
+        )
+    if http:
+        replay = http["replay"]
+        rows.append(
+            (
+                f"idempotent replay via gunicorn, {replay['clients']} client: p99",
+                f"{replay['p99_ms']} ms ({replay['per_s']} req/s)",
+                f"≤ {REPLAY_P99_MS} ms",
+                _ok(replay["p99_ms"], REPLAY_P99_MS, at_least=False),
+            )
+        )
+        loaded = http["replay_loaded"]
+        rows.append(
+            (
+                f"(info) idempotent replay via gunicorn, {loaded['clients']} clients: p99",
+                f"{loaded['p99_ms']} ms ({loaded['per_s']} req/s)",
+                "—",
+                "",
+            )
+        )
+    if inproc:
+        conf = inproc["confirm"]
+        rows.append(
+            (
+                "(info) confirm + redemption, in process, one at a time",
+                f"p50 {conf['p50_ms']} / p99 {conf['p99_ms']} ms",
+                "—",
+                "",
+            )
+        )
+        rows.append(
+            (
+                "(info) Python CPU per request in process: calculate / confirm / replay",
+                f"{inproc['calculate']['python_cpu_ms']} / {conf['python_cpu_ms']} / "
+                f"{inproc['replay']['python_cpu_ms']} ms",
+                "—",
+                "",
+            )
+        )
+        rows.append(
+            (
+                "(info) SQL queries per request: calculate / confirm / replay",
+                f"{inproc['calculate']['queries']} / {conf['queries']} / {inproc['replay']['queries']}",
+                "—",
+                "",
+            )
+        )
+    if results.get("command") == "all":
+        rows.extend((work, "not built yet", budget, "—") for work, budget in NOT_YET)
+    return rows
+
+
+def print_table(rows: list[tuple[str, str, str, str]]) -> None:
+    headers = ("work", "measured", "budget (DESIGN.md)", "ok?")
+    widths = [max(len(str(row[i])) for row in [headers, *rows]) for i in range(4)]
+    line = "+".join("-" * (w + 2) for w in widths)
+    print("| " + " | ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)) + " |")
+    print("|" + line + "|")
+    for row in rows:
+        print("| " + " | ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)) + " |")
+
+
+def print_notes(results: dict[str, Any]) -> None:
+    print()
+    print("Notes:")
+    print("- The bench creates no campaigns: the budget's 50 active campaigns come with the campaign engine in a later")
+    print("  issue, so these figures are for the program's rules alone (tier accrual, redemption spread).")
+    before = results.get("machine_before") or {}
+    print(
+        f"- Load average before the run: {results.get('loadavg_before', '?')}; other work just before measuring:"
+        f" {before.get('other_cores', '?')} cores. CPU during each stage, in cores of 2"
+    )
+    print("  (bench = this process, gunicorn, the load generator and PostgreSQL; other = anything else running):")
+    inproc = results.get("inprocess") or {}
+    http = results.get("http") or {}
+    stages = [(f"in process {name}", inproc[name]) for name in ("calculate", "confirm") if name in inproc]
+    stages += [(f"gunicorn {name}", http[name]) for name in HTTP_SCENARIOS if name in http]
+    for label, figures in stages:
+        machine = figures.get("machine") or {}
+        if machine:
+            generator = machine.get("load_generator_cores")
+            print(
+                f"    {label}: busy {machine['busy_cores']}, bench {machine['own_cores']}"
+                + (f" (of which load generator {generator})" if generator is not None else "")
+                + f", other {machine['other_cores']}, steal {machine['steal_pct']} %"
+            )
+    if http:
+        config = f"-w {http['workers']} --threads {http['threads']} (gthread)"
+        if results.get("sweep"):
+            print(f"- Through gunicorn: {config}, chosen from the sweep below: its weaker figure")
+            print("  (calculate or confirm), relative to the budget, is the best of the sweep (per core the bench got,")
+            print("  when other work shared the machine during the sweep).")
+        else:
+            print(f"- Through gunicorn: {config}, as given (no sweep).")
+        print("- The machine has 2 cores, shared by gunicorn, PostgreSQL and the load generator (2 Python processes,")
+        print("  closed loop, keep-alive connections on loopback): served figures are a lower bound.")
+        errors = [
+            (name, http[name]["failed"], http[name]["error_samples"]) for name in HTTP_SCENARIOS if http[name]["failed"]
+        ]
+        for name, failed, samples in errors:
+            print(f"- {name}: {failed} failed requests, e.g. {samples[:1]}")
+        shared = http["confirm_shared"]
+        print(
+            f"- One account: receipts/s in the first and second half of the run {shared['per_s_halves']}; the account's"
+            f" lots (every accrual is one) went from {shared['lots'][0]} to {shared['lots'][1]}."
+        )
+        print(f"- One-account check: {json.dumps(http['confirm_shared']['balance_check'])}")
+        print(f"- Distinct-accounts check: {json.dumps(http['confirm_distinct']['balance_check'])}")
+        mismatches = http["replay"]["mismatches"] + http["replay_loaded"]["mismatches"]
+        if mismatches:
+            print(f"- Replays whose answer differed from the first: {mismatches}")
+        projected = []
+        for name in ("calculate_16", "calculate_32", "confirm_distinct", "replay_loaded"):
+            figures = http[name]
+            own = (figures.get("machine") or {}).get("own_cores")
+            if own:
+                projected.append(f"{name} ~{figures['per_s'] / own * 2:.0f}/s")
+        if projected:
+            print(
+                "- Rough projection to two cores free of other work (measured rate ÷ cores the bench used × 2; an"
+                " estimate, not a measurement): " + ", ".join(projected) + "."
+            )
+    sweep = results.get("sweep")
+    if sweep:
+        print()
+        print("gunicorn sweep (short runs):")
+        print("| workers x threads | calculate req/s | calculate p99 | confirm receipts/s | confirm p99 | other cores")
+        for row in sweep:
+            calc, conf = row["calculate"], row["confirm"]
+            other = [figures.get("machine", {}).get("other_cores", "?") for figures in (calc, conf)]
+            print(
+                f"| {row['workers']} x {row['threads']} | {calc['per_s']} ({calc['clients']} clients) | "
+                f"{calc['p99_ms']} ms | {conf['per_s']} ({conf['clients']} clients) | {conf['p99_ms']} ms | "
+                f"{other[0]} / {other[1]} |"
+            )
+
+
+def profile(args: argparse.Namespace) -> None:
+    """cProfile over in-process calculate requests, and the SQL of one request with each query's time."""
+    import cProfile
+    import pstats
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.bench import data as bench_data
+    from tests.bench.inprocess import CALCULATE, Wsgi, calculate_bodies
+
+    data = bench_data.load()
+    wsgi = Wsgi(data.api_key)
+    bodies = calculate_bodies(data)
+    for i in range(args.warmup):
+        wsgi.post(CALCULATE, bodies[i % len(bodies)])
+    n = min(args.requests, 1000)
+    profiler = cProfile.Profile()
+    started = time.perf_counter()
+    profiler.enable()
+    for i in range(n):
+        wsgi.post(CALCULATE, bodies[i % len(bodies)])
+    profiler.disable()
+    elapsed = time.perf_counter() - started
+    print(f"{n} calculate requests under cProfile: {elapsed / n * 1000:.2f} ms each (profiler overhead included)")
+    stats = pstats.Stats(profiler, stream=sys.stdout)
+    stats.sort_stats("cumulative").print_stats(40)
+    stats.sort_stats("tottime").print_stats(25)
+    with CaptureQueriesContext(connection) as captured:
+        wsgi.post(CALCULATE, bodies[1])
+    print(f"SQL of one calculate ({len(captured.captured_queries)} queries):")
+    for query in captured.captured_queries:
+        print(f"  {float(query['time']) * 1000:6.2f} ms  {query['sql'][:220]}")
+
+
+def to_jsonable(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {key: to_jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_jsonable(item) for item in value]
+    return value
+
+
+def main(argv: list[str]) -> int:
+    args = parse_args(argv)
+    url = configure_environment(args)
+    started = time.perf_counter()
+    results: dict[str, Any] = {"command": args.command, "settings": os.environ["DJANGO_SETTINGS_MODULE"]}
+    results["setup_seconds"] = prepare(args, url)
+    if args.command == "setup":
+        return 0
+    from tests.bench import data as bench_data
+
+    data = bench_data.load()
+    results["machine_before"] = machine_idle(args.wait_quiet)
+    with contextlib.suppress(OSError):
+        results["loadavg_before"] = " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    if args.command == "profile":
+        profile(args)
+        return 0
+    if args.command in {"all", "inprocess"}:
+        from tests.bench import inprocess
+
+        progress("==> in process (the WSGI application called directly, full middleware and DRF stack)")
+        results["inprocess"] = inprocess.run(
+            data, requests=args.requests, confirms=args.confirms, warmup=args.warmup, progress=progress
+        )
+    if args.command in {"all", "http"}:
+        from tests.bench import served
+
+        configs = parse_configs(args.configs)
+        workers, threads = configs[0]
+        if len(configs) > 1 and not args.no_sweep:
+            progress("==> gunicorn sweep")
+            results["sweep"] = served.sweep(
+                data,
+                configs,
+                duration=args.sweep_duration,
+                warmup=min(args.http_warmup, 1.5),
+                clients=args.clients,
+                progress=progress,
+            )
+            chosen = served.best(results["sweep"], CALC_HTTP_RPS, CONFIRM_DISTINCT_PER_S)
+            workers, threads = chosen["workers"], chosen["threads"]
+        progress(f"==> through gunicorn -w {workers} --threads {threads}")
+        results["http"] = served.run(
+            data,
+            workers,
+            threads,
+            clients=args.clients,
+            duration=args.duration,
+            warmup=args.http_warmup,
+            progress=progress,
+        )
+    results["total_seconds"] = round(time.perf_counter() - started, 1)
+    print()
+    print_table(table(results))
+    print_notes(results)
+    print(f"\n(total {results['total_seconds']} s; settings {results['settings']})")
+    if args.json:
+        print(json.dumps(to_jsonable(results), indent=2))
+    failed = any(row[3] in {"FAIL"} for row in table(results))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,246 @@
+"""The benchmark database: created afresh from DATABASE_URL, migrated, filled with one program's worth of data.
+
+What it holds: one program (max_redeem_percent 50, point_value 1), brand, partner, store, one register (made
+through `register_create`, so its key is a real one), three tiers, one card type, `products` products, `contacts`
+contacts each with a bound card, an enrollment and a points account holding `CONTACT_POINTS` points (accrued
+through `ledger.accrue`), and one "shared" contact with `SHARED_POINTS` points for the one-account scenarios.
+"""
+
+import random
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+import psycopg
+from psycopg import sql
+
+REGISTER_CODE = "BENCH-1"
+PROGRAM_NAME = "Bench program"
+CONTACT_POINTS = Decimal("5000.00")
+SHARED_POINTS = Decimal("10000000.00")
+SHARED_PHONE = "+79990000000"
+CARD_PREFIX = "7000"
+SHARED_CARD_SERIAL = 999_999
+
+
+@dataclass
+class BenchData:
+    """What the scenarios need to know of the seeded data."""
+
+    api_key: str
+    register_id: int
+    program_id: int
+    cards: list[str]
+    shared_card: str
+    shared_contact_id: int
+    skus: list[str]
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def database_name(url: str) -> str:
+    return urllib.parse.urlsplit(url).path.lstrip("/")
+
+
+def maintenance_url(url: str) -> str:
+    return urllib.parse.urlsplit(url)._replace(path="/postgres").geturl()
+
+
+def database_exists(url: str) -> bool:
+    with psycopg.connect(maintenance_url(url), autocommit=True, connect_timeout=5) as conn:
+        row = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database_name(url)]).fetchone()
+    return row is not None
+
+
+def recreate_database(url: str) -> None:
+    """DROP (forcing other sessions off) and CREATE the database named in the URL."""
+    name = database_name(url)
+    if not name or name in {"postgres", "template0", "template1"}:
+        raise SystemExit(f"refusing to drop the database {name!r}: give the bench its own database")
+    with psycopg.connect(maintenance_url(url), autocommit=True, connect_timeout=5) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def migrate() -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def card_number(serial: int) -> str:
+    from tests.factories import card_number_for
+
+    return card_number_for(serial, CARD_PREFIX)
+
+
+def seed(*, contacts: int, products: int, progress: Any = print) -> dict[str, float]:
+    """Fill the (migrated, empty) database; returns the seconds each part took."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from contacts.models import Contact
+    from loyalty.models import Account, Brand, Card, CardType, Enrollment, Partner, Product, Program, Store, Tier
+    from loyalty.services import ledger
+    from loyalty.services.registers import register_create
+    from tests.factories import russian_mobile
+
+    seconds: dict[str, float] = {}
+    started = time.perf_counter()
+    now = timezone.now()
+    rng = random.Random(7)
+    with transaction.atomic():
+        program = Program.objects.create(
+            name=PROGRAM_NAME,
+            point_value=Decimal("1.00"),
+            max_redeem_percent=Decimal("50.00"),
+            activation_days=0,
+            expires_in_days=None,
+        )
+        partner = Partner.objects.create(name="Bench partner", legal_name="LLC Bench partner")
+        brand = Brand.objects.create(name="Bench brand", program=program, currency="RUB")
+        store = Store.objects.create(
+            brand=brand, partner=partner, name="Bench store", code="B001", timezone="Europe/Moscow", city="Moscow"
+        )
+        register_create(
+            data={
+                "store": store,
+                "code": REGISTER_CODE,
+                "model": "Atol 30F",
+                "serial_number": "BENCH0001",
+                "software_version": "1.0",
+            }
+        )
+        tiers = [
+            Tier.objects.create(program=program, name="Base", min_spend=Decimal("0"), accrual_percent=Decimal("3")),
+            Tier.objects.create(
+                program=program, name="Silver", min_spend=Decimal("30000"), accrual_percent=Decimal("5")
+            ),
+            Tier.objects.create(
+                program=program, name="Gold", min_spend=Decimal("150000"), accrual_percent=Decimal("7")
+            ),
+        ]
+        card_type = CardType.objects.create(
+            program=program, name="Standard", number_prefix=CARD_PREFIX, number_length=13, next_serial=1_000_000
+        )
+        Product.objects.bulk_create(
+            [
+                Product(
+                    brand=brand,
+                    sku=f"SKU-{n:05d}",
+                    name=f"Product {n}",
+                    price=Decimal(rng.randrange(3000, 150000)) / 100,
+                    # A few excluded products, as a real catalogue has (tobacco, gift cards).
+                    accrual_excluded=n % 40 == 0,
+                    redemption_excluded=n % 50 == 0,
+                )
+                for n in range(1, products + 1)
+            ],
+            batch_size=1000,
+        )
+        people = Contact.objects.bulk_create(
+            [
+                Contact(
+                    phone=russian_mobile(n),
+                    email=f"bench{n}@example.com",
+                    first_name="Ivan",
+                    last_name=f"Bench{n}",
+                    source="admin",
+                )
+                for n in range(1, contacts + 1)
+            ]
+            + [Contact(phone=SHARED_PHONE, email="shared@example.com", first_name="Shared", last_name="Family")],
+            batch_size=1000,
+        )
+        serials = [*range(1, contacts + 1), SHARED_CARD_SERIAL]
+        Card.objects.bulk_create(
+            [
+                Card(number=card_number(serial), card_type=card_type, contact=person, status="active", bound_at=now)
+                for serial, person in zip(serials, people, strict=True)
+            ],
+            batch_size=1000,
+        )
+        # Tiers spread over the contacts, still valid; the rest at the entry tier (min spend 0) implicitly.
+        Enrollment.objects.bulk_create(
+            [
+                Enrollment(
+                    contact=person,
+                    program=program,
+                    tier=tiers[n % 3] if n % 3 else None,
+                    tier_valid_until=now + timedelta(days=365) if n % 3 else None,
+                )
+                for n, person in enumerate(people)
+            ],
+            batch_size=1000,
+        )
+        # The accounts `ledger.account_for` would make (one per contact and program).
+        accounts = Account.objects.bulk_create(
+            [Account(program=program, contact=person, balance_at=now) for person in people], batch_size=1000
+        )
+    seconds["organisation, catalogue, contacts, cards"] = time.perf_counter() - started
+    progress(f"    {products} products, {contacts} contacts with cards: {seconds[next(iter(seconds))]:.1f} s")
+
+    started = time.perf_counter()
+    for account in accounts[:-1]:
+        ledger.accrue(account=account, points=CONTACT_POINTS, at=now, partner=partner, reason="bench")
+    ledger.accrue(account=accounts[-1], points=SHARED_POINTS, at=now, partner=partner, reason="bench")
+    seconds["ledger.accrue per account"] = time.perf_counter() - started
+    progress(f"    {len(accounts)} accruals through ledger.accrue: {seconds['ledger.accrue per account']:.1f} s")
+    with psycopg.connect(_django_dsn(), autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")
+    return seconds
+
+
+def _django_dsn() -> str:
+    from django.db import connection
+
+    params = connection.get_connection_params()
+    keys = ("host", "port", "dbname", "user", "password")
+    return " ".join(f"{key}={params[key]}" for key in keys if params.get(key))
+
+
+def load() -> BenchData:
+    """The seeded data; the register gets a new key (its clear key is shown only once, at creation or rotation)."""
+    from contacts.models import Contact
+    from loyalty.models import Card, Product, Program, Register
+    from loyalty.services.registers import register_rotate_key
+
+    program = Program.objects.get(name=PROGRAM_NAME)
+    register = Register.objects.get(code=REGISTER_CODE, store__brand__program=program)
+    api_key = register_rotate_key(register=register)
+    shared = Contact.objects.get(phone=SHARED_PHONE)
+    shared_card = card_number(SHARED_CARD_SERIAL)
+    cards = list(
+        Card.objects.filter(card_type__program=program, contact__isnull=False)
+        .exclude(contact=shared)
+        .order_by("pk")
+        .values_list("number", flat=True)
+    )
+    skus = list(Product.objects.filter(brand__program=program).order_by("pk").values_list("sku", flat=True))
+    return BenchData(
+        api_key=api_key,
+        register_id=register.pk,
+        program_id=program.pk,
+        cards=cards,
+        shared_card=shared_card,
+        shared_contact_id=shared.pk,
+        skus=skus,
+    )
+
+
+def baskets(skus: list[str], *, count: int = 64, lines: int = 20, seed: int = 11) -> list[list[dict[str, str]]]:
+    """`count` different baskets of `lines` distinct products each: mostly one unit, some several, a weighed one."""
+    rng = random.Random(seed)
+    result = []
+    for _ in range(count):
+        basket = []
+        for index, sku in enumerate(rng.sample(skus, lines)):
+            if index == 0:
+                quantity = f"{rng.randrange(200, 2500) / 1000:.3f}"  # weighed goods
+            else:
+                quantity = str(rng.choice((1, 1, 1, 1, 2, 2, 3)))
+            basket.append({"sku": sku, "quantity": quantity, "price": f"{rng.randrange(3000, 150000) / 100:.2f}"})
+        result.append(basket)
+    return result

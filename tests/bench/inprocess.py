@@ -1,0 +1,213 @@
+"""In-process figures: requests through the project's real WSGI application (`config.wsgi.application`).
+
+Each request is a WSGI environ handed to the application, exactly as gunicorn hands it over: every middleware,
+DRF's authentication, parsing, the view and the renderer run, and so do Django's request_started/finished
+signals (the persistent connection's health check). Django's test client would skip those signals; the HTTP
+parsing and socket work are left out here, and measured in `served`.
+"""
+
+import io
+import json
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from tests.bench.data import BenchData, baskets
+from tests.bench.stats import CpuMeter, summary_ms
+
+CALCULATE = "/api/v1/pos/calculate"
+PURCHASES = "/api/v1/pos/purchases"
+REDEEM = "100.00"
+
+
+class Wsgi:
+    """Calls the WSGI application in process with a register's key."""
+
+    def __init__(self, api_key: str) -> None:
+        from config.wsgi import application
+
+        self.app = application
+        self.auth = f"Api-Key {api_key}"
+
+    def post(self, path: str, body: bytes, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+        environ: dict[str, Any] = {
+            "REQUEST_METHOD": "POST",
+            "SCRIPT_NAME": "",
+            "PATH_INFO": path,
+            "QUERY_STRING": "",
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "8000",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "REMOTE_ADDR": "127.0.0.1",
+            "HTTP_HOST": "127.0.0.1:8000",
+            "HTTP_AUTHORIZATION": self.auth,
+            "CONTENT_TYPE": "application/json",
+            "CONTENT_LENGTH": str(len(body)),
+            "wsgi.version": (1, 0),
+            "wsgi.url_scheme": "http",
+            "wsgi.input": io.BytesIO(body),
+            "wsgi.errors": sys.stderr,
+            "wsgi.multithread": False,
+            "wsgi.multiprocess": False,
+            "wsgi.run_once": False,
+        }
+        for name, value in (headers or {}).items():
+            environ["HTTP_" + name.upper().replace("-", "_")] = value
+        status: list[str] = []
+
+        def start_response(line: str, _headers: list[tuple[str, str]], _exc_info: Any = None) -> Any:
+            status.append(line)
+            return lambda _data: None
+
+        result = self.app(environ, start_response)
+        try:
+            payload = b"".join(result)
+        finally:
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
+        return int(status[0].split()[0]), payload
+
+
+def calculate_bodies(data: BenchData, count: int = 64) -> list[bytes]:
+    """Calculate bodies: 20-line baskets, known cards (rotating), 100 points asked for redemption."""
+    return [
+        json.dumps(
+            {"customer": {"card": data.cards[(i * 37) % len(data.cards)]}, "lines": lines, "redeem_points": REDEEM}
+        ).encode()
+        for i, lines in enumerate(baskets(data.skus, count=count))
+    ]
+
+
+def _expect(status: int, wanted: int, body: bytes, what: str) -> None:
+    if status != wanted:
+        raise SystemExit(f"{what}: expected HTTP {wanted}, got {status}: {body[:500]!r}")
+
+
+def time_requests(
+    call: Callable[[int], tuple[int, bytes]], n: int, wanted: int, what: str
+) -> tuple[list[float], float]:
+    """Wall-clock latencies of n calls, and this process's CPU milliseconds per call (PostgreSQL's not included)."""
+    latencies = []
+    cpu = time.process_time()
+    for i in range(n):
+        started = time.perf_counter()
+        status, body = call(i)
+        latencies.append(time.perf_counter() - started)
+        _expect(status, wanted, body, what)
+    return latencies, round((time.process_time() - cpu) / max(n, 1) * 1000, 2)
+
+
+def query_count(call: Callable[[], Any]) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        call()
+    return len(captured.captured_queries)
+
+
+def pricing_engine(data: BenchData, seconds: float = 2.0) -> dict[str, Any]:
+    """The program-rule pricing of `loyalty.pos.receipt` alone (no ORM): 20-line baskets per second, one core."""
+    from loyalty.pos.receipt import (
+        ProgramRules,
+        ReceiptLine,
+        apply_base_accrual,
+        apply_redemption,
+        price_lines,
+        redeemable_max,
+    )
+
+    rules = ProgramRules(point_value=Decimal("1.00"), max_redeem_percent=Decimal("50.00"))
+    inputs = [
+        [(line["sku"], Decimal(line["quantity"]), Decimal(line["price"])) for line in basket]
+        for basket in baskets(data.skus, count=64)
+    ]
+    done = 0
+    started = time.perf_counter()
+    deadline = started + seconds
+    while time.perf_counter() < deadline:
+        for basket in inputs:
+            lines = [
+                ReceiptLine(index=i, sku=sku, quantity=quantity, price=price)
+                for i, (sku, quantity, price) in enumerate(basket)
+            ]
+            price_lines(lines)
+            limit = redeemable_max(lines, rules, Decimal("5000.00"))
+            apply_redemption(lines, rules, min(Decimal(REDEEM), limit))
+            apply_base_accrual(lines, Decimal("5.00"))
+        done += len(inputs)
+    elapsed = time.perf_counter() - started
+    return {"baskets_per_s": round(done / elapsed), "baskets": done}
+
+
+def run(data: BenchData, *, requests: int, confirms: int, warmup: int, progress: Callable[[str], None]) -> dict:
+    wsgi = Wsgi(data.api_key)
+    results: dict[str, Any] = {}
+    run_id = uuid.uuid4().hex[:8]
+
+    bodies = calculate_bodies(data)
+    progress(f"  calculate: {warmup} warm-up + {requests} requests")
+    time_requests(lambda i: wsgi.post(CALCULATE, bodies[i % len(bodies)]), warmup, 200, "calculate")
+    meter = CpuMeter()
+    latencies, cpu_ms = time_requests(
+        lambda i: wsgi.post(CALCULATE, bodies[i % len(bodies)]), requests, 200, "calculate"
+    )
+    results["calculate"] = summary_ms(latencies) | {
+        "machine": meter.read(),
+        "python_cpu_ms": cpu_ms,
+        "queries": query_count(lambda: wsgi.post(CALCULATE, bodies[0])),
+        "requests_per_s_one_thread": round(len(latencies) / sum(latencies)),
+    }
+
+    confirm_baskets = baskets(data.skus, count=64, seed=23)
+
+    def confirm(i: int, tag: str, card: str | None = None) -> tuple[bytes, dict[str, str]]:
+        body = {
+            "customer": {"card": card or data.cards[(i * 7 + 3) % len(data.cards)]},
+            "lines": confirm_baskets[i % len(confirm_baskets)],
+            "redeem_points": REDEEM,
+            "receipt_number": f"ip-{run_id}-{tag}-{i}",
+        }
+        return json.dumps(body).encode(), {"Idempotency-Key": f"ip-{run_id}-{tag}-{i}"}
+
+    def post_confirm(i: int, tag: str) -> tuple[int, bytes]:
+        body, headers = confirm(i, tag)
+        return wsgi.post(PURCHASES, body, headers)
+
+    progress(f"  confirm with redemption: {min(warmup, 50)} warm-up + {confirms} receipts on distinct accounts")
+    time_requests(lambda i: post_confirm(i, "w"), min(warmup, 50), 201, "confirm")
+    meter = CpuMeter()
+    latencies, cpu_ms = time_requests(lambda i: post_confirm(i, "m"), confirms, 201, "confirm")
+    results["confirm"] = summary_ms(latencies) | {
+        "machine": meter.read(),
+        "python_cpu_ms": cpu_ms,
+        "queries": query_count(lambda: post_confirm(0, "q")),
+        "receipts_per_s_one_thread": round(len(latencies) / sum(latencies)),
+    }
+
+    progress(f"  idempotent replay: {requests // 2} replays of one confirmed receipt")
+    body, headers = confirm(0, "replay")
+    status, first = wsgi.post(PURCHASES, body, headers)
+    _expect(status, 201, first, "confirm before replay")
+    expected = json.loads(first)
+
+    def replay(_i: int) -> tuple[int, bytes]:
+        return wsgi.post(PURCHASES, body, headers)
+
+    time_requests(replay, warmup, 201, "replay")
+    latencies, cpu_ms = time_requests(replay, requests // 2, 201, "replay")
+    status, again = replay(0)
+    if json.loads(again) != expected:
+        raise SystemExit("replay: the replayed answer differs from the first answer")
+    results["replay"] = summary_ms(latencies) | {
+        "python_cpu_ms": cpu_ms,
+        "queries": query_count(lambda: replay(0)),
+    }
+
+    progress("  pricing engine alone (loyalty.pos.receipt), 2 s")
+    results["pricing_engine"] = pricing_engine(data)
+    return results
