@@ -1,8 +1,6 @@
 """Campaign limits under real concurrency on PostgreSQL, through the whole HTTP stack: 32 threads confirm receipts
 at once against a campaign whose budget (or number of uses) fits exactly 10 of them; a confirm never overruns it."""
 
-import threading
-from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -14,6 +12,7 @@ from django.utils import timezone
 from campaigns.models import Campaign, CampaignCounter, CampaignUsage
 from campaigns.services.campaigns import campaign_save
 from loyalty.models import Purchase
+from tests.concurrency import run_in_threads
 from tests.loyalty.pos_support import Till, confirm, line, make_shopper, make_till, pos_client
 
 pytestmark = [
@@ -22,29 +21,6 @@ pytestmark = [
 ]
 
 THREADS = 32
-
-
-def run_in_threads(count: int, work: Callable[[int], Any]) -> list[Any]:
-    """`work(i)` in `count` threads released together; each result is its return value or the exception."""
-    barrier = threading.Barrier(count)
-    results: list[Any] = [None] * count
-
-    def target(index: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            results[index] = work(index)
-        except Exception as exc:  # the test inspects every outcome
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=target, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
 
 
 def limited_campaign(till: Till, *, mechanic: dict[str, Any], limits: dict[str, Any]) -> Campaign:

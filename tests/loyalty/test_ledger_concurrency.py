@@ -1,20 +1,17 @@
 """The ledger under real concurrent transactions on PostgreSQL: no double spend, balances exact."""
 
-import threading
 from collections import Counter
-from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
 from common.errors import Conflict
 from loyalty.models import Account, LedgerEntry
 from loyalty.selectors import balance, ledger_differences
 from loyalty.services.ledger import account_for, accrue, redeem, transfer_into
+from tests.concurrency import run_in_threads
 from tests.factories import ContactFactory, ProgramFactory
 
 pytestmark = [
@@ -24,29 +21,6 @@ pytestmark = [
         reason="row locks need PostgreSQL",
     ),
 ]
-
-
-def run_in_threads(count: int, work: Callable[[int], Any]) -> list[Any]:
-    """Run `work(i)` in `count` threads released together; each result is its return value or the exception."""
-    barrier = threading.Barrier(count)
-    results: list[Any] = [None] * count
-
-    def target(index: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            results[index] = work(index)
-        except Exception as exc:  # the test inspects every outcome
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=target, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
 
 
 def _new_account(points: str) -> Account:

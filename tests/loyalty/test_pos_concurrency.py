@@ -1,9 +1,7 @@
 """Confirms under real concurrency on PostgreSQL, through the whole HTTP stack: 32 threads confirm receipts that
 redeem from one account and replay the same idempotency keys; no double spend, every replay identical."""
 
-import threading
 from collections import defaultdict
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -14,6 +12,7 @@ from django.db.models import Sum
 
 from loyalty.models import IdempotencyRecord, LedgerEntry, Purchase
 from loyalty.selectors import balance, ledger_differences
+from tests.concurrency import run_in_threads
 from tests.factories import ProductFactory, TierFactory
 from tests.loyalty.pos_support import confirm, line, make_shopper, make_till, pos_client, refund
 
@@ -24,29 +23,6 @@ pytestmark = [
 
 THREADS = 32
 DISTINCT = 24  # threads 0..23 confirm their own receipt; threads 24..31 replay the keys of receipts 0..7
-
-
-def run_in_threads(count: int, work: Callable[[int], Any]) -> list[Any]:
-    """`work(i)` in `count` threads released together; each result is its return value or the exception."""
-    barrier = threading.Barrier(count)
-    results: list[Any] = [None] * count
-
-    def target(index: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            results[index] = work(index)
-        except Exception as exc:  # the test inspects every outcome
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=target, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
 
 
 def receipt(shopper, number: int) -> dict[str, Any]:
