@@ -4,15 +4,15 @@ The .po file is read with a small parser of our own (the standard library has no
 needed; the compiled .mo is read with the standard library's `gettext`.
 """
 
-import ast
 import gettext
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from django.apps import apps
 from django.utils import translation
+
+from tests.po import Entry, parse_po
 
 LC_MESSAGES = Path(__file__).resolve().parents[1] / "locale" / "ru" / "LC_MESSAGES"
 PO_FILE = LC_MESSAGES / "django.po"
@@ -21,77 +21,6 @@ MO_FILE = LC_MESSAGES / "django.mo"
 # printf-style (python-format) and str.format-style (python-brace-format) placeholders.
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|\{\w*\}")
 CYRILLIC = re.compile(r"[А-Яа-яЁё]")
-
-
-@dataclass
-class Entry:
-    msgid: str = ""
-    msgctxt: str | None = None
-    msgid_plural: str | None = None
-    msgstr: str | None = None
-    msgstr_plural: dict[int, str] = field(default_factory=dict)
-    flags: set[str] = field(default_factory=set)
-    line: int = 0
-
-    @property
-    def label(self) -> str:
-        context = f"[{self.msgctxt}] " if self.msgctxt is not None else ""
-        return f"line {self.line}: {context}{self.msgid!r}"
-
-
-def parse_po(path: Path) -> list[Entry]:
-    """Active entries of a .po file (obsolete `#~` entries are left out), header included."""
-    entries: list[Entry] = []
-    entry: Entry | None = None
-    flags: set[str] = set()
-    target: tuple[str, int | None] | None = None  # the keyword that quoted continuation lines extend
-
-    def finish() -> None:
-        nonlocal entry, flags, target
-        if entry is not None:
-            entries.append(entry)
-        entry, flags, target = None, set(), None
-
-    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        line = raw.strip()
-        if not line:
-            finish()
-            continue
-        if line.startswith("#"):
-            if entry is not None and entry.msgid and entry.msgstr is not None:
-                finish()  # a comment starts the next entry even without a blank line
-            if line.startswith("#,"):
-                flags |= {flag.strip() for flag in line[2:].split(",") if flag.strip()}
-            continue
-        match = re.match(r"^(msgctxt|msgid_plural|msgid|msgstr)(?:\[(\d+)\])?\s+(\".*\")$", line)
-        if match:
-            keyword, index, quoted = match.group(1), match.group(2), match.group(3)
-            if (
-                keyword in ("msgctxt", "msgid")
-                and entry is not None
-                and (entry.msgstr is not None or entry.msgstr_plural)
-            ):
-                finish()
-            if entry is None:
-                entry = Entry(flags=flags, line=number)
-            target = (keyword, int(index) if index is not None else None)
-            text = ast.literal_eval(quoted)
-            if keyword == "msgstr" and index is not None:
-                entry.msgstr_plural[int(index)] = text
-            else:
-                setattr(entry, keyword, text)
-            continue
-        if line.startswith('"') and entry is not None and target is not None:
-            keyword, index = target
-            text = ast.literal_eval(line)
-            if keyword == "msgstr" and index is not None:
-                entry.msgstr_plural[index] += text
-            else:
-                setattr(entry, keyword, (getattr(entry, keyword) or "") + text)
-            continue
-        raise AssertionError(f"{path.name}:{number}: cannot parse {raw!r}")
-    finish()
-    return entries
 
 
 @pytest.fixture(scope="module")
