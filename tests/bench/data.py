@@ -3,7 +3,8 @@
 What it holds: one program (max_redeem_percent 50, point_value 1), brand, partner, store, one register (made
 through `register_create`, so its key is a real one), three tiers, one card type, `products` products, `contacts`
 contacts each with a bound card, an enrollment and a points account holding `CONTACT_POINTS` points (accrued
-through `ledger.accrue`), and one "shared" contact with `SHARED_POINTS` points for the one-account scenarios.
+through `ledger.accrue`), one "shared" contact with `SHARED_POINTS` points for the one-account scenarios, and
+50 active campaigns of every mechanic (`seed_campaigns`, through `campaign_save`).
 """
 
 import random
@@ -33,6 +34,8 @@ class BenchData:
     api_key: str
     register_id: int
     program_id: int
+    brand_id: int
+    store_id: int
     cards: list[str]
     shared_card: str
     shared_contact_id: int
@@ -188,9 +191,116 @@ def seed(*, contacts: int, products: int, progress: Any = print) -> dict[str, fl
     ledger.accrue(account=accounts[-1], points=SHARED_POINTS, at=now, partner=partner, reason="bench")
     seconds["ledger.accrue per account"] = time.perf_counter() - started
     progress(f"    {len(accounts)} accruals through ledger.accrue: {seconds['ledger.accrue per account']:.1f} s")
+
+    started = time.perf_counter()
+    count = seed_campaigns(brand=brand, tiers=tiers, skus=[f"SKU-{n:05d}" for n in range(1, products + 1)], now=now)
+    seconds["campaigns"] = time.perf_counter() - started
+    progress(f"    {count} active campaigns through campaign_save: {seconds['campaigns']:.1f} s")
     with psycopg.connect(_django_dsn(), autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")
     return seconds
+
+
+MECHANICS = (
+    "percent_discount",
+    "amount_discount",
+    "buy_n_get_m",
+    "nth_item_discount",
+    "graded_discount",
+    "points_percent",
+    "points_per_amount",
+    "points_fixed",
+    "points_multiplier",
+    "graded_points",
+)
+EXCLUSIVE = {7, 22, 44}  # three exclusive campaigns, each on a small product segment, at the highest priorities
+ALL_WEEK = {"weekdays": [1, 2, 3, 4, 5, 6, 7], "hours": ["00:00", "23:59"]}
+
+
+def _mechanic(kind: str, rng: random.Random) -> dict[str, Any]:
+    """Parameters of a common size for each mechanic."""
+    if kind == "percent_discount":
+        return {"type": kind, "percent": rng.choice((3, 5, 7, 10))}
+    if kind == "amount_discount":
+        return {"type": kind, "amount": rng.choice((50, 100, 200, 300))}
+    if kind == "buy_n_get_m":
+        return {"type": kind, "buy": rng.choice((2, 3)), "get": 1}
+    if kind == "nth_item_discount":
+        return {"type": kind, "n": rng.choice((2, 3)), "percent": rng.choice((30, 50))}
+    if kind == "graded_discount":
+        if rng.random() < 0.5:
+            return {"type": kind, "by": "quantity", "steps": [{"from": 2, "percent": 3}, {"from": 5, "percent": 7}]}
+        return {"type": kind, "by": "total", "steps": [{"from": 1000, "percent": 2}, {"from": 10000, "percent": 5}]}
+    if kind == "points_percent":
+        return {"type": kind, "percent": rng.choice((1, 2, 5))}
+    if kind == "points_per_amount":
+        return {"type": kind, "points": rng.choice((5, 10)), "per": rng.choice((100, 500))}
+    if kind == "points_fixed":
+        return {"type": kind, "points": rng.choice((50, 100, 200)), "expires_in_days": 30}
+    if kind == "points_multiplier":
+        return {"type": kind, "factor": rng.choice((2, 3))}
+    return {
+        "type": kind,
+        "steps": [{"from": 0, "percent": 1}, {"from": 5000, "percent": 2}, {"from": 20000, "percent": 3}],
+    }
+
+
+def seed_campaigns(*, brand: Any, tiers: list[Any], skus: list[str], now: Any, count: int = 50) -> int:
+    """`count` active campaigns on the brand through the services, the mix the budget's "50 active campaigns" means.
+
+    Five of each of the ten mechanics; combine mostly sum, a third sequential, three exclusive (on small
+    segments, highest priorities); varied priorities; half on a product segment of 50–200 bench SKUs (the bench
+    products have no categories), the other half on every product; some with a min total, some with all seven
+    weekdays and 00:00–23:59 hours (so they stay live), some for Silver and Gold only or identified customers.
+    No limits (they would lock counters on confirm: a separate cost) and no promo code.
+    """
+    from campaigns.choices import CampaignStatus, Combine
+    from campaigns.models import Campaign, ProductSegment
+    from campaigns.services.campaigns import campaign_save, product_segment_save
+
+    rng = random.Random(50)
+    starts_at = now - timedelta(days=1)
+    for i in range(count):
+        kind = MECHANICS[i % len(MECHANICS)]
+        exclusive = i in EXCLUSIVE
+        segmented = exclusive or (i + i // 10) % 2 == 0
+        segment = None
+        if segmented:
+            size = 50 if exclusive else rng.randrange(50, 201)
+            segment = product_segment_save(
+                segment=ProductSegment(),
+                data={"brand": brand, "name": f"Bench segment {i + 1}", "skus": rng.sample(skus, min(size, len(skus)))},
+            )
+        conditions: dict[str, Any] = {}
+        if i % 3 == 0:
+            conditions["min_total"] = 300 if segmented else 5000
+        if i % 4 == 1:
+            conditions |= ALL_WEEK
+        audience: dict[str, Any] = {"type": "all"}
+        if i % 7 == 3:
+            audience = {"type": "tiers", "tiers": [tiers[1].pk, tiers[2].pk]}
+        elif i % 7 == 5:
+            audience = {"type": "identified"}
+        if exclusive:
+            combine, priority = Combine.EXCLUSIVE, 200 + i
+        else:
+            combine = Combine.SEQUENTIAL if i % 3 == 1 else Combine.SUM
+            priority = rng.choice((0, 0, 10, 20, 50, 100))
+        campaign_save(
+            campaign=Campaign(
+                name=f"Bench {kind} {i + 1}",
+                brand=brand,
+                status=CampaignStatus.ACTIVE,
+                starts_at=starts_at,
+                priority=priority,
+                combine=combine,
+                audience=audience,
+                product_segment=segment,
+                conditions=conditions,
+                mechanic=_mechanic(kind, rng),
+            )
+        )
+    return count
 
 
 def _django_dsn() -> str:
@@ -223,6 +333,8 @@ def load() -> BenchData:
         api_key=api_key,
         register_id=register.pk,
         program_id=program.pk,
+        brand_id=register.store.brand_id,
+        store_id=register.store_id,
         cards=cards,
         shared_card=shared_card,
         shared_contact_id=shared.pk,

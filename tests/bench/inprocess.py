@@ -110,8 +110,95 @@ def query_count(call: Callable[[], Any]) -> int:
     return len(captured.captured_queries)
 
 
+def _engine_inputs(data: BenchData) -> list[list[tuple[str, Decimal, Decimal, bool, bool]]]:
+    """The 64 calculate baskets as (sku, quantity, price, accrual_excluded, redemption_excluded), flags read once."""
+    from loyalty.models import Product
+
+    flags = {
+        sku: (accrual, redemption)
+        for sku, accrual, redemption in Product.objects.filter(brand_id=data.brand_id).values_list(
+            "sku", "accrual_excluded", "redemption_excluded"
+        )
+    }
+    return [
+        [(line["sku"], Decimal(line["quantity"]), Decimal(line["price"]), *flags[line["sku"]]) for line in basket]
+        for basket in baskets(data.skus, count=64)
+    ]
+
+
 def pricing_engine(data: BenchData, seconds: float = 2.0) -> dict[str, Any]:
-    """The program-rule pricing of `loyalty.pos.receipt` alone (no ORM): 20-line baskets per second, one core."""
+    """The pricing engine alone (no ORM), 20-line baskets per second on one core: the brand's active campaigns (the
+    snapshot's rules) through `run_discounts`, the program's redemption and base accrual (`loyalty.pos.receipt`),
+    then `run_points`, for known customers rotating over the three tiers."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from campaigns.engine import Customer, run_discounts, run_points
+    from campaigns.snapshot import brand_snapshot
+    from loyalty.models import Tier
+    from loyalty.pos.receipt import (
+        ProgramRules,
+        ReceiptLine,
+        apply_base_accrual,
+        apply_redemption,
+        price_lines,
+        redeemable_max,
+    )
+
+    campaign_rules = [entry.rule for entry in brand_snapshot(data.brand_id).entries]
+    tiers = list(
+        Tier.objects.filter(program_id=data.program_id).order_by("min_spend").values_list("pk", "accrual_percent")
+    )
+    customers = [(Customer(identified=True, tier_id=pk, contact_id=1), percent) for pk, percent in tiers]
+    local = datetime.now(ZoneInfo("Europe/Moscow"))
+    weekday, local_time = local.isoweekday(), local.time().replace(tzinfo=None)
+    rules = ProgramRules(point_value=Decimal("1.00"), max_redeem_percent=Decimal("50.00"))
+    inputs = _engine_inputs(data)
+    applied: list[int] = []
+    done = 0
+    started = time.perf_counter()
+    deadline = started + seconds
+    while time.perf_counter() < deadline:
+        for n, basket in enumerate(inputs):
+            customer, accrual_percent = customers[n % len(customers)]
+            lines = [
+                ReceiptLine(
+                    index=i,
+                    sku=sku,
+                    quantity=quantity,
+                    price=price,
+                    accrual_excluded=accrual_excluded,
+                    redemption_excluded=redemption_excluded,
+                )
+                for i, (sku, quantity, price, accrual_excluded, redemption_excluded) in enumerate(basket)
+            ]
+            price_lines(lines)
+            result = run_discounts(
+                lines=lines,
+                rules=campaign_rules,
+                customer=customer,
+                store_id=data.store_id,
+                weekday=weekday,
+                local_time=local_time,
+            )
+            limit = redeemable_max(lines, rules, Decimal("5000.00"))
+            apply_redemption(lines, rules, min(Decimal(REDEEM), limit))
+            apply_base_accrual(lines, accrual_percent)
+            run_points(result=result)
+            if done == 0:
+                applied.append(len(result.applied_ids))
+        done += len(inputs)
+    elapsed = time.perf_counter() - started
+    return {
+        "baskets_per_s": round(done / elapsed),
+        "baskets": done,
+        "campaigns": len(campaign_rules),
+        "applied_per_basket": round(sum(applied) / max(len(applied), 1), 1),
+    }
+
+
+def program_rules_alone(data: BenchData, seconds: float = 1.0) -> dict[str, Any]:
+    """The program's rules of `loyalty.pos.receipt` alone (no campaigns, no ORM): 20-line baskets per second."""
     from loyalty.pos.receipt import (
         ProgramRules,
         ReceiptLine,
@@ -122,18 +209,17 @@ def pricing_engine(data: BenchData, seconds: float = 2.0) -> dict[str, Any]:
     )
 
     rules = ProgramRules(point_value=Decimal("1.00"), max_redeem_percent=Decimal("50.00"))
-    inputs = [
-        [(line["sku"], Decimal(line["quantity"]), Decimal(line["price"])) for line in basket]
-        for basket in baskets(data.skus, count=64)
-    ]
+    inputs = _engine_inputs(data)
     done = 0
     started = time.perf_counter()
     deadline = started + seconds
     while time.perf_counter() < deadline:
         for basket in inputs:
             lines = [
-                ReceiptLine(index=i, sku=sku, quantity=quantity, price=price)
-                for i, (sku, quantity, price) in enumerate(basket)
+                ReceiptLine(
+                    index=i, sku=sku, quantity=quantity, price=price, accrual_excluded=ax, redemption_excluded=rx
+                )
+                for i, (sku, quantity, price, ax, rx) in enumerate(basket)
             ]
             price_lines(lines)
             limit = redeemable_max(lines, rules, Decimal("5000.00"))
@@ -142,6 +228,17 @@ def pricing_engine(data: BenchData, seconds: float = 2.0) -> dict[str, Any]:
         done += len(inputs)
     elapsed = time.perf_counter() - started
     return {"baskets_per_s": round(done / elapsed), "baskets": done}
+
+
+def applied_campaigns(wsgi: "Wsgi", bodies: list[bytes]) -> dict[str, Any]:
+    """Distinct campaigns applied per calculate answer (discount or points on any line), over the bodies."""
+    counts = []
+    for body in bodies:
+        status, answer = wsgi.post(CALCULATE, body)
+        _expect(status, 200, answer, "calculate")
+        lines = json.loads(answer)["lines"]
+        counts.append(len({item["campaign_id"] for line in lines for item in line["applied"]}))
+    return {"avg": round(sum(counts) / len(counts), 1), "min": min(counts), "max": max(counts)}
 
 
 def run(data: BenchData, *, requests: int, confirms: int, warmup: int, progress: Callable[[str], None]) -> dict:
@@ -162,6 +259,12 @@ def run(data: BenchData, *, requests: int, confirms: int, warmup: int, progress:
         "queries": query_count(lambda: wsgi.post(CALCULATE, bodies[0])),
         "requests_per_s_one_thread": round(len(latencies) / sum(latencies)),
     }
+    results["applied_campaigns"] = applied_campaigns(wsgi, bodies)
+    applied = results["applied_campaigns"]
+    progress(
+        f"  (info) campaigns applied per calculate basket: {applied['avg']} on average"
+        f" ({applied['min']}–{applied['max']}) over {len(bodies)} baskets"
+    )
 
     confirm_baskets = baskets(data.skus, count=64, seed=23)
 
@@ -208,6 +311,7 @@ def run(data: BenchData, *, requests: int, confirms: int, warmup: int, progress:
         "queries": query_count(lambda: replay(0)),
     }
 
-    progress("  pricing engine alone (loyalty.pos.receipt), 2 s")
+    progress("  pricing engine alone (campaign engine + loyalty.pos.receipt), 2 s; program rules alone, 1 s")
     results["pricing_engine"] = pricing_engine(data)
+    results["program_rules"] = program_rules_alone(data)
     return results
