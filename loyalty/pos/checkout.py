@@ -46,7 +46,7 @@ from loyalty.pos.receipt import (
     price_lines,
     redeemable_max,
 )
-from loyalty.selectors import account_find, balance
+from loyalty.selectors import account_find, balance, balance_quick
 from loyalty.services import ledger
 from loyalty.services.cards import enrollment_ensure
 from loyalty.services.tiers import effective_tier, program_tiers, tier_evaluate
@@ -71,6 +71,7 @@ class Customer:
     account: Account | None
     tier: Tier | None
     balance: dict[str, Any] = field(default_factory=dict)
+    tiers: list[Tier] | None = None  # the program's tiers as `identify` read them (once per request)
 
 
 @dataclass
@@ -89,11 +90,20 @@ class Calculation:
 # --- identification ----------------------------------------------------------------------------------------------
 
 
-def identify(*, register: Register, query: dict[str, Any], now: datetime | None = None) -> Customer:
+def identify(
+    *,
+    register: Register,
+    query: dict[str, Any],
+    now: datetime | None = None,
+    with_balance: bool = True,
+    with_expiring: bool = False,
+) -> Customer:
     """Find the customer by card, phone or contact id, in the register's program.
 
     Unknown (or a card of another program, or an unbound card) → 404 `customer_not_found`; a blocked card → 409
     `card_blocked`. A contact found by phone or id who is not yet in the program is known, with nothing on account.
+    The balance is active and pending only unless `with_expiring`; none at all without `with_balance` (confirm
+    reads it once the account is locked).
     """
     program = register.store.brand.program
     card: Card | None = None
@@ -130,14 +140,16 @@ def identify(*, register: Register, query: dict[str, Any], now: datetime | None 
     enrollment = Enrollment.objects.select_related("tier").filter(contact=contact, program=program).first()
     account = account_find(program=program, contact=contact)
     now = now or timezone.now()
-    tier = effective_tier(enrollment, program_tiers(program.pk), now)
+    tiers = program_tiers(program.pk)
+    tier = effective_tier(enrollment, tiers, now)
+    if not with_balance:
+        current: dict[str, Any] = {}
+    elif with_expiring:
+        current = balance(account=account, now=now)
+    else:
+        current = balance_quick(account=account, now=now)
     return Customer(
-        contact=contact,
-        card=card,
-        enrollment=enrollment,
-        account=account,
-        tier=tier,
-        balance=balance(account=account, now=now),
+        contact=contact, card=card, enrollment=enrollment, account=account, tier=tier, balance=current, tiers=tiers
     )
 
 
@@ -194,7 +206,9 @@ def calculate(
     skus = {line["sku"] for line in data["lines"]}
     products = {
         product.sku: product
-        for product in Product.objects.filter(brand_id=register.store.brand_id, sku__in=skus).select_related("category")
+        for product in Product.objects.filter(brand_id=register.store.brand_id, sku__in=skus)
+        .select_related("category")
+        .only("sku", "accrual_excluded", "redemption_excluded", "category__path")
     }
     lines = []
     for index, raw in enumerate(data["lines"]):
@@ -361,12 +375,16 @@ def confirm(
     program = store.brand.program
     if Purchase.objects.filter(register=register, receipt_number=data["receipt_number"]).exists():
         raise Conflict(_("This receipt is already confirmed on this register."), code="duplicate_receipt")
-    customer = identify(register=register, query=data["customer"], now=now) if data.get("customer") else None
+    customer = (
+        identify(register=register, query=data["customer"], now=now, with_balance=False)
+        if data.get("customer")
+        else None
+    )
     if customer is not None:
         if customer.account is None:
             customer.account = ledger.account_for(program=program, contact=customer.contact)
         _lock_account(customer.account)
-        customer.balance = balance(account=customer.account, now=now)
+        customer.balance = balance_quick(account=customer.account, now=now)
     calc = calculate(register=register, data=data, customer=customer, now=now, lock_limits=True)
     wanted = quantize(data.get("redeem_points") or ZERO)
     if customer is not None and wanted > 0:
@@ -458,7 +476,7 @@ def confirm(
                 campaign_id=award.rule.id,
             )
         enrollment = customer.enrollment or enrollment_ensure(contact=customer.contact, program=program)
-        tier_evaluate(enrollment=enrollment, at=calc.at)
+        tier_evaluate(enrollment=enrollment, at=calc.at, tiers=customer.tiers)
     pricing.record_uses(
         result=calc.promotions,
         lines=calc.lines,

@@ -51,7 +51,7 @@ class CustomerView(PosView):
     def get(self, request: Request) -> Response:
         query = s.CustomerQuerySerializer(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
-        customer = checkout.identify(register=self.register, query=query.validated_data)
+        customer = checkout.identify(register=self.register, query=query.validated_data, with_expiring=True)
         return Response(checkout.customer_answer(customer, with_expiring=True))
 
 

@@ -36,7 +36,15 @@ from contacts.models import Contact
 from loyalty.choices import EntryKind
 from loyalty.lock_objects import account_qs_select_for_update
 from loyalty.models import Account, LedgerEntry, MasterAccount, MasterAccountMember, Partner, Program
-from loyalty.selectors import HALF_CENT, ZERO, account_roots, expiry_plan, is_pending, roots_with_remaining
+from loyalty.selectors import (
+    HALF_CENT,
+    ZERO,
+    account_roots,
+    expiry_due,
+    expiry_plan,
+    is_pending,
+    roots_with_remaining,
+)
 
 LOT_KINDS = (EntryKind.ACCRUAL, EntryKind.REWARD, EntryKind.ADJUSTMENT)
 BATCH_SIZE = 200
@@ -155,9 +163,12 @@ def _expire(account: Account, roots: list[LedgerEntry], now: datetime) -> list[L
     return entries
 
 
-def _sync(account: Account, now: datetime) -> list[LedgerEntry]:
-    """Bring a locked account up to `now`: activation moved in the cache, due expiries written. Returns its roots."""
+def _sync(account: Account, now: datetime, *, roots_needed: bool = True) -> list[LedgerEntry]:
+    """Bring a locked account up to `now`: activation moved in the cache, due expiries written. Returns its roots
+    (without `roots_needed`, only when some expiry was due: else an empty list, and the roots are not read)."""
     _activate(account, now)
+    if not roots_needed and not expiry_due(account=account, now=now):
+        return []
     roots = account_roots(account=account)
     _expire(account, roots, now)
     return roots
@@ -264,7 +275,7 @@ def accrue(
         raise InvalidInput(_("Days cannot be negative."))
     now = timezone.now()
     [locked] = _lock(account)
-    _sync(locked, now)
+    _sync(locked, now, roots_needed=False)
     lot = LedgerEntry(
         kind=kind,
         points=points,

@@ -4,11 +4,13 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import DecimalField, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 
 from loyalty.models import Enrollment, Purchase, Refund, Tier, TierChange
 
 ZERO = Decimal("0.00")
+_MONEY = DecimalField(max_digits=14, decimal_places=2)
 
 
 def program_tiers(program_id: int) -> list[Tier]:
@@ -16,15 +18,26 @@ def program_tiers(program_id: int) -> list[Tier]:
     return list(Tier.objects.filter(program_id=program_id).order_by("min_spend", "pk"))
 
 
-def contact_spend(*, contact_id: int, program_id: int, since: datetime, until: datetime) -> Decimal:
-    """Money paid by the contact in the program in [since, until], less what was refunded of those purchases."""
-    purchases = Purchase.objects.filter(contact_id=contact_id, program_id=program_id, at__gte=since, at__lte=until)
-    paid = purchases.aggregate(total=Sum("payable"))["total"] or ZERO
+def contact_spends(*, contact_id: int, program_id: int, windows: set[int], until: datetime) -> dict[int, Decimal]:
+    """Per window (days): money paid by the contact in the program in [until − days, until], less what was
+    refunded of those purchases. One query for all the windows."""
+    if not windows:
+        return {}
     refunded = (
-        Refund.objects.filter(purchase__in=purchases.values("pk")).aggregate(total=Sum("refund_amount"))["total"]
-        or ZERO
+        Refund.objects.filter(purchase=OuterRef("pk"))
+        .order_by()
+        .values("purchase")
+        .annotate(total=Sum("refund_amount"))
+        .values("total")
     )
-    return paid - refunded
+    net = F("payable") - Coalesce(Subquery(refunded, output_field=_MONEY), Value(ZERO), output_field=_MONEY)
+    starts = {days: until - timedelta(days=days) for days in windows}
+    sums = Purchase.objects.filter(
+        contact_id=contact_id, program_id=program_id, at__gte=min(starts.values()), at__lte=until
+    ).aggregate(
+        **{f"w{days}": Sum(net, filter=Q(at__gte=start), output_field=_MONEY) for days, start in starts.items()}
+    )
+    return {days: sums[f"w{days}"] or ZERO for days in windows}
 
 
 def qualified_tier(tiers: list[Tier], spend: Decimal) -> Tier | None:
@@ -34,13 +47,11 @@ def qualified_tier(tiers: list[Tier], spend: Decimal) -> Tier | None:
 
 def tier_reached(tiers: list[Tier], *, contact_id: int, program_id: int, at: datetime) -> Tier | None:
     """The highest tier the contact's spend qualifies for at `at`, each tier judged by the spend in its own window."""
-    spends: dict[int, Decimal] = {}
+    spends = contact_spends(
+        contact_id=contact_id, program_id=program_id, windows={tier.window_days for tier in tiers}, until=at
+    )
     reached: Tier | None = None
     for tier in tiers:
-        if tier.window_days not in spends:
-            spends[tier.window_days] = contact_spend(
-                contact_id=contact_id, program_id=program_id, since=at - timedelta(days=tier.window_days), until=at
-            )
         if tier.min_spend <= spends[tier.window_days]:
             reached = tier
     return reached
@@ -68,13 +79,17 @@ def _rank(tiers: list[Tier], tier: Tier | None) -> int:
 
 
 @transaction.atomic
-def tier_evaluate(*, enrollment: Enrollment, at: datetime, reason: str = "purchase") -> TierChange | None:
+def tier_evaluate(
+    *, enrollment: Enrollment, at: datetime, reason: str = "purchase", tiers: list[Tier] | None = None
+) -> TierChange | None:
     """Re-evaluate a contact's tier at `at`: upgrade (or renew) at once; downgrade only once validity lapsed.
 
-    The caller holds the account lock; the enrollment row is locked here. Returns the change, if any.
+    The caller holds the account lock; the enrollment row is locked here. Returns the change, if any. `tiers`: the
+    program's tiers if the caller has read them in this request (read here otherwise).
     """
     enrollment = Enrollment.objects.select_for_update(of=("self",)).select_related("tier").get(pk=enrollment.pk)
-    tiers = program_tiers(enrollment.program_id)
+    if tiers is None:
+        tiers = program_tiers(enrollment.program_id)
     if not tiers:
         return None
     current = enrollment.tier
