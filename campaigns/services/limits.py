@@ -91,8 +91,10 @@ def usages_record(
                 value=value,
             )
         )
-        CampaignCounter.objects.get_or_create(campaign_id=campaign_id)
-        CampaignCounter.objects.filter(pk=campaign_id).update(uses=F("uses") + 1, spent=F("spent") + value)
+        counter = CampaignCounter.objects.filter(pk=campaign_id)
+        if not counter.update(uses=F("uses") + 1, spent=F("spent") + value):  # the first use makes the row
+            CampaignCounter.objects.get_or_create(campaign_id=campaign_id)
+            counter.update(uses=F("uses") + 1, spent=F("spent") + value)
     CampaignUsage.objects.bulk_create(rows)
 
 

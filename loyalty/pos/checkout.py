@@ -454,26 +454,27 @@ def confirm(
                 purchase_id=purchase.pk,
             )
         earned = quantize(sum((line.base_points for line in calc.lines), ZERO))
-        if earned > 0:
-            ledger.accrue(
-                account=customer.account,
-                points=earned,
-                at=calc.at,
-                activation_days=program.activation_days,
-                expires_in_days=program.expires_in_days,
-                partner=store.partner,
-                purchase_id=purchase.pk,
-            )
-        for award in calc.promotions.awards:  # each campaign's points are a lot of their own lifetime
-            ledger.accrue(
-                account=customer.account,
+        lots = (
+            [
+                ledger.LotSpec(
+                    points=earned, activation_days=program.activation_days, expires_in_days=program.expires_in_days
+                )
+            ]
+            if earned > 0
+            else []
+        )
+        lots += [  # each campaign's points are a lot of their own lifetime
+            ledger.LotSpec(
                 points=award.total,
-                at=calc.at,
                 activation_days=award.activation_days,
                 expires_in_days=award.expires_in_days,
-                partner=store.partner,
-                purchase_id=purchase.pk,
                 campaign_id=award.rule.id,
+            )
+            for award in calc.promotions.awards
+        ]
+        if lots:
+            ledger.accrue_lots(
+                account=customer.account, lots=lots, at=calc.at, partner=store.partner, purchase_id=purchase.pk
             )
         enrollment = customer.enrollment or enrollment_ensure(contact=customer.contact, program=program)
         tier_evaluate(enrollment=enrollment, at=calc.at, tiers=customer.tiers)

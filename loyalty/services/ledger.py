@@ -21,6 +21,7 @@ Rules picked here (see also `loyalty.selectors.expiry_plan`):
 """
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -268,32 +269,80 @@ def accrue(
     counted from `at` (the receipt's time). A lot whose expiry is already past (a late offline receipt) expires
     at once. `partner` is the partner owning the store where the points were earned.
     """
-    points = _positive_points(points)
-    if kind not in LOT_KINDS:
-        raise InvalidInput(_("Lots are accruals, rewards or adjustments."), fields={"kind": [_("Not a lot kind.")]})
-    if activation_days < 0 or (expires_in_days is not None and expires_in_days < 0):
-        raise InvalidInput(_("Days cannot be negative."))
+    [lot] = accrue_lots(
+        account=account,
+        lots=[
+            LotSpec(
+                points=points,
+                activation_days=activation_days,
+                expires_in_days=expires_in_days,
+                campaign_id=campaign_id,
+                kind=kind,
+                reason=reason,
+            )
+        ],
+        at=at,
+        partner=partner,
+        purchase_id=purchase_id,
+        user=user,
+    )
+    return lot
+
+
+@dataclass(frozen=True)
+class LotSpec:
+    """One lot to accrue: its points and lifetime (see `accrue`)."""
+
+    points: Decimal | int | str
+    activation_days: int = 0
+    expires_in_days: int | None = None
+    campaign_id: int | None = None
+    kind: str = EntryKind.ACCRUAL
+    reason: str = ""
+
+
+@transaction.atomic
+def accrue_lots(
+    *,
+    account: Account,
+    lots: Sequence[LotSpec],
+    at: datetime,
+    partner: Partner | None = None,
+    purchase_id: int | None = None,
+    user: Any = None,
+) -> list[LedgerEntry]:
+    """Several lots in one write (a receipt's base accrual and each campaign's points): one lock, one sync, one
+    insert, one save. Each lot as `accrue` describes it."""
+    entries = []
+    for spec in lots:
+        points = _positive_points(spec.points)
+        if spec.kind not in LOT_KINDS:
+            raise InvalidInput(_("Lots are accruals, rewards or adjustments."), fields={"kind": [_("Not a lot kind.")]})
+        if spec.activation_days < 0 or (spec.expires_in_days is not None and spec.expires_in_days < 0):
+            raise InvalidInput(_("Days cannot be negative."))
+        entries.append(
+            LedgerEntry(
+                kind=spec.kind,
+                points=points,
+                at=at,
+                activation_at=at + timedelta(days=spec.activation_days) if spec.activation_days else None,
+                expires_at=at + timedelta(days=spec.expires_in_days) if spec.expires_in_days is not None else None,
+                partner=partner,
+                purchase_id=purchase_id,
+                campaign_id=spec.campaign_id,
+                reason=spec.reason,
+                created_by=user,
+            )
+        )
     now = timezone.now()
     [locked] = _lock(account)
     _sync(locked, now, roots_needed=False)
-    lot = LedgerEntry(
-        kind=kind,
-        points=points,
-        at=at,
-        activation_at=at + timedelta(days=activation_days) if activation_days else None,
-        expires_at=at + timedelta(days=expires_in_days) if expires_in_days is not None else None,
-        partner=partner,
-        purchase_id=purchase_id,
-        campaign_id=campaign_id,
-        reason=reason,
-        created_by=user,
-    )
-    _write(locked, [lot])
-    if lot.expires_at is not None and lot.expires_at <= now:
+    _write(locked, entries)
+    if any(entry.expires_at is not None and entry.expires_at <= now for entry in entries):
         _expire(locked, account_roots(account=locked), now)
     _save(locked)
     _copy_cache(locked, account)
-    return lot
+    return entries
 
 
 @transaction.atomic
