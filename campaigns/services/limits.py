@@ -26,10 +26,11 @@ def limits_left(
     limited = {entry.rule.id: entry.limits for entry in entries if entry.limits}
     if not limited:
         return {}
-    for campaign_id in sorted(limited):
-        CampaignCounter.objects.get_or_create(campaign_id=campaign_id)
     counters = CampaignCounter.objects.filter(campaign_id__in=limited).order_by("pk")
     if locked:
+        # A confirm needs a row to lock for every limited campaign; a calculate only reads (no row = nothing used).
+        for campaign_id in sorted(limited):
+            CampaignCounter.objects.get_or_create(campaign_id=campaign_id)
         counters = counters.select_for_update()
     totals = {counter.campaign_id: counter for counter in counters}
     day_start = timezone.localtime(at).replace(hour=0, minute=0, second=0, microsecond=0)
@@ -42,7 +43,7 @@ def limits_left(
     )
     answer = {}
     for campaign_id, limits in limited.items():
-        counter = totals[campaign_id]
+        counter = totals.get(campaign_id) or CampaignCounter(campaign_id=campaign_id)
         uses_left: int | None = None
         if "total_uses" in limits:
             uses_left = max(limits["total_uses"] - counter.uses, 0)
