@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("loyalty.api.urls")),
     path("", include("loyalty.pos.urls")),
     path("", include("campaigns.api.urls")),
+    path("", include("promocodes.api.urls")),
 ]

@@ -181,6 +181,11 @@ PHONENUMBER_DEFAULT_FORMAT = "E164"
 # The POS accepts offline receipts this many days old.
 MAX_BACKDATE_DAYS = env.int("MAX_BACKDATE_DAYS", default=90)
 
+# Promo codes: unknown codes a register may send in a minute before it gets 429; codes generated within the
+# request (more go to a background job).
+PROMO_CODE_ATTEMPTS_PER_MINUTE = env.int("PROMO_CODE_ATTEMPTS_PER_MINUTE", default=20)
+PROMO_GENERATE_SYNC_LIMIT = env.int("PROMO_GENERATE_SYNC_LIMIT", default=10_000)
+
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 

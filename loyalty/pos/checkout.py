@@ -50,6 +50,7 @@ from loyalty.selectors import account_find, balance, balance_quick
 from loyalty.services import ledger
 from loyalty.services.cards import enrollment_ensure
 from loyalty.services.tiers import effective_tier, program_tiers, tier_evaluate
+from promocodes import checkout as promo
 
 CLOCK_SKEW = timedelta(minutes=1)
 # The largest value a money or points field holds (14 digits, 2 places): a receipt beyond it cannot be recorded.
@@ -82,9 +83,13 @@ class Calculation:
     promotions: pricing.EngineResult
     redeemable_max: Decimal
     redeemed_points: Decimal
-    promo_codes: list[dict[str, str]]
+    code_checks: list[promo.CodeCheck]
     messages: list[str]
     at: datetime
+
+    @property
+    def promo_codes(self) -> list[dict[str, str]]:
+        return [check.answer() for check in self.code_checks]
 
 
 # --- identification ----------------------------------------------------------------------------------------------
@@ -234,6 +239,10 @@ def calculate(
     contact_id = customer.contact.pk if customer else None
     tier_id = customer.tier.pk if customer and customer.tier else None
     store = register.store
+    # Codes after the account (confirm locked it) then the campaign counters: one lock order.
+    checks = promo.codes_check(
+        brand_id=store.brand_id, codes=data.get("promo_codes") or [], contact_id=contact_id, at=at, locked=lock_limits
+    )
     campaign_rules = pricing.rules_for(
         brand_id=store.brand_id,
         at=at,
@@ -250,6 +259,7 @@ def calculate(
         store_id=store.pk,
         store_timezone=store.timezone,
         at=at,
+        codes_applied=promo.unlocked_campaigns(checks),
     )
     rules = ProgramRules(point_value=program.point_value, max_redeem_percent=program.max_redeem_percent)
     limit = ZERO
@@ -261,7 +271,8 @@ def calculate(
         if customer.tier is not None:
             apply_base_accrual(lines, customer.tier.accrual_percent)
         pricing.apply_points(promotions)
-    codes = [{"code": code, "status": "not_found"} for code in data.get("promo_codes") or []]
+    promo.codes_settle(checks, applied=promotions.applied_ids, left_out=promotions.left_out)
+    promo.attempts_record(register=register, checks=checks, now=now)
     return Calculation(
         customer=customer,
         lines=lines,
@@ -269,7 +280,7 @@ def calculate(
         promotions=promotions,
         redeemable_max=limit,
         redeemed_points=redeemed,
-        promo_codes=codes,
+        code_checks=checks,
         messages=promotions.hints,
         at=at,
     )
@@ -386,6 +397,7 @@ def confirm(
         _lock_account(customer.account)
         customer.balance = balance_quick(account=customer.account, now=now)
     calc = calculate(register=register, data=data, customer=customer, now=now, lock_limits=True)
+    promo.codes_refuse_spent(calc.code_checks)
     wanted = quantize(data.get("redeem_points") or ZERO)
     if customer is not None and wanted > 0:
         if wanted > customer.balance["active"]:
@@ -478,6 +490,9 @@ def confirm(
             )
         enrollment = customer.enrollment or enrollment_ensure(contact=customer.contact, program=program)
         tier_evaluate(enrollment=enrollment, at=calc.at, tiers=customer.tiers)
+    promo.codes_burn(
+        checks=calc.code_checks, purchase=purchase, contact_id=customer.contact.pk if customer else None, at=calc.at
+    )
     pricing.record_uses(
         result=calc.promotions,
         lines=calc.lines,
@@ -564,6 +579,8 @@ def refund(
     refund_row.points_revoked = sum((part.points_revoked for part in parts), ZERO)
     refund_row.points_returned = sum((part.points_returned for part in parts), ZERO)
     refund_row.save(update_fields=["refund_amount", "points_revoked", "points_returned", "updated_at"])
+    if all(done[index]["quantity"] + wanted.get(index, ZERO) == line.quantity for index, line in lines.items()):
+        promo.codes_release(purchase_id=purchase.pk, at=now)  # only pools that say so give the code back
     account = purchase.account
     if account is not None:
         if refund_row.points_revoked > 0:
@@ -588,6 +605,11 @@ def refund(
             "pending": _money(current["pending"]),
         },
     }
+
+
+def codes_guard(*, register: Register, data: dict[str, Any]) -> None:
+    """Before a calculate or confirm, outside its transaction: 429 for a register guessing codes."""
+    promo.attempts_guard(register=register, codes=data.get("promo_codes") or [])
 
 
 # --- simulation --------------------------------------------------------------------------------------------------

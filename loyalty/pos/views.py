@@ -60,6 +60,7 @@ class CalculateView(PosView):
     def post(self, request: Request) -> Response:
         body = s.CalculateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
+        checkout.codes_guard(register=self.register, data=body.validated_data)
         calc = checkout.calculate(register=self.register, data=body.validated_data)
         return Response(checkout.calculation_answer(calc))
 
@@ -71,6 +72,7 @@ class PurchaseView(PosView):
     def post(self, request: Request) -> Response:
         body = s.ConfirmSerializer(data=request.data)
         body.is_valid(raise_exception=True)
+        checkout.codes_guard(register=self.register, data=body.validated_data)
 
         def action() -> tuple[int, dict[str, Any]]:
             _purchase, answer = checkout.confirm(register=self.register, data=body.validated_data)

@@ -1,0 +1,83 @@
+"""Reading pools and codes: totals, codes by status (expired is the pool's window having closed), usage by day."""
+
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from promocodes.choices import CodeStatus, PoolKind
+from promocodes.models import CodeUse, PromoCode, PromoPool
+
+
+def pool_expired(pool: PromoPool, now: datetime | None = None) -> bool:
+    now = now or timezone.now()
+    return pool.valid_to is not None and pool.valid_to <= now
+
+
+def codes_filter(pool: PromoPool, status: str | None = None, now: datetime | None = None) -> QuerySet[PromoCode]:
+    """The pool's codes; `status` active (usable now), used, or expired (not used, the pool's window closed)."""
+    codes = PromoCode.objects.filter(pool=pool).order_by("pk")
+    expired = pool_expired(pool, now)
+    if status == CodeStatus.USED:
+        return codes.filter(status=CodeStatus.USED)
+    if status == CodeStatus.ACTIVE:
+        return codes.none() if expired else codes.filter(status=CodeStatus.ACTIVE)
+    if status == CodeStatus.EXPIRED:
+        return codes.filter(status=CodeStatus.ACTIVE) if expired else codes.none()
+    return codes
+
+
+def code_status(code: PromoCode, now: datetime | None = None) -> str:
+    if code.status == CodeStatus.ACTIVE and pool_expired(code.pool, now):
+        return CodeStatus.EXPIRED
+    return code.status
+
+
+def code_uses(pool: PromoPool) -> int:
+    """Uses of a multi-use pool's code: its receipts not refunded back (an unlimited code keeps no counter)."""
+    return CodeUse.objects.filter(pool=pool, released_at__isnull=True).count()
+
+
+def last_use(pool: PromoPool) -> CodeUse | None:
+    """The latest use of the pool's codes still standing: where and when a multi-use code was last used (its row
+    keeps no such record, so that a chain-wide code is never a row every till waits on)."""
+    return (
+        CodeUse.objects.filter(pool=pool, released_at__isnull=True)
+        .select_related("purchase", "store", "register")
+        .order_by("-at", "-pk")
+        .first()
+    )
+
+
+def pool_totals(pool: PromoPool, now: datetime | None = None) -> dict[str, int]:
+    """generated (codes in the pool), used (codes burned; uses of a multi-use code), remaining, expired."""
+    counts = PromoCode.objects.filter(pool=pool).aggregate(
+        used=Count("pk", filter=Q(status=CodeStatus.USED)), active=Count("pk", filter=Q(status=CodeStatus.ACTIVE))
+    )
+    expired = pool_expired(pool, now)
+    if pool.kind == PoolKind.MULTI_USE:
+        used = code_uses(pool)
+        left = None if pool.max_uses is None else max(pool.max_uses - used, 0)
+        return {
+            "generated": pool.total_codes,
+            "used": used,
+            "remaining": 0 if expired else (left if left is not None else counts["active"]),
+            "expired": counts["active"] if expired else 0,
+        }
+    return {
+        "generated": pool.total_codes,
+        "used": counts["used"],
+        "remaining": 0 if expired else counts["active"],
+        "expired": counts["active"] if expired else 0,
+    }
+
+
+def usage_by_day(pool: PromoPool, *, since: date | None = None) -> list[dict[str, Any]]:
+    """Uses of the pool's codes per day (in the server's time zone), oldest first."""
+    uses = CodeUse.objects.filter(pool=pool, released_at__isnull=True)
+    if since is not None:
+        uses = uses.filter(at__date__gte=since)
+    rows = uses.annotate(day=TruncDate("at")).values("day").annotate(uses=Count("pk")).order_by("day")
+    return [{"day": row["day"], "uses": row["uses"]} for row in rows]
