@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin, messages
@@ -71,6 +72,8 @@ PREVIEW_SAMPLE = 10
 CATEGORIES_SHOWN = 5
 # Stores offered by the test panel.
 TEST_PANEL_STORES = 200
+# Promo-code pools listed on the campaign's page.
+POOLS_SHOWN = 20
 
 STATUS_COLOURS = {
     CampaignStatus.DRAFT: "info",
@@ -261,7 +264,7 @@ class CampaignAdmin(ServiceDeleteMixin, CampaignsModelAdmin):
     list_select_related = ("brand",)
     list_filter = ("status", "brand", "combine")
     search_fields = ("name",)
-    readonly_fields = ("segment_preview", "spent", "owner", "created_at", "updated_at")
+    readonly_fields = ("segment_preview", "spent", "promo_pools", "owner", "created_at", "updated_at")
     actions = ("pause_campaigns", "resume_campaigns", "duplicate_campaigns")
     actions_detail = ("pause_detail", "resume_detail", "duplicate_detail")
     change_form_outer_after_template = "admin/campaigns/campaign/test_panel.html"
@@ -294,8 +297,10 @@ class CampaignAdmin(ServiceDeleteMixin, CampaignsModelAdmin):
         limits: tuple[Any, ...] = (("per_customer", "per_customer_days"), "total_uses", ("budget", "daily_budget"))
         if obj is not None:
             limits += ("spent",)
+        codes: tuple[Any, ...] = ((_("Promo codes"), {"fields": ("promo_pools",)}),) if obj is not None else ()
         return (
             (None, {"fields": ("name", "brand", "status", "requires_code")}),
+            *codes,
             (_("When"), {"fields": (("starts_at", "ends_at"), "weekdays", ("hours_from", "hours_to"))}),
             (_("Who"), {"fields": ("audience_type", "audience_tiers", "audience_segment")}),
             (
@@ -419,6 +424,39 @@ class CampaignAdmin(ServiceDeleteMixin, CampaignsModelAdmin):
                 label = _("budget left today") if "daily_budget" in limits else _("budget left")
                 items.append((label, _amount(left.budget_left)))
         return _figures(items)
+
+    @display(description=_("promo-code pools"), wrapper_class="max-w-none min-w-0 grow")
+    def promo_pools(self, obj: Campaign) -> str:
+        """The pools whose codes unlock the campaign (the promo codes app names the campaign: its reverse relation
+        and its admin's URLs are used here, so that campaigns does not depend on promo codes)."""
+        if obj.pk is None:
+            return "—"
+        pools = list(obj.promo_pools.order_by("pk")[:POOLS_SHOWN])
+        listed = format_html_join(
+            "",
+            '<li><a class="text-primary-600 underline" href="{}">{}</a> · {}</li>',
+            (
+                (
+                    reverse("admin:promocodes_promopool_change", args=[pool.pk]),
+                    pool.name,
+                    ngettext("%(count)s code", "%(count)s codes", pool.total_codes)
+                    % {"count": number_format(pool.total_codes, force_grouping=True)},
+                )
+                for pool in pools
+            ),
+        )
+        if not obj.requires_code:
+            note = _("Switch “requires a promo code” on (and save) to unlock this campaign with codes.")
+            return format_html('<ul class="mb-2">{}</ul><p class="text-font-subtle-light">{}</p>', listed, note)
+        add_url = (
+            reverse("admin:promocodes_promopool_add") + "?" + urlencode({"campaign": obj.pk, "brand": obj.brand_id})
+        )
+        return format_html(
+            '<ul class="mb-2">{}</ul><a class="text-primary-600 underline" href="{}">{}</a>',
+            listed or format_html("<li>{}</li>", _("No pool yet: the campaign applies to no code.")),
+            add_url,
+            _("Add a pool of codes for this campaign"),
+        )
 
     # Actions
 

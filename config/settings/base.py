@@ -380,6 +380,43 @@ UNFOLD = {
                 ],
             },
             {
+                "title": _("Promo codes"),
+                "separator": True,
+                "collapsible": False,
+                "items": [
+                    {
+                        "title": _("Code pools"),
+                        "icon": "confirmation_number",
+                        "link": reverse_lazy("admin:promocodes_promopool_changelist"),
+                        "permission": lambda request: request.user.has_perm("promocodes.view_promopool"),
+                    },
+                    {
+                        "title": _("Codes"),
+                        "icon": "password",
+                        "link": reverse_lazy("admin:promocodes_promocode_changelist"),
+                        "permission": lambda request: request.user.has_perm("promocodes.view_promocode"),
+                    },
+                    {
+                        "title": _("Generation jobs"),
+                        "icon": "pending_actions",
+                        "link": reverse_lazy("admin:promocodes_generationjob_changelist"),
+                        "permission": lambda request: request.user.has_perm("promocodes.view_generationjob"),
+                    },
+                    {
+                        "title": _("Code uses"),
+                        "icon": "redeem",
+                        "link": reverse_lazy("admin:promocodes_codeuse_changelist"),
+                        "permission": lambda request: request.user.has_perm("promocodes.view_codeuse"),
+                    },
+                    {
+                        "title": _("Blocked code guessing"),
+                        "icon": "gpp_bad",
+                        "link": reverse_lazy("admin:promocodes_attemptblock_changelist"),
+                        "permission": lambda request: request.user.has_perm("promocodes.view_attemptblock"),
+                    },
+                ],
+            },
+            {
                 "title": _("Settings"),
                 "separator": True,
                 "collapsible": False,
