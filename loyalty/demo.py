@@ -719,6 +719,67 @@ def seed_purchases(
     return made, refunded
 
 
+CODE_RECEIPT_PREFIX = "DEMO-CODE-"
+CODE_RECEIPT_DAYS = 25
+
+
+def seed_code_receipts(
+    *,
+    org: Org,
+    flyer_codes: dict[int, list[str]],
+    welcome_codes: dict[int, str],
+    per_brand: int = 30,
+    seed: int = 0,
+    now: datetime | None = None,
+) -> int:
+    """Receipts of the last few weeks that carry promo codes, confirmed through the checkout as a till sends them:
+    per brand, flyer codes on baskets of 2,000 and more (some customers anonymous) and the welcome code once per
+    customer. Returns how many were confirmed; none when code receipts exist already."""
+    if per_brand <= 0:
+        return 0
+    if Purchase.objects.filter(brand__in=org.brands.values(), receipt_number__startswith=CODE_RECEIPT_PREFIX).exists():
+        return 0
+    rng = _rng(seed, "code receipts")
+    shop = _shop(org=org, rng=rng)
+    if shop is None:
+        return 0
+    now = now or timezone.now()
+    made = 0
+    for brand in org.brands.values():
+        stores = [store for stores in shop.stores.values() for store in stores if store.brand_id == brand.pk]
+        customers = [item for item in shop.customers.get(brand.program_id, []) if item[2].brand_id == brand.pk]
+        flyers = list(flyer_codes.get(brand.pk, []))
+        if not stores or not flyers:
+            continue
+        goods = shop.goods[brand.pk]
+        for index in range(per_brand):
+            store = rng.choice(stores)
+            at = now - timedelta(days=rng.uniform(0.1, CODE_RECEIPT_DAYS))
+            lines: list[dict[str, Any]] = []
+            while sum((line["price"] * line["quantity"] for line in lines), Decimal(0)) < 2000:
+                sku, price = rng.choice(goods)
+                lines.append({"sku": sku, "quantity": Decimal(rng.randint(1, 3)), "price": max(price, Decimal(300))})
+            card = rng.choice(customers)[0] if customers and rng.random() < 0.7 else None
+            codes = [flyers.pop()] if flyers else []
+            if card and brand.pk in welcome_codes and rng.random() < 0.4:
+                codes.append(welcome_codes[brand.pk])
+            data: dict[str, Any] = {
+                "customer": {"card": card} if card else None,
+                "lines": lines,
+                "promo_codes": codes,
+                "redeem_points": Decimal(0),
+                "at": at,
+                "receipt_number": f"{CODE_RECEIPT_PREFIX}{brand.pk}-{index + 1:04d}",
+            }
+            try:
+                checkout.confirm(register=rng.choice(shop.registers[store.pk]), data=data, now=at)
+            except Conflict:  # the customer had used a code of the pool already: the till sells without codes
+                data["promo_codes"] = []
+                checkout.confirm(register=rng.choice(shop.registers[store.pk]), data=data, now=at)
+            made += 1
+    return made
+
+
 FAST_BATCH = 2000  # receipts per round of bulk inserts on the fast path
 
 

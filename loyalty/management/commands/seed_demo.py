@@ -1,6 +1,7 @@
 """`manage.py seed_demo`: fill the database with a realistic demo CRM; safe to run again.
 
-A composition root: it runs loyalty's demo and then the campaigns' (which loyalty itself never imports).
+A composition root: it runs loyalty's demo, then the campaigns' and the promo codes' (which loyalty's models and
+services never import), then receipts carrying the demo codes through the checkout.
 """
 
 import time
@@ -18,8 +19,12 @@ from loyalty.demo import (
     DemoOptions,
     demo_counts,
     demo_seed,
+    seed_code_receipts,
 )
 from loyalty.demo_data import BRANDS, MANAGER_BRAND
+from promocodes.demo import promo_counts, seed_promocodes
+
+CODE_RECEIPTS = 30
 
 
 def _count(value: str) -> int:
@@ -56,6 +61,12 @@ class Command(BaseCommand):
                 "or tier changes; the ledger stays consistent."
             ),
         )
+        parser.add_argument(
+            "--code-receipts",
+            type=_count,
+            default=CODE_RECEIPTS,
+            help=f"Receipts per brand that carry the demo promo codes, on top of --purchases ({CODE_RECEIPTS}).",
+        )
         parser.add_argument("--seed", type=int, default=defaults.seed, help="Random seed (same seed, same data).")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -79,11 +90,26 @@ class Command(BaseCommand):
         )
         if not campaigns.campaigns:
             result.skipped.append("campaigns")
+        promos = seed_promocodes(
+            brands=result.org.brands.values(),
+            log=lambda message: self.stdout.write(message) if options["verbosity"] > 1 else None,
+        )
+        if promos.pools:
+            seed_code_receipts(
+                org=result.org,
+                flyer_codes=promos.flyer_codes,
+                welcome_codes=promos.welcome_codes,
+                per_brand=options["code_receipts"],
+                seed=options["seed"],
+            )
+        else:
+            result.skipped.append("promo codes")
         write = self.stdout.write
         write(self.style.SUCCESS(f"Demo data ready in {time.monotonic() - started:.1f} s."))
         if result.skipped:
             write(f"Already present, left as they were: {', '.join(result.skipped)}.")
-        write(", ".join(f"{name}: {number}" for name, number in (demo_counts() | campaign_counts()).items()))
+        counts = demo_counts() | campaign_counts() | promo_counts()
+        write(", ".join(f"{name}: {number}" for name, number in counts.items()))
         write("")
         write(f"Admin:        /admin/      login {ADMIN_USERNAME} / {ADMIN_PASSWORD} (superuser)")
         write(
@@ -91,6 +117,9 @@ class Command(BaseCommand):
             f"(staff, limited to the brand {MANAGER_BRAND})"
         )
         write("API docs:     /api/docs/")
+        for brand_id, code in promos.welcome_codes.items():
+            flyer = promos.flyer_codes.get(brand_id, [""])[0]
+            write(f"Promo codes of brand {brand_id}: welcome {code} (10 % off), flyer {flyer} (500 off from 2,000)")
         if result.demo_register is not None:
             write(
                 f"Register API key ({result.demo_register}), shown this once and stored nowhere: "
