@@ -3,8 +3,9 @@
 What it holds: one program (max_redeem_percent 50, point_value 1), brand, partner, store, one register (made
 through `register_create`, so its key is a real one), three tiers, one card type, `products` products, `contacts`
 contacts each with a bound card, an enrollment and a points account holding `CONTACT_POINTS` points (accrued
-through `ledger.accrue`), one "shared" contact with `SHARED_POINTS` points for the one-account scenarios, and
-50 active campaigns of every mechanic (`seed_campaigns`, through `campaign_save`).
+through `ledger.accrue`), one "shared" contact with `SHARED_POINTS` points for the one-account scenarios,
+50 active campaigns of every mechanic (`seed_campaigns`, through `campaign_save`), and three more active campaigns
+that apply only with a promo code of their pool (`seed_code_campaigns`, through `campaign_save` and `pool_save`).
 """
 
 import random
@@ -196,6 +197,14 @@ def seed(*, contacts: int, products: int, progress: Any = print) -> dict[str, fl
     count = seed_campaigns(brand=brand, tiers=tiers, skus=[f"SKU-{n:05d}" for n in range(1, products + 1)], now=now)
     seconds["campaigns"] = time.perf_counter() - started
     progress(f"    {count} active campaigns through campaign_save: {seconds['campaigns']:.1f} s")
+
+    started = time.perf_counter()
+    seed_code_campaigns(brand_id=brand.pk, now=now)
+    seconds["promo-code campaigns and pools"] = time.perf_counter() - started
+    progress(
+        f"    {len(CODE_CAMPAIGNS)} campaigns that need a promo code, their pools ({CODES_PER_POOL:,} codes each"
+        f" single-use): {seconds['promo-code campaigns and pools']:.1f} s"
+    )
     with psycopg.connect(_django_dsn(), autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")
     return seconds
@@ -252,7 +261,8 @@ def seed_campaigns(*, brand: Any, tiers: list[Any], skus: list[str], now: Any, c
     segments, highest priorities); varied priorities; half on a product segment of 50–200 bench SKUs (the bench
     products have no categories), the other half on every product; some with a min total, some with all seven
     weekdays and 00:00–23:59 hours (so they stay live), some for Silver and Gold only or identified customers.
-    No limits (they would lock counters on confirm: a separate cost) and no promo code.
+    No limits (they would lock counters on confirm: a separate cost) and no promo code (the three campaigns that
+    need one are `seed_code_campaigns`).
     """
     from campaigns.choices import CampaignStatus, Combine
     from campaigns.models import Campaign, ProductSegment
@@ -301,6 +311,108 @@ def seed_campaigns(*, brand: Any, tiers: list[Any], skus: list[str], now: Any, c
             )
         )
     return count
+
+
+# Campaigns that need a promo code (`requires_code`), each with one pool: (campaign, mechanic, pool, kind, prefix or
+# the multi-use code). Sum, every product, everyone, no conditions: a basket with the code gets them.
+CODE_CAMPAIGNS: tuple[tuple[str, dict[str, Any], str, str, str], ...] = (
+    (
+        "Bench code: 10 % off",
+        {"type": "percent_discount", "percent": 10},
+        "Bench codes: 10 % off",
+        "single_use",
+        "PCT-",
+    ),
+    (
+        "Bench code: 200 points",
+        {"type": "points_fixed", "points": 200, "expires_in_days": 30},
+        "Bench codes: 200 points",
+        "single_use",
+        "PTS-",
+    ),
+    (
+        "Bench code: 300 off",
+        {"type": "amount_discount", "amount": 300},
+        "Bench code: multi-use 300 off",
+        "multi_use",
+        "BENCH-300",
+    ),
+)
+CODES_PER_POOL = 5_000  # generated into each single-use pool of CODE_CAMPAIGNS
+
+
+@dataclass
+class CodeData:
+    """The promo codes the calculate scenarios send: each single-use pool's codes, and the multi-use code."""
+
+    single: list[list[str]]
+    multi: str
+    campaign_ids: list[int]
+
+
+def seed_code_campaigns(*, brand_id: int, now: Any) -> None:
+    """The CODE_CAMPAIGNS (active, started a day ago, no limits), their pools, and CODES_PER_POOL codes in each
+    single-use pool (`codes_generate`). The codes are not used up: calculate only reads them. All or nothing."""
+    from django.db import transaction
+
+    from campaigns.choices import CampaignStatus, Combine
+    from campaigns.models import Campaign
+    from campaigns.services.campaigns import campaign_save
+    from promocodes.choices import PoolKind
+    from promocodes.models import PromoPool
+    from promocodes.services.generation import codes_generate
+    from promocodes.services.pools import pool_save
+
+    with transaction.atomic():
+        for name, mechanic, pool_name, kind, text in CODE_CAMPAIGNS:
+            campaign = campaign_save(
+                campaign=Campaign(
+                    name=name,
+                    brand_id=brand_id,
+                    status=CampaignStatus.ACTIVE,
+                    starts_at=now - timedelta(days=1),
+                    priority=30,
+                    combine=Combine.SUM,
+                    audience={"type": "all"},
+                    conditions={},
+                    mechanic=mechanic,
+                    requires_code=True,
+                )
+            )
+            if kind == PoolKind.MULTI_USE:
+                pool_save(pool=PromoPool(name=pool_name, brand_id=brand_id, campaign=campaign, kind=kind, code=text))
+            else:
+                pool = pool_save(
+                    pool=PromoPool(
+                        name=pool_name, brand_id=brand_id, campaign=campaign, kind=kind, prefix=text, length=8
+                    )
+                )
+                codes_generate(pool=pool, count=CODES_PER_POOL)
+
+
+def load_codes(brand_id: int) -> CodeData:
+    """The codes of the CODE_CAMPAIGNS' pools; seeds them first in a database seeded before they existed."""
+    from django.utils import timezone
+
+    from campaigns.models import Campaign
+    from promocodes.choices import PoolKind
+    from promocodes.models import PromoCode, PromoPool
+
+    names = [name for name, *_rest in CODE_CAMPAIGNS]
+    if Campaign.objects.filter(brand_id=brand_id, name__in=names, requires_code=True).count() < len(names):
+        seed_code_campaigns(brand_id=brand_id, now=timezone.now())
+    single: list[list[str]] = []
+    multi = ""
+    campaign_ids = []
+    for _name, _mechanic, pool_name, kind, _text in CODE_CAMPAIGNS:
+        pool = PromoPool.objects.get(brand_id=brand_id, name=pool_name)
+        campaign_ids.append(pool.campaign_id)
+        codes = list(PromoCode.objects.filter(pool=pool).order_by("pk").values_list("code", flat=True))
+        if kind == PoolKind.MULTI_USE:
+            multi = codes[0]
+        else:
+            single.append(codes)
+    return CodeData(single=single, multi=multi, campaign_ids=campaign_ids)
 
 
 def _django_dsn() -> str:

@@ -35,6 +35,7 @@ class Scenario:
     cards: list[list[str]]  # per client: the cards it takes turns with
     redeem: str = "0"
     replays: list[tuple[bytes, str, Any]] = field(default_factory=list)  # per client: body, key, first answer
+    promo_codes: list[list[str]] = field(default_factory=list)  # if any: the codes of each request, taking turns
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:10])
 
 
@@ -60,6 +61,8 @@ def _body(scenario: Scenario, client: int, seq: int) -> tuple[bytes, dict[str, s
         "lines": scenario.baskets[(client * 7 + seq) % len(scenario.baskets)],
         "redeem_points": scenario.redeem,
     }
+    if scenario.promo_codes:
+        payload["promo_codes"] = scenario.promo_codes[(client * 7919 + seq) % len(scenario.promo_codes)]
     if scenario.kind == "confirm":
         reference = f"{scenario.run_id}-{client}-{seq}"
         payload["receipt_number"] = reference

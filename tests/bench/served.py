@@ -155,10 +155,11 @@ class Bench:
         cards = self.data.cards[offset:] + self.data.cards[:offset]
         return [cards[c::clients] for c in range(clients)]
 
-    def calculate(self, clients: int, duration: float) -> dict[str, Any]:
+    def calculate(self, clients: int, duration: float, promo_codes: list[list[str]] | None = None) -> dict[str, Any]:
+        """Calculate requests; with `promo_codes`, each request carries one of those lists of codes."""
         _close_db()
         return loadgen.run(
-            self._scenario("calculate", self._split(clients, offset=clients)),
+            self._scenario("calculate", self._split(clients, offset=clients), promo_codes=promo_codes or []),
             port=self.port,
             clients=clients,
             duration=duration,
