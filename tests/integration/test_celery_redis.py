@@ -69,7 +69,8 @@ def worker():
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-    client = Celery("test-client", broker=REDIS_URL, backend=REDIS_URL)
+    # Not the current app: shared tasks called later in this process must stay with the project's (eager) app.
+    client = Celery("test-client", broker=REDIS_URL, backend=REDIS_URL, set_as_current=False)
     try:
         yield client, queue
     finally:
