@@ -12,7 +12,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, F
+from django.db.models import Count, F, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,16 +39,17 @@ class CodeCheck:
         return {"code": self.code, "status": self.status}
 
 
-def _used_by_contact(contact_id: int | None, promos: Iterable[PromoCode]) -> dict[int, int]:
-    pool_ids = {promo.pool_id for promo in promos if promo.pool.max_uses_per_contact is not None}
-    if contact_id is None or not pool_ids:
-        return {}
-    rows = (
-        CodeUse.objects.filter(pool_id__in=pool_ids, contact_id=contact_id, released_at__isnull=True)
+def _contact_uses(contact_id: int | None) -> Any:
+    """The customer's standing uses of the code's pool, as a subquery of the codes' query (0 when anonymous)."""
+    if contact_id is None:
+        return Value(0)
+    uses = (
+        CodeUse.objects.filter(pool_id=OuterRef("pool_id"), contact_id=contact_id, released_at__isnull=True)
         .values("pool_id")
-        .annotate(uses=Count("pk"))
+        .annotate(count=Count("pk"))
+        .values("count")
     )
-    return {row["pool_id"]: row["uses"] for row in rows}
+    return Coalesce(Subquery(uses), 0)
 
 
 def _counted(promo: PromoCode) -> bool:
@@ -67,22 +69,6 @@ def _lock(promos: Iterable[PromoCode]) -> None:
     )
     for pk, status, uses in rows:
         counted[pk].status, counted[pk].uses = status, uses
-
-
-def _count_multi_uses(promos: Iterable[PromoCode]) -> None:
-    """A limited multi-use code's uses are its receipts not refunded back (counted after `_lock` at confirm, so
-    exact); the column is only a cache, and a limit set on a code already in use counts its earlier uses."""
-    limited = {promo.pk: promo for promo in promos if promo.pool.kind == PoolKind.MULTI_USE and _counted(promo)}
-    if not limited:
-        return
-    counts = dict(
-        CodeUse.objects.filter(code_id__in=limited, released_at__isnull=True)
-        .values("code_id")
-        .annotate(uses=Count("pk"))
-        .values_list("code_id", "uses")
-    )
-    for pk, promo in limited.items():
-        promo.uses = counts.get(pk, 0)
 
 
 def _at_limit(promo: PromoCode, used_by_contact: int) -> bool:
@@ -105,12 +91,16 @@ def codes_check(
     wanted = list(dict.fromkeys(normalized for normalized in (normalize(code) for code in codes) if normalized))
     if not wanted:
         return []
-    query = PromoCode.objects.filter(code__in=wanted, pool__brand_id=brand_id).select_related("pool__campaign")
+    query = (
+        PromoCode.objects.filter(code__in=wanted, pool__brand_id=brand_id)
+        .select_related("pool__campaign")
+        .annotate(contact_uses=_contact_uses(contact_id))
+        .order_by()
+    )
     found = {promo.code: promo for promo in query}
     if locked:
         _lock(found.values())
-    _count_multi_uses(found.values())
-    used = _used_by_contact(contact_id, found.values())
+    used = {promo.pool_id: promo.contact_uses for promo in found.values()}
     unlocked: set[int] = set()
     checks = []
     for code in wanted:
@@ -181,7 +171,7 @@ def codes_burn(*, checks: Iterable[CodeCheck], purchase: Any, contact_id: int | 
         if _counted(promo):
             spent = pool.kind == PoolKind.SINGLE_USE or (pool.max_uses is not None and promo.uses + 1 >= pool.max_uses)
             PromoCode.objects.filter(pk=promo.pk).update(
-                uses=promo.uses + 1,
+                uses=F("uses") + 1,
                 status=CodeStatus.USED if spent else CodeStatus.ACTIVE,
                 used_at=at,
                 purchase=purchase,
