@@ -8,11 +8,12 @@ waits for the generation, and a background job's progress is visible as it goes.
 """
 
 import logging
+import threading
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +26,10 @@ from promocodes.models import GenerationJob, PromoPool
 logger = logging.getLogger(__name__)
 
 BATCH = 250_000
+PARALLEL_MIN = 200_000  # codes from which two connections insert at once (PostgreSQL, outside a transaction)
+WORKERS = 2
+DEADLOCK_RETRIES = 5
+DEADLOCK_SQLSTATE = "40P01"
 MAX_ROUNDS = 20  # draws for one batch before giving up (only a nearly full code space gets here)
 MAX_COUNT = 10_000_000
 
@@ -97,14 +102,73 @@ def _batch(pool: PromoPool, count: int) -> int:
     )
 
 
-def codes_generate(*, pool: PromoPool, count: int, progress: Callable[[int], None] | None = None) -> int:
-    """Add `count` new single-use codes to the pool, batch by batch; returns the pool's total afterwards."""
-    generation_check(pool, count)
+def _deadlock(exc: OperationalError) -> bool:
+    return getattr(exc.__cause__, "sqlstate", None) == DEADLOCK_SQLSTATE
+
+
+def _batch_committed(pool: PromoPool, size: int) -> int:
+    """One batch in its own transaction. Two connections inserting at once can each wait on a code the other drew
+    (a deadlock PostgreSQL breaks by rolling one back): that batch, having written nothing, is drawn again."""
+    for attempt in range(DEADLOCK_RETRIES):
+        try:
+            with transaction.atomic():
+                return _batch(pool, size)
+        except OperationalError as exc:
+            if not _deadlock(exc) or attempt == DEADLOCK_RETRIES - 1:
+                raise
+            logger.info("Pool %s: the inserting connections deadlocked; the batch is drawn again", pool.pk)
+    raise AssertionError("unreachable")
+
+
+def _parallel(pool: PromoPool, count: int, progress: Callable[[int], None] | None) -> None:
+    """The batches shared by WORKERS threads, each with its own connection: on PostgreSQL the insert keeps one
+    server process busy, so two of them do the work in little more than half the time on two cores."""
+    sizes = [min(BATCH, count - start) for start in range(0, count, BATCH)]
+    lock = threading.Lock()
     done = 0
-    while done < count:
-        size = min(BATCH, count - done)
-        with transaction.atomic():
-            done += _batch(pool, size)
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        nonlocal done
+        try:
+            while True:
+                with lock:
+                    if errors or not sizes:
+                        return
+                    size = sizes.pop()
+                _batch_committed(pool, size)
+                with lock:
+                    done += size
+                    if progress is not None:
+                        progress(done)
+        except BaseException as exc:  # re-raised in the calling thread below
+            with lock:
+                errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work, name=f"promo-generate-{index}") for index in range(WORKERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+
+
+def codes_generate(*, pool: PromoPool, count: int, progress: Callable[[int], None] | None = None) -> int:
+    """Add `count` new single-use codes to the pool, batch by batch; returns the pool's total afterwards.
+
+    From PARALLEL_MIN codes on PostgreSQL, outside a transaction (a job, or a request in autocommit), two
+    connections insert batches at once; otherwise one after another in this connection."""
+    generation_check(pool, count)
+    if connection.vendor == "postgresql" and count >= PARALLEL_MIN and not connection.in_atomic_block:
+        _parallel(pool, count, progress)
+    else:
+        done = 0
+        while done < count:
+            size = min(BATCH, count - done)
+            done += _batch_committed(pool, size)
             if progress is not None:
                 progress(done)
     pool.refresh_from_db(fields=["total_codes"])
