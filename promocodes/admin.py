@@ -162,20 +162,7 @@ class PromoPoolAdminForm(forms.ModelForm):
 
     class Meta:
         model = PromoPool
-        fields = (
-            "name",
-            "brand",
-            "campaign",
-            "kind",
-            "code",
-            "prefix",
-            "length",
-            "valid_from",
-            "valid_to",
-            "max_uses",
-            "max_uses_per_contact",
-            "release_on_refund",
-        )
+        fields = PromoPool.EDITABLE_FIELDS
         error_messages = {
             "campaign": {
                 "invalid_choice": _(

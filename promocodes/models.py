@@ -16,6 +16,21 @@ class PromoPool(TimeStampedModel):
     """Codes that unlock one campaign (`requires_code`): many generated single-use codes, or one multi-use code."""
 
     BRAND_SCOPE = ("brand",)
+    # What a marketer sets, in the order the admin form and the API show it.
+    EDITABLE_FIELDS = (
+        "name",
+        "brand",
+        "campaign",
+        "kind",
+        "code",
+        "prefix",
+        "length",
+        "valid_from",
+        "valid_to",
+        "max_uses",
+        "max_uses_per_contact",
+        "release_on_refund",
+    )
 
     name = models.CharField(_("name"), max_length=200)
     brand = models.ForeignKey(

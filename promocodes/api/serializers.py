@@ -48,25 +48,7 @@ class PromoPoolSerializer(ScopedModelSerializer):
 
     class Meta:
         model = PromoPool
-        fields = [
-            "id",
-            "name",
-            "brand",
-            "campaign",
-            "kind",
-            "code",
-            "prefix",
-            "length",
-            "valid_from",
-            "valid_to",
-            "max_uses",
-            "max_uses_per_contact",
-            "release_on_refund",
-            "total",
-            "totals",
-            "created_at",
-            "updated_at",
-        ]
+        fields = ["id", *PromoPool.EDITABLE_FIELDS, "total", "totals", "created_at", "updated_at"]
         extra_kwargs = {"kind": {"required": True}}
 
     @extend_schema_field(PoolTotalsSerializer)
