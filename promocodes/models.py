@@ -88,7 +88,7 @@ class PromoCode(models.Model):
 
     # Every index here costs time on each of a million generated codes, so there are just three: the unique code
     # (byte-order collation on PostgreSQL, migration 0002, which also serves prefix searches), the pool with the
-    # status, and the purchases of used codes. No database constraint to the pool either: its per-row check was a
+    # status and id, and the purchases of used codes. No database constraint to the pool either: its per-row check was a
     # third of the insert's time; codes are written only by the pool's services and go with it (`pool_delete`).
     code = models.CharField(_("code"), max_length=40)
     pool = models.ForeignKey(
@@ -119,7 +119,8 @@ class PromoCode(models.Model):
         ordering = ["pk"]
         constraints = [models.UniqueConstraint(fields=["code"], name="promocodes_code_unique")]
         indexes = [
-            models.Index(fields=["pool", "status"], name="promocodes_code_pool_status"),
+            # A pool's codes by status, newest first, without a sort (the admin and API lists on millions of codes).
+            models.Index(fields=["pool", "status", "-id"], name="promocodes_code_pool_status_id"),
             models.Index(fields=["purchase"], name="promocodes_code_purchase", condition=Q(purchase__isnull=False)),
         ]
 
