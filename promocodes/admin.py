@@ -17,7 +17,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
@@ -45,7 +45,7 @@ from loyalty.models import Purchase
 from promocodes.choices import CodeStatus, JobStatus, PoolKind
 from promocodes.codes import normalize
 from promocodes.models import AttemptBlock, CodeUse, GenerationJob, PromoCode, PromoPool
-from promocodes.selectors import code_status, pool_expired, pool_totals, usage_by_day
+from promocodes.selectors import code_status, pool_expired, pool_totals, pools_used, usage_by_day
 from promocodes.services.generation import codes_generate, job_start, sync_limit
 from promocodes.services.pools import pool_delete, pool_save, pool_validate
 from promocodes.services.transfer import codes_export, codes_import
@@ -302,25 +302,13 @@ def job_bar(job: GenerationJob) -> str:
 
 
 class PoolChangeList(ChangeList):
-    """The page's pools with their used codes: two grouped queries for the page, whatever the pools' sizes (the
-    used codes are read through the (pool, status) index; the pool keeps its number of codes)."""
+    """The page's pools with their used figures (`pools_used`: two grouped queries for the page, whatever the
+    pools' sizes; the pool keeps its number of codes)."""
 
     def get_results(self, request: HttpRequest) -> None:
         super().get_results(request)
         pools: list[Any] = list(self.result_list)  # type: ignore[has-type]
-        single = [pool.pk for pool in pools if pool.kind == PoolKind.SINGLE_USE]
-        multi = [pool.pk for pool in pools if pool.kind == PoolKind.MULTI_USE]
-        used: dict[int, int] = {}
-        if single:
-            rows = (
-                PromoCode.objects.filter(pool_id__in=single, status=CodeStatus.USED)
-                .values("pool_id")
-                .annotate(count=Count("pk"))
-                .values_list("pool_id", "count")
-            )
-            used.update(rows)
-        if multi:
-            used.update(PromoCode.objects.filter(pool_id__in=multi).values_list("pool_id", "uses"))
+        used = pools_used(pools)
         for pool in pools:
             pool.used_count = used.get(pool.pk, 0)
         self.result_list = pools

@@ -1,5 +1,6 @@
 """Reading pools and codes: totals, codes by status (expired is the pool's window having closed), usage by day."""
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -38,6 +39,22 @@ def code_status(code: PromoCode, now: datetime | None = None) -> str:
 def code_uses(pool: PromoPool) -> int:
     """Uses of a multi-use pool's code: its receipts not refunded back (an unlimited code keeps no counter)."""
     return CodeUse.objects.filter(pool=pool, released_at__isnull=True).count()
+
+
+def pools_used(pools: Iterable[PromoPool]) -> dict[int, int]:
+    """Used figures of many pools in two grouped queries: burned codes of single-use pools, standing uses of
+    multi-use ones (whose code keeps no reliable counter when unlimited)."""
+    pools = list(pools)
+    single = [pool.pk for pool in pools if pool.kind == PoolKind.SINGLE_USE]
+    multi = [pool.pk for pool in pools if pool.kind == PoolKind.MULTI_USE]
+    used: dict[int, int] = {}
+    if single:
+        burned = PromoCode.objects.filter(pool_id__in=single, status=CodeStatus.USED)
+        used.update(burned.values("pool_id").annotate(count=Count("pk")).values_list("pool_id", "count"))
+    if multi:
+        uses = CodeUse.objects.filter(pool_id__in=multi, released_at__isnull=True)
+        used.update(uses.values("pool_id").annotate(count=Count("pk")).values_list("pool_id", "count"))
+    return used
 
 
 def last_use(pool: PromoPool) -> CodeUse | None:

@@ -107,18 +107,20 @@ class PromoCodeSerializer(serializers.ModelSerializer):
     def get_uses(self, code: PromoCode) -> int:
         return code_uses(code.pool) if code.pool.kind == PoolKind.MULTI_USE else code.uses
 
-    def _last(self, code: PromoCode) -> tuple[datetime | None, int | None]:
-        """When and on which purchase the code was last used (a multi-use code: from its recorded uses)."""
-        if code.pool.kind != PoolKind.MULTI_USE:
-            return code.used_at, code.purchase_id
-        latest = last_use(code.pool)
-        return (latest.at, latest.purchase_id) if latest is not None else (None, None)
+    def to_representation(self, instance: PromoCode) -> dict[str, Any]:
+        # A multi-use code's last use is read once, for both fields that show it.
+        self._latest = last_use(instance.pool) if instance.pool.kind == PoolKind.MULTI_USE else None
+        return super().to_representation(instance)
 
     def get_used_at(self, code: PromoCode) -> datetime | None:
-        return self._last(code)[0]
+        if code.pool.kind != PoolKind.MULTI_USE:
+            return code.used_at
+        return self._latest.at if self._latest is not None else None
 
     def get_purchase_id(self, code: PromoCode) -> int | None:
-        return self._last(code)[1]
+        if code.pool.kind != PoolKind.MULTI_USE:
+            return code.purchase_id
+        return self._latest.purchase_id if self._latest is not None else None
 
 
 class GenerationJobSerializer(serializers.ModelSerializer):

@@ -119,6 +119,7 @@ def codes_export(pool: PromoPool) -> Iterator[str]:
     expired = pool_expired(pool, now)
     multi = pool.kind == PoolKind.MULTI_USE
     latest = last_use(pool) if multi else None
+    standing_uses = code_uses(pool) if multi else 0
     yield _line(EXPORT_HEADER)
     rows = (
         PromoCode.objects.filter(pool=pool)
@@ -138,7 +139,7 @@ def codes_export(pool: PromoPool) -> Iterator[str]:
     for code, status, uses, used_at, store, register, purchase_id, receipt in rows:
         shown = "expired" if expired and status == "active" else status
         if multi:  # one code: its uses and its last receipt come from the uses recorded
-            uses = code_uses(pool)
+            uses = standing_uses
             if latest is not None:
                 used_at, store, register = latest.at, latest.store.name, latest.register.code
                 purchase_id, receipt = latest.purchase_id, latest.purchase.receipt_number

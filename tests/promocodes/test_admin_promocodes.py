@@ -268,6 +268,22 @@ def test_the_pool_list_counts_used_and_remaining_codes(admin_client, world):
     assert "Radio" in html
 
 
+def test_the_pool_list_counts_the_uses_of_an_unlimited_multi_use_code_from_its_receipts(admin_client, world):
+    # given: a code without a limit in total, used on two receipts; like the till, nothing counts on its row
+    make_pool(world["coded"], name="Welcome", kind="multi_use", code="HELLO", max_uses=None, max_uses_per_contact=None)
+    code = PromoCode.objects.get(code="HELLO")
+    use(code, world["register"], timezone.now())
+    use(code, world["register"], timezone.now() - timedelta(days=1))
+    PromoCode.objects.filter(pk=code.pk).update(uses=0, status="active", used_at=None, purchase=None)
+
+    # when
+    response = admin_client.get(POOLS)
+
+    # then
+    rows = {pool.name: pool.used_count for pool in response.context["cl"].result_list}
+    assert rows == {"Welcome": 2}
+
+
 # Generating codes
 
 
