@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "import_export",
     "phonenumber_field",
     "django_celery_beat",
+    "common",
     "contacts",
     "loyalty",
     "campaigns",
