@@ -15,8 +15,8 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Model, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
@@ -61,7 +61,16 @@ from campaigns.services.segments import (
     segment_save,
 )
 from campaigns.snapshot import campaign_entry
-from common.admin import BrandScopedAdminMixin, BrandScopedInlineMixin, DomainErrorMessageMixin, copy_saved_fields
+from common.admin import (
+    BrandScopedAdminMixin,
+    BrandScopedInlineMixin,
+    DomainErrorMessageMixin,
+    ReadOnlyAdminMixin,
+    ServiceDeleteMixin,
+    change_url,
+    copy_saved_fields,
+    redirect_after_dialog,
+)
 from common.errors import DomainError
 from common.scoping import allowed_brand_ids, scope_queryset
 from loyalty.models import Brand, Store
@@ -85,38 +94,6 @@ STATUS_COLOURS = {
 
 class CampaignsModelAdmin(BrandScopedAdminMixin, DomainErrorMessageMixin, ModelAdmin):
     """The base of this app's admins: brand scoping, service errors as messages, unfold's look."""
-
-
-class ServiceDeleteMixin:
-    """Deletes one object at a time through its service (`delete_service`), which may refuse with a message; the
-    bulk "delete selected" action is not offered (it could not say which objects were refused)."""
-
-    delete_service: Callable[[Any], None]
-
-    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
-        actions = super().get_actions(request)  # type: ignore[misc]
-        actions.pop("delete_selected", None)
-        return actions
-
-    def delete_model(self, request: HttpRequest, obj: Model) -> None:
-        type(self).delete_service(obj)
-
-    def delete_refusal(self, request: HttpRequest, object_id: str) -> Any:
-        """Why the object may not be deleted (said before the confirmation page), or None."""
-        return None
-
-    def delete_view(self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None) -> Any:
-        opts = self.model._meta  # type: ignore[attr-defined]
-        back = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[object_id])
-        refusal = self.delete_refusal(request, object_id)
-        if refusal is not None:
-            self.message_user(request, refusal, messages.ERROR)  # type: ignore[attr-defined]
-            return HttpResponseRedirect(back)
-        try:
-            return super().delete_view(request, object_id, extra_context)  # type: ignore[misc]
-        except DomainError as exc:
-            self.message_user(request, exc.message, messages.ERROR)  # type: ignore[attr-defined]
-            return HttpResponseRedirect(back)
 
 
 def _delete_campaign(campaign: Campaign) -> None:
@@ -147,19 +124,6 @@ def _figures(items: list[tuple[Any, Any]]) -> str:
             items,
         ),
     )
-
-
-def _back_to(request: HttpRequest, url: str) -> HttpResponse:
-    """After a detail action: its dialog is sent by htmx, which loads the page in full on `HX-Redirect`."""
-    if request.headers.get("HX-Request"):
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = url
-        return response
-    return HttpResponseRedirect(url)
-
-
-def _change_url(obj: Model) -> str:
-    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
 
 
 def _preview_html(count: int | None, sample: Sequence[Mapping[str, Any]], note: Any = "") -> str:
@@ -509,7 +473,7 @@ class CampaignAdmin(ServiceDeleteMixin, CampaignsModelAdmin):
             format_html(
                 str(_('“{campaign}” duplicated as a draft: <a class="underline" href="{url}">{copy}</a>.')),
                 campaign=campaign,
-                url=_change_url(copy),
+                url=change_url(copy),
                 copy=copy,
             ),
             messages.SUCCESS,
@@ -523,7 +487,7 @@ class CampaignAdmin(ServiceDeleteMixin, CampaignsModelAdmin):
             self.message_user(request, exc.message, messages.WARNING)
         else:
             self.message_user(request, done, messages.SUCCESS)
-        return _back_to(request, _change_url(campaign))
+        return redirect_after_dialog(request, change_url(campaign))
 
     @action(
         description=_("Pause"),
@@ -571,7 +535,7 @@ class CampaignAdmin(ServiceDeleteMixin, CampaignsModelAdmin):
         campaign = get_object_or_404(self.get_queryset(request), pk=object_id)
         copy = campaign_duplicate(campaign=campaign, user=request.user)
         self._report_copy(request, campaign, copy)
-        return _back_to(request, _change_url(copy))
+        return redirect_after_dialog(request, change_url(copy))
 
     def has_duplicate_permission(self, request: HttpRequest, object_id: Any = None) -> bool:
         return self.has_add_permission(request) and self.has_status_permission(request, object_id)
@@ -680,7 +644,7 @@ class ProductSegmentAdmin(CampaignsModelAdmin):
         return format_html_join(
             ", ",
             '<a class="text-primary-600 underline" href="{}">{}</a>',
-            ((_change_url(campaign), campaign.name) for campaign in campaigns),
+            ((change_url(campaign), campaign.name) for campaign in campaigns),
         )
 
     def preview_view(self, request: HttpRequest) -> JsonResponse:
@@ -805,7 +769,7 @@ class SegmentAdmin(ServiceDeleteMixin, CampaignsModelAdmin):
 
 
 @admin.register(CampaignUsage)
-class CampaignUsageAdmin(BrandScopedAdminMixin, ModelAdmin):
+class CampaignUsageAdmin(ReadOnlyAdminMixin, BrandScopedAdminMixin, ModelAdmin):
     """What each confirmed receipt got from each campaign: written by the tills, never edited."""
 
     list_display = ("at", "campaign", "purchase_id", "contact", "discount", "points", "value")
@@ -823,12 +787,3 @@ class CampaignUsageAdmin(BrandScopedAdminMixin, ModelAdmin):
         queryset = super().get_queryset(request)
         brand_ids = allowed_brand_ids(request.user)
         return queryset if brand_ids is None else queryset.filter(campaign__brand_id__in=brand_ids)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

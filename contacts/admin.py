@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from unfold.admin import ModelAdmin, TabularInline
+from unfold.admin import ModelAdmin
 from unfold.decorators import display
 from unfold.paginator import InfinitePaginator
 
@@ -24,6 +24,8 @@ from common.admin import (
     BrandScopedAdminMixin,
     DomainErrorMessageMixin,
     PartialImportMixin,
+    ReadOnlyAdminMixin,
+    ReadOnlyInline,
     add_domain_error,
     copy_saved_fields,
 )
@@ -120,30 +122,18 @@ class ContactAdminForm(forms.ModelForm):
         return cleaned
 
 
-class ContactAuditLogInline(TabularInline):
+class ContactAuditLogInline(ReadOnlyInline):
     """The contact's history, newest first; written by the services, never edited."""
 
     model = ContactAuditLog
     fields = ("at", "action", "source", "user", "changes")
-    readonly_fields = fields
     ordering = ("-at", "-pk")
-    extra = 0
     per_page = 10
-    can_delete = False
     show_change_link = False
     verbose_name_plural = _("history")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).select_related("user")
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Contact)
@@ -283,7 +273,7 @@ class BlacklistEntryAdmin(DomainErrorMessageMixin, ModelAdmin):
 
 
 @admin.register(ContactAuditLog)
-class ContactAuditLogAdmin(ModelAdmin):
+class ContactAuditLogAdmin(ReadOnlyAdminMixin, ModelAdmin):
     """The audit trail: read-only; a brand manager sees the history of their brands' contacts only."""
 
     list_display = ("at", "contact", "action", "source", "user")
@@ -307,12 +297,3 @@ class ContactAuditLogAdmin(ModelAdmin):
         if condition is not None:
             return queryset.filter(condition), False
         return super().get_search_results(request, queryset, search_term)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -11,12 +11,11 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
-from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Model, Q, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
@@ -40,7 +39,12 @@ from common.admin import (
     BrandScopedInlineMixin,
     DomainErrorMessageMixin,
     PartialImportMixin,
+    ReadOnlyAdminMixin,
+    ReadOnlyInline,
+    change_link,
+    changelist_link,
     copy_saved_fields,
+    redirect_after_dialog,
 )
 from common.errors import DomainError
 from common.scoping import allowed_brand_ids, scope_queryset
@@ -513,44 +517,12 @@ class MasterAccountAdmin(ScopedModelAdmin):
 # through the services (the tills, refunds, the ledger's jobs), never by editing rows.
 
 
-class ReadOnlyAdminMixin:
-    """Nothing to add, change or delete: the page shows the object, the change list lists them."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class ReadOnlyInline(ReadOnlyAdminMixin, TabularInline):
-    extra = 0
-    can_delete = False
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        return self.fields or ()
-
-
 def program_ids_of_limited_user(user: Any) -> list[int] | None:
     """The programs of a brand-limited user's brands; None for users who are not limited."""
     brand_ids = allowed_brand_ids(user)
     if brand_ids is None:
         return None
     return list(Brand.objects.filter(pk__in=brand_ids).values_list("program_id", flat=True).distinct())
-
-
-def changelist_link(model: type[Model], text: Any, **filters: Any) -> str:
-    """A link to a model's change list with the given filters (lookups as the admin reads them from the URL)."""
-    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
-    return format_html('<a class="text-primary-600 underline" href="{}?{}">{}</a>', url, urlencode(filters), text)
-
-
-def change_link(model: type[Model], pk: Any, text: Any) -> str:
-    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[pk])
-    return format_html('<a class="text-primary-600 underline" href="{}">{}</a>', url, text)
 
 
 def entry_status(entry: LedgerEntry, now: Any) -> str:
@@ -671,13 +643,7 @@ class AccountAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
                 % {"points": _cell(form.cleaned_data["points"]), "account": account.pk},
                 messages.SUCCESS,
             )
-        url = reverse("admin:loyalty_account_change", args=[account.pk])
-        if request.headers.get("HX-Request"):
-            # The form is sent from a dialog by htmx: it loads the account's page again in full.
-            response = HttpResponse(status=204)
-            response["HX-Redirect"] = url
-            return response
-        return HttpResponseRedirect(url)
+        return redirect_after_dialog(request, reverse("admin:loyalty_account_change", args=[account.pk]))
 
     @display(description=_("owner"))
     def owner(self, obj: Account) -> str:

@@ -35,12 +35,18 @@ from unfold.paginator import InfinitePaginator
 from unfold.views import ChangeList
 from unfold.widgets import UnfoldAdminFileFieldWidget, UnfoldAdminIntegerFieldWidget
 
-from campaigns.admin import ServiceDeleteMixin
 from campaigns.models import Campaign
-from common.admin import BrandScopedAdminMixin, DomainErrorMessageMixin, add_domain_error
+from common.admin import (
+    BrandScopedAdminMixin,
+    DomainErrorMessageMixin,
+    ReadOnlyAdminMixin,
+    ServiceDeleteMixin,
+    add_domain_error,
+    change_link,
+    changelist_link,
+)
 from common.errors import InvalidInput
 from common.scoping import allowed_brand_ids, scope_queryset
-from loyalty.admin import ReadOnlyAdminMixin, change_link, changelist_link
 from loyalty.models import Purchase
 from promocodes.choices import CodeStatus, JobStatus, PoolKind
 from promocodes.codes import normalize
