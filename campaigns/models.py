@@ -6,10 +6,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from common.models import TimeStampedModel
+from common.scoping import ScopedManager, brand_scoped, internal
 
 from .choices import CampaignStatus, Combine
 
 
+@brand_scoped("brand")
 class ProductSegment(TimeStampedModel):
     """A set of a brand's products: listed SKUs, whole categories (with their descendants), minus exclusions."""
 
@@ -25,6 +27,8 @@ class ProductSegment(TimeStampedModel):
     )
     exclude_skus = models.JSONField(_("excluded SKUs"), default=list, blank=True)
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = _("product segment")
         verbose_name_plural = _("product segments")
@@ -34,6 +38,7 @@ class ProductSegment(TimeStampedModel):
         return self.name
 
 
+@brand_scoped("program__brands")
 class Segment(TimeStampedModel):
     """A customer segment of a program: rules, and the members as last recomputed (or filled by hand)."""
 
@@ -48,6 +53,8 @@ class Segment(TimeStampedModel):
     size = models.PositiveIntegerField(_("size"), default=0, editable=False)
     recomputed_at = models.DateTimeField(_("recomputed at"), null=True, blank=True, editable=False)
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = _("customer segment")
         verbose_name_plural = _("customer segments")
@@ -57,6 +64,7 @@ class Segment(TimeStampedModel):
         return self.name
 
 
+@brand_scoped("segment__program__brands")
 class SegmentMember(models.Model):
     """A contact in a customer segment."""
 
@@ -65,6 +73,8 @@ class SegmentMember(models.Model):
         "contacts.Contact", verbose_name=_("contact"), on_delete=models.CASCADE, related_name="segment_memberships"
     )
     added_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("segment member")
@@ -78,6 +88,7 @@ class SegmentMember(models.Model):
         return f"{self.contact_id} in {self.segment_id}"
 
 
+@brand_scoped("brand")
 class Campaign(TimeStampedModel):
     """A promotion of a brand: who, what, when and how (the mechanic), its priority and combination mode."""
 
@@ -120,6 +131,8 @@ class Campaign(TimeStampedModel):
         related_name="campaigns",
     )
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = _("campaign")
         verbose_name_plural = _("campaigns")
@@ -137,6 +150,7 @@ class Campaign(TimeStampedModel):
         return self.name
 
 
+@brand_scoped("campaign__brand")
 class CampaignUsage(models.Model):
     """One use of a campaign by a confirmed purchase: what it gave, for limits, budgets and the campaign page."""
 
@@ -157,6 +171,8 @@ class CampaignUsage(models.Model):
         _("value"), max_digits=14, decimal_places=2, default=0, help_text=_("Discount plus points × point value.")
     )
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = _("campaign use")
         verbose_name_plural = _("campaign uses")
@@ -169,12 +185,15 @@ class CampaignUsage(models.Model):
         return f"{self.campaign_id} on {self.purchase_id}"
 
 
+@brand_scoped("campaign__brand")
 class CampaignCounter(models.Model):
     """A campaign's running totals, locked on every confirm that uses the campaign so limits never overrun."""
 
     campaign = models.OneToOneField(Campaign, on_delete=models.CASCADE, related_name="counter", primary_key=True)
     uses = models.PositiveIntegerField(_("uses"), default=0)
     spent = models.DecimalField(_("spent"), max_digits=14, decimal_places=2, default=0)
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("campaign counter")
@@ -184,22 +203,28 @@ class CampaignCounter(models.Model):
         return f"{self.campaign_id}: {self.uses} uses, {self.spent}"
 
 
+@internal
 class SnapshotVersion(models.Model):
     """One row per brand, bumped by every change that affects its campaigns: the process caches compare it."""
 
     brand = models.OneToOneField("loyalty.Brand", on_delete=models.CASCADE, primary_key=True, related_name="+")
     version = models.PositiveBigIntegerField(default=0)
 
+    objects = ScopedManager()
+
     def __str__(self) -> str:
         return f"{self.brand_id}@{self.version}"
 
 
+@brand_scoped("winner__brand")
 class ConflictNotice(models.Model):
     """An e-mail sent to the owner of a campaign that lost an exclusive tie: at most once a day per pair."""
 
     winner = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
     loser = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
+
+    objects = ScopedManager()
 
     class Meta:
         constraints = [

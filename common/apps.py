@@ -1,9 +1,15 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 
 class CommonConfig(AppConfig):
-    """What every app shares and no app owns: brand scoping, staff roles, admin and API bases."""
+    """What every app shares and no app owns: brand scoping, admin and API bases, money."""
 
     name = "common"
-    verbose_name = _("Access")
+    verbose_name = _("Common")
+
+    def ready(self) -> None:
+        from common.checks import check_models_are_scoped
+
+        checks.register(check_models_are_scoped)

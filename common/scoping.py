@@ -1,53 +1,209 @@
-"""Brand scoping: a staff user assigned to some brands sees and changes only objects of those brands.
+"""Brand scoping: the one rule that decides which objects a staff user may see and change.
 
-Each scoped model names, in `BRAND_SCOPE`, the lookups from itself to `loyalty.Brand` (any one of them
-matching makes the object visible). Models without `BRAND_SCOPE` are shared by every brand (the category
-tree, the blacklist). Superusers and staff with no brand assigned are not limited.
+A staff user is a superuser, `all_brands` staff, or limited to the brands they manage; a limited user who manages
+no brand sees nothing scoped (deleting a manager's last brand never widens what they see). Everyone else (an
+anonymous caller, a register's key, a customer) sees nothing through this door at all.
+
+Every model of the project declares how it reaches a brand (`brand_scoped`), or that it is `shared` by all brands
+(seen by every staff user, changed only by unlimited staff), or `internal` (bookkeeping only unlimited staff may
+see). Its manager is a `ScopedManager`, whose `for_user(user, action)` is the only way a view, an admin page, an
+export or a selector that serves a user reaches its objects (NetBox's `RestrictedQuerySet.restrict()` is the
+model). The system check `common.E001` refuses to start when a model of ours lacks either, so a new model cannot
+be forgotten.
+
+This module knows no app: who manages which brand is told by the app that knows it (`register_scope_source`), and
+a model whose way to a brand goes through a higher app (a contact is seen through its enrollments) is declared by
+that app (`declare`).
 """
 
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal, Self
 
-from django.apps import apps
-from django.db.models import Model, Q, QuerySet
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Manager, Model, Q, QuerySet
 
-_CACHE_ATTR = "_allowed_brand_ids"
+Action = Literal["view", "add", "change", "delete"]
+
+
+@dataclass(frozen=True)
+class UserScope:
+    """The brands a user may work with: `None` for every brand, else these (possibly none); `staff` is false for
+    everyone who is not an active staff user (they see nothing, not even what all brands share)."""
+
+    brand_ids: frozenset[int] | None
+    staff: bool = True
+
+    @property
+    def unlimited(self) -> bool:
+        return self.brand_ids is None
+
+    def allows(self, brand_id: int | None) -> bool:
+        return self.brand_ids is None or brand_id in self.brand_ids
+
+
+UNLIMITED = UserScope(None)
+NOTHING = UserScope(frozenset(), staff=False)
+
+_CACHE_ATTR = "_brand_scope"
+_scope_source: Callable[[Any], UserScope] | None = None
+
+
+def register_scope_source(source: Callable[[Any], UserScope]) -> None:
+    """Set how an active, non-superuser staff user's scope is read (the staff app does, when Django is ready)."""
+    global _scope_source
+    _scope_source = source
+
+
+def user_scope(user: Any) -> UserScope:
+    """The scope of whoever makes a request; read once per user object (that is, once per request)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return NOTHING
+    if not (getattr(user, "is_staff", False) and getattr(user, "is_active", False)):
+        return NOTHING
+    if getattr(user, "is_superuser", False):
+        return UNLIMITED
+    cached: UserScope | None = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    scope = _scope_source(user) if _scope_source is not None else NOTHING
+    setattr(user, _CACHE_ATTR, scope)
+    return scope
+
+
+def forget_scope(user: Any) -> None:
+    """Drop the scope read earlier for this user object (after their brands changed within one request)."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
 
 
 def allowed_brand_ids(user: Any) -> frozenset[int] | None:
     """The brands a user is limited to, or None when the user is not limited."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return frozenset()
-    if user.is_superuser:
-        return None
-    if hasattr(user, _CACHE_ATTR):
-        cached: frozenset[int] | None = getattr(user, _CACHE_ATTR)
-        return cached
-    brand_model = apps.get_model("loyalty", "Brand")
-    ids = frozenset(brand_model.objects.filter(managers=user).values_list("pk", flat=True))
-    result = ids or None
-    setattr(user, _CACHE_ATTR, result)
-    return result
+    return user_scope(user).brand_ids
 
 
-def brand_filter(model: type[Model], brand_ids: frozenset[int]) -> Q | None:
-    lookups: tuple[str, ...] = getattr(model, "BRAND_SCOPE", ())
+# --- declarations ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """How a model's objects belong to brands: `lookups` to a brand's pk, or shared, or internal."""
+
+    kind: Literal["brand", "shared", "internal"]
+    lookups: tuple[str, ...] = ()
+
+
+_DECLARATIONS: dict[type[Model], Declaration] = {}
+
+
+def declare(model: type[Model], *lookups: str) -> None:
+    """`model` belongs to the brands reached by any of `lookups` (paths ending at a brand, e.g. `store__brand`)."""
     if not lookups:
-        return None
+        raise ImproperlyConfigured(f"{model.__name__}: give at least one lookup to a brand.")
+    _DECLARATIONS[model] = Declaration("brand", tuple(lookups))
+
+
+def brand_scoped[M: type[Model]](*lookups: str) -> Callable[[M], M]:
+    """Class decorator form of `declare` for a model that knows its own way to a brand."""
+
+    def decorate(model: M) -> M:
+        declare(model, *lookups)
+        return model
+
+    return decorate
+
+
+def shared[M: type[Model]](model: M) -> M:
+    """Shared by every brand (the category tree, the blacklist): seen by all staff, changed by unlimited staff."""
+    _DECLARATIONS[model] = Declaration("shared")
+    return model
+
+
+def internal[M: type[Model]](model: M) -> M:
+    """Bookkeeping that belongs to no brand a manager works in: only unlimited staff see it."""
+    _DECLARATIONS[model] = Declaration("internal")
+    return model
+
+
+def declaration_of(model: type[Model]) -> Declaration | None:
+    model = model._meta.concrete_model or model
+    return _DECLARATIONS.get(model)
+
+
+def is_shared(model: type[Model]) -> bool:
+    declaration = declaration_of(model)
+    return declaration is not None and declaration.kind == "shared"
+
+
+def _crosses_many(model: type[Model], lookup: str) -> bool:
+    """Whether a lookup goes through a to-many relation (then a filter on it could repeat rows)."""
+    opts = model._meta
+    for part in lookup.split("__"):
+        if part == "pk":
+            return False
+        field = opts.get_field(part)
+        if field.many_to_many or field.one_to_many:
+            return True
+        if not field.is_relation or field.related_model is None:
+            return False
+        opts = field.related_model._meta
+    return False
+
+
+def brand_condition(model: type[Model], brand_ids: frozenset[int]) -> Q:
+    """The filter that keeps the objects of `model` belonging to any of the brands."""
+    declaration = declaration_of(model)
+    if declaration is None:
+        raise ImproperlyConfigured(f"{model._meta.label} declares no brand scope (common.scoping).")
+    if declaration.kind != "brand":
+        raise ImproperlyConfigured(f"{model._meta.label} is {declaration.kind}, not scoped by brand.")
     condition = Q()
-    for lookup in lookups:
-        condition |= Q(**{f"{lookup}__in": brand_ids})
+    for lookup in declaration.lookups:
+        if _crosses_many(model, lookup):
+            inner = model._base_manager.filter(**{f"{lookup}__in": brand_ids}).values("pk")
+            condition |= Q(pk__in=inner)
+        else:
+            condition |= Q(**{f"{lookup}__in": brand_ids})
     return condition
 
 
+# --- the queryset ------------------------------------------------------------------------------------------------
+
+
+class ScopedQuerySet(QuerySet):
+    """A queryset that can be limited to what a user may see or change."""
+
+    def for_user(self, user: Any, action: Action = "view") -> Self:
+        scope = user_scope(user)
+        declaration = declaration_of(self.model)
+        if declaration is None:
+            raise ImproperlyConfigured(f"{self.model._meta.label} declares no brand scope (common.scoping).")
+        if scope.brand_ids is None:
+            return self
+        if declaration.kind == "shared":
+            return self if action == "view" and scope.staff else self.none()
+        if declaration.kind == "internal" or not scope.brand_ids:
+            return self.none()
+        return self.filter(brand_condition(self.model, scope.brand_ids))
+
+
+class ScopedManager(Manager.from_queryset(ScopedQuerySet)):  # type: ignore[misc]
+    """The manager of every model of ours: `Model.objects.for_user(user)`."""
+
+
+def can_change(user: Any, model: type[Model]) -> bool:
+    """Whether the user may write objects of this model at all (shared and internal ones need unlimited staff)."""
+    scope = user_scope(user)
+    declaration = declaration_of(model)
+    if declaration is None:
+        return False
+    if declaration.kind == "brand":
+        return scope.unlimited or bool(scope.brand_ids)
+    return scope.unlimited
+
+
 def scope_queryset[M: Model](queryset: QuerySet[M], user: Any) -> QuerySet[M]:
-    """Limit a queryset to the user's brands (no change for unlimited users and unscoped models)."""
-    brand_ids = allowed_brand_ids(user)
-    if brand_ids is None:
-        return queryset
-    condition = brand_filter(queryset.model, brand_ids)
-    if condition is None:
-        return queryset
-    if getattr(queryset.model, "BRAND_SCOPE_MULTI", False):
-        inner = queryset.model._default_manager.filter(condition).values("pk")
-        return queryset.filter(pk__in=inner)
-    return queryset.filter(condition)
+    """`queryset.for_user(user)` for querysets of any model (kept for callers that take a plain queryset)."""
+    if not isinstance(queryset, ScopedQuerySet):
+        raise ImproperlyConfigured(f"{queryset.model._meta.label}'s manager is not a ScopedManager.")
+    return queryset.for_user(user)

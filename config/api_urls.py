@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("loyalty.pos.urls")),
     path("", include("campaigns.api.urls")),
     path("", include("promocodes.api.urls")),
+    path("", include("access.api.urls")),
 ]

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from common.models import TimeStampedModel
+from common.scoping import ScopedManager, shared
 
 from .choices import AuditAction, ContactSource, Gender
 
@@ -51,6 +52,8 @@ class Contact(TimeStampedModel):
         _("source"), max_length=20, choices=ContactSource.choices, default=ContactSource.ADMIN, db_index=True
     )
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
@@ -72,6 +75,7 @@ class Contact(TimeStampedModel):
         return f"{self.first_name} {self.last_name}".strip()
 
 
+@shared
 class BlacklistEntry(TimeStampedModel):
     """A phone or e-mail that may not be registered and never receives messages."""
 
@@ -86,6 +90,8 @@ class BlacklistEntry(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("blacklist entry")
@@ -119,6 +125,8 @@ class ContactAuditLog(models.Model):
     action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices)
     source = models.CharField(_("source"), max_length=20, blank=True)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("contact audit record")

@@ -7,4 +7,11 @@ class LoyaltyConfig(AppConfig):
     verbose_name = _("Processing centre")
 
     def ready(self) -> None:
+        from common.scoping import declare
+        from contacts.models import Contact, ContactAuditLog
         from loyalty.api import schema  # noqa: F401  (registers the OpenAPI auth extension)
+
+        # A contact is one person across brands: a brand's staff see the contacts enrolled in its program. The
+        # contacts app knows nothing of programs, so the way from a contact to its brands is declared here.
+        declare(Contact, "enrollments__program__brands")
+        declare(ContactAuditLog, "contact__enrollments__program__brands")

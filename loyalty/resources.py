@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 
 from common.errors import DomainError
-from common.scoping import allowed_brand_ids, scope_queryset
+from common.scoping import user_scope
 from contacts.models import Contact
 from contacts.normalize import normalize_phone
 from contacts.resources import ContactResource, YesNoWidget, cell_text
@@ -27,9 +27,9 @@ PRODUCT_COLUMNS = ("brand", "sku", "name", "category", "accrual_excluded", "rede
 CARD_COLUMNS = ("number", "card_type", "contact", "status")
 
 
-def scoped(queryset: QuerySet, user: Any) -> QuerySet:
+def scoped(queryset: Any, user: Any) -> QuerySet:
     """Limit to the user's brands; without a user (a command, a test) nothing is limited."""
-    return queryset if user is None else scope_queryset(queryset, user)
+    return queryset if user is None else queryset.for_user(user)
 
 
 class ByIdOrNameWidget(widgets.ForeignKeyWidget):
@@ -238,11 +238,7 @@ class CardResource(UserScopedResource):
             raise ValidationError({"card_type": [_("A card needs its card type.")]})
 
     def _held_by_other_brand(self, number: str) -> bool:
-        if (
-            self.user is None
-            or allowed_brand_ids(self.user) is None
-            or self.get_queryset().filter(number=number).exists()
-        ):
+        if self.user is None or user_scope(self.user).unlimited or self.get_queryset().filter(number=number).exists():
             return False
         return Card.objects.filter(number=number).exists()
 
@@ -287,7 +283,6 @@ class BrandContactResource(ContactResource):
 
 def programs_of_limited_user(user: Any) -> list[Program]:
     """The programs of the brands a brand-limited user manages; empty for unlimited users."""
-    brand_ids = allowed_brand_ids(user)
-    if not brand_ids:
+    if user_scope(user).unlimited:
         return []
-    return list(Program.objects.filter(brands__in=brand_ids).distinct().order_by("pk"))
+    return list(Program.objects.for_user(user).order_by("pk"))

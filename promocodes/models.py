@@ -8,10 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.models import TimeStampedModel
+from common.scoping import ScopedManager, brand_scoped, internal
 
 from .choices import CodeStatus, JobStatus, PoolKind
 
 
+@brand_scoped("brand")
 class PromoPool(TimeStampedModel):
     """Codes that unlock one campaign (`requires_code`): many generated single-use codes, or one multi-use code."""
 
@@ -64,6 +66,8 @@ class PromoPool(TimeStampedModel):
     )
     total_codes = models.PositiveIntegerField(_("codes"), default=0, editable=False)
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = _("promo-code pool")
         verbose_name_plural = _("promo-code pools")
@@ -82,6 +86,7 @@ class PromoPool(TimeStampedModel):
         return self.name
 
 
+@brand_scoped("pool__brand")
 class PromoCode(models.Model):
     """One code. Unique across the system, stored upper-case; single-use codes are burned by a confirm,
     the multi-use pool's one code counts its uses."""
@@ -113,6 +118,8 @@ class PromoCode(models.Model):
         db_index=False,
     )
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = _("promo code")
         verbose_name_plural = _("promo codes")
@@ -128,6 +135,7 @@ class PromoCode(models.Model):
         return self.code
 
 
+@brand_scoped("pool__brand")
 class CodeUse(models.Model):
     """A code carried by a confirmed receipt (released when a full refund gives the code back)."""
 
@@ -151,6 +159,8 @@ class CodeUse(models.Model):
     at = models.DateTimeField(_("at"))
     released_at = models.DateTimeField(_("released at"), null=True, blank=True)
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = _("code use")
         verbose_name_plural = _("code uses")
@@ -164,6 +174,7 @@ class CodeUse(models.Model):
         return f"{self.code_id} on {self.purchase_id}"
 
 
+@brand_scoped("pool__brand")
 class GenerationJob(TimeStampedModel):
     """Codes being generated into a pool in the background; `generated` moves as each batch commits."""
 
@@ -185,6 +196,8 @@ class GenerationJob(TimeStampedModel):
         related_name="+",
     )
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = _("generation job")
         verbose_name_plural = _("generation jobs")
@@ -198,6 +211,7 @@ class GenerationJob(TimeStampedModel):
         return int(self.generated * 100 / self.requested) if self.requested else 100
 
 
+@internal
 class CodeAttempt(models.Model):
     """An unknown code sent by a register: counted per minute to stop guessing."""
 
@@ -206,6 +220,8 @@ class CodeAttempt(models.Model):
     )
     code = models.CharField(_("code"), max_length=64)
     at = models.DateTimeField(_("at"), default=timezone.now)
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("unknown code attempt")
@@ -216,6 +232,7 @@ class CodeAttempt(models.Model):
         return self.code
 
 
+@brand_scoped("register__store__brand")
 class AttemptBlock(models.Model):
     """Audit: a register was refused (429) for sending too many unknown codes within a minute."""
 
@@ -227,6 +244,8 @@ class AttemptBlock(models.Model):
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     attempts = models.PositiveIntegerField(_("unknown codes in the last minute"))
     codes = models.JSONField(_("codes sent"), default=list)
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("blocked code guessing")

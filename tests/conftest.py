@@ -53,6 +53,22 @@ def superuser_client(superuser) -> APIClient:
 
 
 @pytest.fixture
+def all_brands_user(db):
+    """A staff user marked `all_brands`, with every model permission of contacts and loyalty."""
+    from access.models import StaffProfile
+
+    user = UserFactory(username="everywhere", is_staff=True)
+    StaffProfile.objects.create(user=user, all_brands=True)
+    grant_app_permissions(user)
+    return user
+
+
+@pytest.fixture
+def all_brands_client(all_brands_user) -> APIClient:
+    return token_client(all_brands_user)
+
+
+@pytest.fixture
 def manager_brand(db) -> Brand:
     """The one brand the limited manager works for."""
     return BrandFactory(name="Managed brand")

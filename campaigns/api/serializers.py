@@ -17,7 +17,7 @@ from campaigns.models import Campaign, ProductSegment, Segment
 from campaigns.services.limits import campaign_stats
 from common.api.viewsets import ScopedModelSerializer
 from common.money import quantize
-from common.scoping import scope_queryset
+from common.scoping import ScopedQuerySet
 from contacts.models import Contact
 from loyalty.api.serializers import ProductSerializer
 from loyalty.models import Category
@@ -68,7 +68,7 @@ class ObjectJSONField(BoundedJSONField):
 class PrimaryKeysField(serializers.ListField):
     """A list of ids of objects the user may see, read in one query; each id once, unknown ids named in the error."""
 
-    def __init__(self, *, queryset: QuerySet[Any], **kwargs: Any) -> None:
+    def __init__(self, *, queryset: ScopedQuerySet, **kwargs: Any) -> None:
         self.queryset = queryset
         kwargs.setdefault("max_length", MAX_IDS)
         super().__init__(child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), **kwargs)
@@ -76,7 +76,7 @@ class PrimaryKeysField(serializers.ListField):
     def to_internal_value(self, data: Any) -> list[Any]:
         ids = list(dict.fromkeys(super().to_internal_value(data)))
         request = self.context.get("request")
-        queryset = scope_queryset(self.queryset.all(), getattr(request, "user", None))
+        queryset = self.queryset.all().for_user(getattr(request, "user", None))
         found = queryset.in_bulk(ids)
         unknown = [pk for pk in ids if pk not in found]
         if unknown:

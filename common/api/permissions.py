@@ -1,9 +1,12 @@
-"""Staff API permissions: an authenticated staff user with Django's model permissions (view included)."""
+"""Staff API permissions: an authenticated staff user with Django's model permissions (view included); objects
+shared by all brands (and internal ones) are written only by unlimited staff."""
 
 from typing import Any
 
-from rest_framework.permissions import DjangoModelPermissions
+from rest_framework.permissions import SAFE_METHODS, DjangoModelPermissions
 from rest_framework.request import Request
+
+from common.scoping import can_change
 
 
 class StaffModelPermissions(DjangoModelPermissions):
@@ -23,7 +26,11 @@ class StaffModelPermissions(DjangoModelPermissions):
             return False
         if getattr(view, "queryset", None) is None and not hasattr(view, "get_queryset"):
             return True
-        return super().has_permission(request, view)
+        if not super().has_permission(request, view):
+            return False
+        if request.method in SAFE_METHODS:
+            return True
+        return can_change(user, self._queryset(view).model)
 
 
 class IsStaff(StaffModelPermissions):

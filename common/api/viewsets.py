@@ -1,11 +1,21 @@
-"""Bases for the management API: brand scoping of querysets and of the objects a request may reference."""
+"""Bases for the management API: every queryset and every referenced object limited to the user's brands."""
 
-from typing import Any
+from typing import Any, cast
 
+from django.db import models
 from django.db.models import Model, QuerySet
+from django.http import Http404
 from rest_framework import serializers, viewsets
 
-from common.scoping import scope_queryset
+from common.api.fields import DecimalField
+from common.scoping import Action, ScopedQuerySet
+
+# The scoping action each HTTP method needs of the objects it reaches.
+METHOD_ACTIONS: dict[str, Action] = {"POST": "add", "PUT": "change", "PATCH": "change", "DELETE": "delete"}
+
+
+def method_action(method: str) -> Action:
+    return METHOD_ACTIONS.get(method.upper(), "view")
 
 
 class ScopedRelatedFieldsMixin:
@@ -24,13 +34,18 @@ class ScopedRelatedFieldsMixin:
             target = field.child_relation if isinstance(field, serializers.ManyRelatedField) else field
             if isinstance(target, serializers.PrimaryKeyRelatedField):
                 queryset = target.get_queryset()
-                if queryset is not None:
-                    target.queryset = scope_queryset(queryset.all(), user)  # type: ignore[misc,arg-type]
+                if isinstance(queryset, ScopedQuerySet):
+                    target.queryset = queryset.all().for_user(user)  # type: ignore[misc,arg-type]
         return fields
 
 
 class ScopedModelSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
-    """A model serializer whose references are limited to the user's brands."""
+    """A model serializer whose references are limited to the user's brands, its decimals read by the API's field."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DecimalField: DecimalField,
+    }
 
 
 class ScopedModelViewSet(viewsets.ModelViewSet):
@@ -41,16 +56,11 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Any]:
-        queryset = super().get_queryset()
-        return scope_queryset(queryset, self.request.user)
-
-    def scoped(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        return scope_queryset(queryset, self.request.user)
+        queryset = cast(ScopedQuerySet, super().get_queryset())
+        return queryset.for_user(self.request.user, method_action(self.request.method or "GET"))
 
     def get_object(self) -> Model:
         lookup = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)
         if lookup is not None and not str(lookup).isdigit():
-            from django.http import Http404
-
             raise Http404
         return super().get_object()

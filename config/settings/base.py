@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "promocodes",
     "promoters",
     "analytics",
+    # Last: staff scope and roles name every app above.
+    "access",
 ]
 
 MIDDLEWARE = [

@@ -22,7 +22,6 @@ from rest_framework.response import Response
 
 from common.api.permissions import StaffModelPermissions
 from common.errors import InvalidInput
-from common.scoping import scope_queryset
 from contacts.models import Contact
 from loyalty.choices import EntryKind
 from loyalty.models import Enrollment, LedgerEntry, Program
@@ -186,7 +185,7 @@ def _query(serializer_class: type[serializers.Serializer], request: Request) -> 
 
 
 def _programs(request: Request) -> Any:
-    return scope_queryset(Program.objects.all(), request.user)
+    return Program.objects.for_user(request.user)
 
 
 def _program_error(message: str) -> InvalidInput:
@@ -203,7 +202,7 @@ class ContactPointsView(GenericAPIView):
         pk = self.kwargs["pk"]
         if len(pk) > 19 or int(pk) > MAX_ID:
             raise Http404
-        contact = scope_queryset(Contact.objects.all(), self.request.user).filter(pk=int(pk)).first()
+        contact = Contact.objects.for_user(self.request.user).filter(pk=int(pk)).first()
         if contact is None:
             raise Http404
         return contact

@@ -18,7 +18,7 @@ from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
 from common.api.viewsets import ScopedModelViewSet
-from common.scoping import allowed_brand_ids
+from common.scoping import user_scope
 from contacts.models import Contact
 from contacts.services import contact_update
 from loyalty import filtersets
@@ -189,8 +189,8 @@ class ContactViewSet(ScopedModelViewSet):
     def get_serializer_context(self) -> dict[str, Any]:
         context = dict(super().get_serializer_context())
         user = self.request.user
-        brand_ids = allowed_brand_ids(user) if user.is_authenticated else frozenset()
-        context["program_ids"] = None if brand_ids is None else {program.pk for program in programs_for_user(user)}
+        unlimited = user_scope(user).unlimited
+        context["program_ids"] = None if unlimited else {program.pk for program in programs_for_user(user)}
         program = self.request.query_params.get("program")
         context["program_id"] = int(program) if program and program.isdigit() else None
         return context

@@ -5,8 +5,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from common.models import TimeStampedModel
+from common.scoping import ScopedManager, brand_scoped, shared
 
 
+@shared
 class Category(TimeStampedModel):
     """A node of the product category tree; `path` holds the ids from the root for descendant queries."""
 
@@ -21,6 +23,8 @@ class Category(TimeStampedModel):
     )
     path = models.CharField(_("path"), max_length=500, db_index=True, editable=False, blank=True)
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = _("category")
         verbose_name_plural = _("categories")
@@ -30,6 +34,7 @@ class Category(TimeStampedModel):
         return self.name
 
 
+@brand_scoped("brand")
 class Product(TimeStampedModel):
     """A product of a brand, identified at the till by its SKU."""
 
@@ -51,6 +56,8 @@ class Product(TimeStampedModel):
     price = models.DecimalField(_("list price"), max_digits=14, decimal_places=2, null=True, blank=True)
     accrual_excluded = models.BooleanField(_("no points accrual"), default=False)
     redemption_excluded = models.BooleanField(_("no points redemption"), default=False)
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("product")

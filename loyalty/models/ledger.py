@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.models import TimeStampedModel
+from common.scoping import ScopedManager, brand_scoped
 from loyalty.choices import EntryKind
 
 
@@ -28,6 +29,7 @@ class LedgerEntryImmutable(RuntimeError):
     """Raised on an attempt to change or delete a ledger entry: the ledger is append-only."""
 
 
+@brand_scoped("program__brands")
 class Account(TimeStampedModel):
     """A points account in a program, of a contact or of a master account (the pool of its members).
 
@@ -69,6 +71,8 @@ class Account(TimeStampedModel):
         help_text=_("The moment the cached active/pending split is computed for."),
     )
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = _("points account")
         verbose_name_plural = _("points accounts")
@@ -109,6 +113,7 @@ LOT_MOVEMENT_KINDS = (
 )
 
 
+@brand_scoped("account__program__brands")
 class LedgerEntry(TimeStampedModel):
     """One movement of points; append-only: never changed, never deleted (see the module's docstring).
 
@@ -161,6 +166,8 @@ class LedgerEntry(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("ledger entry")

@@ -8,9 +8,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from common.models import TimeStampedModel
+from common.scoping import ScopedManager, brand_scoped
 from loyalty.choices import CardStatus
 
 
+@brand_scoped("program__brands")
 class Tier(TimeStampedModel):
     """A level of a program reached by spend in a window; gives its base accrual percent."""
 
@@ -32,6 +34,8 @@ class Tier(TimeStampedModel):
     )
     valid_days = models.PositiveIntegerField(_("valid days"), default=365)
     window_days = models.PositiveIntegerField(_("window days"), default=365)
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("tier")
@@ -59,6 +63,7 @@ class Tier(TimeStampedModel):
         return self.name
 
 
+@brand_scoped("program__brands")
 class CardType(TimeStampedModel):
     """A kind of card in a program (Standard, VIP); numbers are issued from its prefix with a check digit."""
 
@@ -80,6 +85,8 @@ class CardType(TimeStampedModel):
     )
     next_serial = models.PositiveBigIntegerField(_("next serial"), default=1, editable=False)
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = _("card type")
         verbose_name_plural = _("card types")
@@ -96,6 +103,7 @@ class CardType(TimeStampedModel):
         return f"{self.name} ({self.program})"
 
 
+@brand_scoped("card_type__program__brands")
 class Card(TimeStampedModel):
     """A loyalty card: issued from a card type, bound to a contact (or not yet), active or blocked."""
 
@@ -117,6 +125,8 @@ class Card(TimeStampedModel):
     )
     bound_at = models.DateTimeField(_("bound at"), null=True, blank=True)
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = _("card")
         verbose_name_plural = _("cards")
@@ -126,6 +136,7 @@ class Card(TimeStampedModel):
         return self.number
 
 
+@brand_scoped("program__brands")
 class Enrollment(TimeStampedModel):
     """A contact's participation in a program: made when a card is bound or the contact joins; holds the tier."""
 
@@ -143,6 +154,8 @@ class Enrollment(TimeStampedModel):
     )
     tier_valid_until = models.DateTimeField(_("tier valid until"), null=True, blank=True)
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = _("enrollment")
         verbose_name_plural = _("enrollments")
@@ -159,6 +172,7 @@ class Enrollment(TimeStampedModel):
         return f"{self.contact} @ {self.program}"
 
 
+@brand_scoped("program__brands")
 class MasterAccount(TimeStampedModel):
     """A family or company account that pools its members' points in one program."""
 
@@ -176,6 +190,8 @@ class MasterAccount(TimeStampedModel):
         related_name="master_accounts",
     )
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = _("master account")
         verbose_name_plural = _("master accounts")
@@ -185,6 +201,7 @@ class MasterAccount(TimeStampedModel):
         return self.name
 
 
+@brand_scoped("program__brands")
 class MasterAccountMember(TimeStampedModel):
     """A contact's membership of a master account; a contact belongs to at most one per program."""
 
@@ -195,6 +212,8 @@ class MasterAccountMember(TimeStampedModel):
         "contacts.Contact", verbose_name=_("contact"), on_delete=models.CASCADE, related_name="+"
     )
     program = models.ForeignKey("loyalty.Program", on_delete=models.CASCADE, related_name="+", editable=False)
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("master account member")

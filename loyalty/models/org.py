@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from common.models import TimeStampedModel
+from common.scoping import ScopedManager, brand_scoped
 
 
 def validate_timezone(value: str) -> None:
@@ -20,6 +21,7 @@ def validate_timezone(value: str) -> None:
         raise ValidationError(_("Unknown time zone: %(value)s"), params={"value": value}, code="invalid")
 
 
+@brand_scoped("brands")
 class Program(TimeStampedModel):
     """A loyalty program: the rules of points shared by the brands that use it."""
 
@@ -53,6 +55,8 @@ class Program(TimeStampedModel):
         help_text=_("Lifetime of base accrual points; empty = never."),
     )
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = _("program")
         verbose_name_plural = _("programs")
@@ -74,6 +78,7 @@ class Program(TimeStampedModel):
         return self.name
 
 
+@brand_scoped("stores__brand")
 class Partner(TimeStampedModel):
     """A company that owns stores; partners settle with each other for points earned at one and spent at another."""
 
@@ -82,6 +87,8 @@ class Partner(TimeStampedModel):
 
     name = models.CharField(_("name"), max_length=200)
     legal_name = models.CharField(_("legal name"), max_length=300, blank=True)
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("partner")
@@ -92,6 +99,7 @@ class Partner(TimeStampedModel):
         return self.name
 
 
+@brand_scoped("pk")
 class Brand(TimeStampedModel):
     """A retail brand: its stores, catalogue and campaigns; managers may be limited to some brands."""
 
@@ -113,6 +121,8 @@ class Brand(TimeStampedModel):
         help_text=_("Staff limited to these brands see only their objects. Staff in no brand see all."),
     )
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = _("brand")
         verbose_name_plural = _("brands")
@@ -122,6 +132,7 @@ class Brand(TimeStampedModel):
         return self.name
 
 
+@brand_scoped("brand")
 class Store(TimeStampedModel):
     """A shop of a brand, owned by a partner, in a time zone."""
 
@@ -133,6 +144,8 @@ class Store(TimeStampedModel):
     code = models.CharField(_("code"), max_length=50, blank=True)
     timezone = models.CharField(_("time zone"), max_length=64, default="Europe/Moscow", validators=[validate_timezone])
     city = models.CharField(_("city"), max_length=100, blank=True)
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("store")
@@ -156,6 +169,7 @@ def hash_api_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+@brand_scoped("store__brand")
 class Register(TimeStampedModel):
     """A cash register (or a web shop, an app): fixes store, brand and program for every POS call."""
 
@@ -170,6 +184,8 @@ class Register(TimeStampedModel):
     api_key_hash = models.CharField(_("API key hash"), max_length=64, unique=True, editable=False)
     api_key_prefix = models.CharField(_("API key prefix"), max_length=8, editable=False, blank=True)
     is_active = models.BooleanField(pgettext_lazy("register", "active"), default=True)
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("register")

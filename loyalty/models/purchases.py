@@ -7,12 +7,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from common.models import TimeStampedModel
+from common.scoping import ScopedManager, brand_scoped, internal
 
 
 def money(verbose_name: Any) -> models.DecimalField:
     return models.DecimalField(verbose_name, max_digits=14, decimal_places=2)
 
 
+@brand_scoped("brand")
 class Purchase(TimeStampedModel):
     """A confirmed receipt: what was bought, discounted, redeemed and earned, at which register and when."""
 
@@ -57,6 +59,8 @@ class Purchase(TimeStampedModel):
     points = money(_("points"))
     tier_name = models.CharField(_("tier at purchase"), max_length=100, blank=True)
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = _("purchase")
         verbose_name_plural = _("purchases")
@@ -78,6 +82,7 @@ class Purchase(TimeStampedModel):
         return f"{self.receipt_number} ({self.at:%Y-%m-%d})"
 
 
+@brand_scoped("purchase__brand")
 class PurchaseLine(models.Model):
     """A line of a confirmed receipt, with its share of discounts, redeemed points and earned points."""
 
@@ -97,6 +102,8 @@ class PurchaseLine(models.Model):
     points = money(_("points"))
     applied = models.JSONField(_("applied campaigns"), default=list, blank=True)
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = _("purchase line")
         verbose_name_plural = _("purchase lines")
@@ -112,6 +119,7 @@ class PurchaseLine(models.Model):
         return f"{self.purchase_id}#{self.index} {self.sku}"
 
 
+@brand_scoped("purchase__brand")
 class Refund(TimeStampedModel):
     """A (partial) refund of a purchase: money back, points revoked and redeemed points returned."""
 
@@ -120,6 +128,8 @@ class Refund(TimeStampedModel):
     refund_amount = money(_("refund amount"))
     points_revoked = money(_("points revoked"))
     points_returned = money(_("points returned"))
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("refund")
@@ -130,6 +140,7 @@ class Refund(TimeStampedModel):
         return f"refund {self.pk} of {self.purchase_id}"
 
 
+@brand_scoped("refund__purchase__brand")
 class RefundLine(models.Model):
     """The refunded part of one purchase line."""
 
@@ -140,6 +151,8 @@ class RefundLine(models.Model):
     points_revoked = money(_("points revoked"))
     points_returned = money(_("points returned"))
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = _("refund line")
         verbose_name_plural = _("refund lines")
@@ -148,6 +161,7 @@ class RefundLine(models.Model):
         return f"{self.refund_id}: {self.line_id} × {self.quantity}"
 
 
+@internal
 class IdempotencyRecord(TimeStampedModel):
     """The first answer to a POS command under an `Idempotency-Key`, replayed for the same key and body."""
 
@@ -157,6 +171,8 @@ class IdempotencyRecord(TimeStampedModel):
     request_hash = models.CharField(_("request hash"), max_length=64)
     status_code = models.PositiveSmallIntegerField(_("status code"))
     response = models.JSONField(_("response"))
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("idempotency record")
@@ -169,6 +185,7 @@ class IdempotencyRecord(TimeStampedModel):
         return f"{self.register_id}:{self.key}"
 
 
+@brand_scoped("enrollment__program__brands")
 class TierChange(models.Model):
     """The history of a contact's tier in a program."""
 
@@ -183,6 +200,8 @@ class TierChange(models.Model):
         "loyalty.Tier", verbose_name=_("to"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     reason = models.CharField(_("reason"), max_length=100, blank=True)
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("tier change")

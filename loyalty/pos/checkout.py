@@ -105,8 +105,9 @@ def identify(
 ) -> Customer:
     """Find the customer by card, phone or contact id, in the register's program.
 
-    Unknown (or a card of another program, or an unbound card) → 404 `customer_not_found`; a blocked card → 409
-    `card_blocked`. A contact found by phone or id who is not yet in the program is known, with nothing on account.
+    Unknown (or a card of another program, or an unbound card, or the id of a contact not in the program) → 404
+    `customer_not_found`; a blocked card → 409 `card_blocked`. A contact found by phone who is not yet in the program
+    is known, with nothing on account (the customer gave the phone at the till; a confirm enrolls them).
     The balance is active and pending only unless `with_expiring`; none at all without `with_balance` (confirm
     reads it once the account is locked).
     """
@@ -131,7 +132,8 @@ def identify(
             phone = None
         contact = Contact.objects.filter(phone=phone).first() if phone else None
     elif query.get("contact_id") is not None:
-        contact = Contact.objects.filter(pk=query["contact_id"]).first()
+        # By id only contacts already in the program: ids are sequential, so a register must not walk them.
+        contact = Contact.objects.filter(pk=query["contact_id"], enrollments__program=program).first()
     else:
         raise InvalidInput(_("Give a card, a phone or a contact id."), fields={"customer": [_("Required.")]})
     if contact is None:
@@ -615,9 +617,10 @@ def codes_guard(*, register: Register, data: dict[str, Any]) -> None:
 # --- simulation --------------------------------------------------------------------------------------------------
 
 
-def simulate(*, campaign: Campaign, data: dict[str, Any], store: Store | None = None) -> dict[str, Any]:
+def simulate(*, campaign: Campaign, data: dict[str, Any], user: Any, store: Store | None = None) -> dict[str, Any]:
     """Calculate as a register of the campaign's brand would, with this campaign added whatever its status and
-    window (a draft included). Writes nothing. The store is the one given, else the brand's first."""
+    window (a draft included). Writes nothing. The store is the one given, else the brand's first. The customer is
+    one the staff user may see (another brand's contact is unknown here, whatever the phone or id given)."""
     store = (
         store
         or Store.objects.filter(brand_id=campaign.brand_id).select_related("brand__program").order_by("pk").first()
@@ -627,4 +630,7 @@ def simulate(*, campaign: Campaign, data: dict[str, Any], store: Store | None = 
     if store.brand_id != campaign.brand_id:
         raise InvalidInput(_("The store belongs to another brand."), fields={"store": [_("Another brand's store.")]})
     register = Register(store=store)  # never saved: a simulation has no till
-    return calculation_answer(calculate(register=register, data=data, extra_campaign=campaign))
+    calc = calculate(register=register, data=data, extra_campaign=campaign)
+    if calc.customer is not None and not Contact.objects.for_user(user).filter(pk=calc.customer.contact.pk).exists():
+        raise CustomerNotFound(_("No such customer."))
+    return calculation_answer(calc)

@@ -13,7 +13,6 @@ from rest_framework.views import APIView
 from campaigns.models import Campaign
 from common.api.permissions import IsStaff
 from common.errors import InvalidInput
-from common.scoping import scope_queryset
 from loyalty.authentication import RegisterKeyAuthentication
 from loyalty.models import Register, Store
 from loyalty.pos import checkout
@@ -118,16 +117,17 @@ class CampaignSimulateView(APIView):
     def post(self, request: Request, pk: int) -> Response:
         if not request.user.has_perm("campaigns.view_campaign"):
             self.permission_denied(request)
-        campaign = get_object_or_404(scope_queryset(Campaign.objects.select_related("brand"), request.user), pk=pk)
+        campaign = get_object_or_404(Campaign.objects.for_user(request.user).select_related("brand"), pk=pk)
         body = s.SimulateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         store = None
         if body.validated_data.get("store"):
             store = (
-                scope_queryset(Store.objects.select_related("brand__program"), request.user)
+                Store.objects.for_user(request.user)
+                .select_related("brand__program")
                 .filter(pk=body.validated_data["store"])
                 .first()
             )
             if store is None:
                 raise InvalidInput(_("Unknown store."), fields={"store": [_("Unknown store.")]})
-        return Response(checkout.simulate(campaign=campaign, data=body.validated_data, store=store))
+        return Response(checkout.simulate(campaign=campaign, data=body.validated_data, store=store, user=request.user))

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from common.errors import InvalidInput
-from common.scoping import allowed_brand_ids
+from common.scoping import user_scope
 from contacts.models import Contact
 from contacts.services import contact_create
 from loyalty.models import Program
@@ -14,17 +14,13 @@ from loyalty.services.cards import card_issue, enrollment_ensure
 
 
 def programs_for_user(user: Any) -> list[Program]:
-    brand_ids = allowed_brand_ids(user)
-    queryset = Program.objects.order_by("pk")
-    if brand_ids is not None:
-        queryset = queryset.filter(brands__in=brand_ids).distinct()
-    return list(queryset)
+    return list(Program.objects.for_user(user).order_by("pk"))
 
 
 def _resolve_program(*, program: Program | None, issue_card: bool, user: Any) -> Program | None:
     if program is not None:
         return program
-    limited = allowed_brand_ids(user) is not None
+    limited = not user_scope(user).unlimited
     if not issue_card and not limited:
         return None
     programs = programs_for_user(user)

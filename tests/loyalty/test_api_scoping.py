@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 
+from access.models import StaffProfile
 from contacts.models import Contact
 from loyalty.models import Brand, Card, Enrollment, Store
 from tests.conftest import grant_app_permissions
@@ -296,9 +297,23 @@ def test_a_contact_of_two_brands_is_listed_once(manager_client, manager_brand):
     assert ids(response) == [contact.pk]
 
 
-def test_staff_in_no_brand_sees_everything(staff_token_client):
+def test_staff_in_no_brand_sees_nothing_scoped(staff_token_client):
     # given
     user = UserFactory(is_staff=True)
+    grant_app_permissions(user)
+    StoreFactory()
+
+    # when
+    response = staff_token_client(user).get(url("stores"))
+
+    # then
+    assert ids(response) == []
+
+
+def test_all_brands_staff_see_everything(staff_token_client):
+    # given
+    user = UserFactory(is_staff=True)
+    StaffProfile.objects.create(user=user, all_brands=True)
     grant_app_permissions(user)
     stores = [StoreFactory(), StoreFactory()]
 
