@@ -3,7 +3,19 @@
 from django.http import HttpRequest, HttpResponse
 from django.views import defaults
 
-from common.api.errors import json_404, json_500
+from common.api.errors import json_400, json_403, json_404, json_500
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return json_400(request, exception)
+    return defaults.bad_request(request, exception)
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return json_403(request, exception)
+    return defaults.permission_denied(request, exception)
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -7,11 +7,20 @@ integrity or range errors, Django validation errors) are mapped too, so no input
 import logging
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import (
+    BadRequest,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
@@ -111,11 +120,39 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             error_body("conflict", "The change conflicts with existing data."),
             status=status.HTTP_409_CONFLICT,
         )
+    if isinstance(exc, SuspiciousOperation | BadRequest):
+        # Django's own refusals of a request (a body past DATA_UPLOAD_MAX_MEMORY_SIZE, too many fields): logged as
+        # Django logs them, answered as the contract's 400 rather than its HTML page.
+        logging.getLogger(f"django.security.{type(exc).__name__}").warning("%s", exc)
+        return Response(bad_request_body(exc), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DataError | OverflowError | ArithmeticError):
         return Response(
             error_body("invalid", "A value is out of the accepted range."), status=status.HTTP_400_BAD_REQUEST
         )
     return None
+
+
+def bad_request_body(exc: Exception | None) -> dict[str, Any]:
+    """The 400 for a request Django refused before any view read it: `too_large` for a body past the limits (400,
+    not 413: the contract's list answers invalid input with 400), `bad_request` for anything else."""
+    if isinstance(exc, RequestDataTooBig):
+        return error_body(
+            "too_large",
+            _("The request body is larger than %(limit)s bytes.") % {"limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE},
+        )
+    if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        return error_body("too_large", _("The request has too many fields or files."))
+    return error_body("bad_request", _("The request is malformed."))
+
+
+def json_400(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    return JsonResponse(bad_request_body(exception), status=400)
+
+
+def json_403(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    return JsonResponse(
+        error_body("permission_denied", "You do not have permission to perform this action."), status=403
+    )
 
 
 def json_404(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:

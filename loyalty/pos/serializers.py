@@ -6,6 +6,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from common.api.fields import DecimalField
+
 MAX_LINES = 1000
 MAX_CODES = 10
 
@@ -24,10 +26,8 @@ class CustomerQuerySerializer(serializers.Serializer):
 
 class LineSerializer(serializers.Serializer):
     sku = serializers.CharField(max_length=64)
-    quantity = serializers.DecimalField(
-        max_digits=12, decimal_places=3, min_value=Decimal("0.001"), max_value=Decimal("100000")
-    )
-    price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0"))
+    quantity = DecimalField(max_digits=12, decimal_places=3, min_value=Decimal("0.001"), max_value=Decimal("100000"))
+    price = DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0"))
 
 
 class CalculateSerializer(serializers.Serializer):
@@ -36,7 +36,7 @@ class CalculateSerializer(serializers.Serializer):
     promo_codes = serializers.ListField(
         child=serializers.CharField(max_length=64), required=False, max_length=MAX_CODES, default=list
     )
-    redeem_points = serializers.DecimalField(
+    redeem_points = DecimalField(
         max_digits=14, decimal_places=2, min_value=Decimal("0"), required=False, default=Decimal("0")
     )
     at = serializers.DateTimeField(required=False, allow_null=True)
@@ -48,9 +48,7 @@ class ConfirmSerializer(CalculateSerializer):
 
 class RefundLineSerializer(serializers.Serializer):
     index = serializers.IntegerField(min_value=0, max_value=MAX_LINES)
-    quantity = serializers.DecimalField(
-        max_digits=12, decimal_places=3, min_value=Decimal("0.001"), max_value=Decimal("100000")
-    )
+    quantity = DecimalField(max_digits=12, decimal_places=3, min_value=Decimal("0.001"), max_value=Decimal("100000"))
 
 
 class RefundSerializer(serializers.Serializer):
