@@ -1,8 +1,9 @@
 """The admin of contacts, the blacklist and the contacts' audit trail.
 
 Saving goes through the services (`contact_create`, `contact_update`, `blacklist_add`); the forms call the same
-normalisation and checks first, so the user sees a refused phone on the form. Loyalty's admin re-registers
-`ContactAdmin` with cards and enrollments (this module knows nothing of loyalty).
+normalisation and checks first, so the user sees a refused phone on the form. `ContactAdmin` is defined here and
+registered by loyalty's admin, with cards, enrollments and points (this module knows nothing of loyalty); the
+blacklist and the audit trail are registered here.
 """
 
 import re
@@ -136,7 +137,6 @@ class ContactAuditLogInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("user")
 
 
-@admin.register(Contact)
 class ContactAdmin(BrandScopedAdminMixin, DomainErrorMessageMixin, ModelAdmin, PartialImportMixin):
     form = ContactAdminForm
     resource_classes = [ContactResource]

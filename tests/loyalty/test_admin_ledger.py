@@ -154,7 +154,7 @@ def test_contact_page_queries_do_not_grow_with_the_history(admin_client, world):
 
 
 def test_contact_page_lists_at_most_the_limit_and_links_to_the_rest(admin_client, world, monkeypatch):
-    monkeypatch.setattr("loyalty.admin.CONTACT_PANEL_LIMIT", 1)
+    monkeypatch.setattr("loyalty.admin.contacts.CONTACT_PANEL_LIMIT", 1)
 
     page = admin_client.get(admin_url(type(world["contact"]), "change", world["contact"].pk)).content.decode()
 

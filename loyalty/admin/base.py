@@ -1,0 +1,71 @@
+"""What this app's admins share: the base class and the searches by phone that the big tables use."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
+from unfold.admin import ModelAdmin
+
+from common.admin import BrandScopedAdminMixin, DomainErrorMessageMixin
+from common.scoping import allowed_brand_ids
+from contacts.admin import phone_search_condition
+from contacts.models import Contact
+from loyalty.choices import EntryStatus
+from loyalty.models import Account, Brand, LedgerEntry, MasterAccountMember
+
+
+class ScopedModelAdmin(BrandScopedAdminMixin, DomainErrorMessageMixin, ModelAdmin):
+    """The base of this app's admins: brand scoping, service errors as messages, unfold's look."""
+
+
+def program_ids_of_limited_user(user: Any) -> list[int] | None:
+    """The programs of a brand-limited user's brands; None for users who are not limited."""
+    brand_ids = allowed_brand_ids(user)
+    if brand_ids is None:
+        return None
+    return list(Brand.objects.filter(pk__in=brand_ids).values_list("program_id", flat=True).distinct())
+
+
+def entry_status(entry: LedgerEntry, now: Any) -> str:
+    return str(EntryStatus(entry.status(now)).label)
+
+
+# A search term of up to this many digits is a purchase id; a longer one, a phone.
+PURCHASE_ID_MAX_DIGITS = 9
+# A phone search by a number's beginning finds at most this many contacts.
+PHONE_SEARCH_CONTACTS = 1000
+
+
+def contact_ids_by_phone(term: str) -> list[int] | None:
+    """The contacts a phone-like search term finds (None when the term is not a phone): ids first, so that the
+    big tables are then searched by an indexed `contact_id IN (...)` instead of a join."""
+    condition = phone_search_condition(term)
+    if condition is None:
+        return None
+    return list(Contact.objects.filter(condition).order_by("pk").values_list("pk", flat=True)[:PHONE_SEARCH_CONTACTS])
+
+
+def account_ids_of_contacts(contacts: list[int]) -> list[int]:
+    """The contacts' own points accounts and the pools of their master accounts (where a member's points are)."""
+    pools = list(
+        MasterAccountMember.objects.filter(contact_id__in=contacts).values_list("master_account_id", flat=True)
+    )
+    own = list(Account.objects.filter(contact_id__in=contacts).values_list("pk", flat=True))
+    if pools:
+        own += Account.objects.filter(master_account_id__in=pools).values_list("pk", flat=True)
+    return own
+
+
+def display_value(value: Any) -> Any:
+    """A value as shown: dates in the current time zone, numbers localised, blanks as a dash."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, datetime):
+        return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+    if isinstance(value, date):
+        return date_format(value, "SHORT_DATE_FORMAT")
+    if isinstance(value, Decimal):
+        return number_format(value, decimal_pos=2)
+    return value

@@ -1,0 +1,124 @@
+"""The contact with its cards, enrollments and, per program, the points.
+
+The contacts app defines `ContactAdmin` and does not register it (it knows nothing of loyalty); the contact is
+registered here, once, with loyalty's subclass."""
+
+from datetime import datetime
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from unfold.admin import TabularInline
+from unfold.decorators import display
+
+from common.admin import BrandScopedInlineMixin
+from common.scoping import scope_queryset
+from contacts.admin import ContactAdmin, ContactAuditLogInline
+from contacts.models import Contact
+from loyalty.admin.base import entry_status
+from loyalty.models import Card, Enrollment, Program
+from loyalty.resources import BrandContactResource, card_save_instance, programs_of_limited_user
+from loyalty.selectors import ProgramPoints, contact_points
+from loyalty.services.cards import enrollment_ensure
+
+# entries, purchases, lots and tier changes shown per program; the change lists have the rest
+CONTACT_PANEL_LIMIT = 50
+POINTS_PANEL_TEMPLATE = "admin/loyalty/contact/points_panel.html"
+
+
+class CardInline(BrandScopedInlineMixin, TabularInline):
+    model = Card
+    fields = ("number", "card_type", "status", "bound_at")
+    readonly_fields = ("bound_at",)
+    autocomplete_fields = ("card_type",)
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("card_type__program")
+
+
+class EnrollmentInline(BrandScopedInlineMixin, TabularInline):
+    """Programs the contact is in, with the tier; tiers are changed in the enrollment's own page."""
+
+    model = Enrollment
+    fields = ("program", "tier", "tier_valid_until")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("program", "tier")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Contact)
+class LoyaltyContactAdmin(ContactAdmin):
+    """The contact with cards, enrollments and, per program, the points: balance, lots, entries, purchases, tiers."""
+
+    inlines = [CardInline, EnrollmentInline, ContactAuditLogInline]
+    resource_classes = [BrandContactResource]
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Contact | None:
+        contact = super().get_object(request, object_id, from_field)
+        if contact is not None:
+            contact._admin_user = request.user  # type: ignore[attr-defined]
+        return contact
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Contact | None = None) -> Any:
+        return (*super().get_readonly_fields(request, obj), "points_panel")
+
+    def get_fieldsets(self, request: HttpRequest, obj: Contact | None = None) -> Any:
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if obj is not None:
+            fieldsets.append((_("Points"), {"fields": ("points_panel",)}))
+        return fieldsets
+
+    @display(description=_("points by program"), wrapper_class="max-w-none min-w-0 grow")
+    def points_panel(self, obj: Contact) -> str:
+        """Per program the contact is in (of the user's brands): bounded queries, `CONTACT_PANEL_LIMIT` rows each."""
+        if obj.pk is None:
+            return "—"
+        # The user comes with the object (`get_object`): the panel shows only the programs of the user's brands.
+        programs = scope_queryset(Program.objects.all(), getattr(obj, "_admin_user", None))
+        now = timezone.now()
+        items = contact_points(contact=obj, programs=programs, now=now, limit=CONTACT_PANEL_LIMIT)
+        return render_to_string(
+            POINTS_PANEL_TEMPLATE, {"programs": [points_panel_context(item, now) for item in items]}
+        )
+
+    def after_contact_saved(self, request: HttpRequest, contact: Contact, *, created: bool) -> None:
+        # A contact made by a brand manager joins the manager's programs; otherwise it would be out of sight.
+        if created:
+            for program in programs_of_limited_user(request.user):
+                enrollment_ensure(contact=contact, program=program)
+
+    def save_formset(self, request: HttpRequest, form: forms.ModelForm, formset: Any, change: bool) -> None:
+        if formset.model is not Card:
+            super().save_formset(request, form, formset, change)
+            return
+        for card in formset.save(commit=False):
+            card_save_instance(card)
+
+
+def points_panel_context(item: ProgramPoints, now: datetime) -> dict[str, Any]:
+    """One program's part of the panel: the selector's figures, the entries' statuses as of `now`, and the count of
+    lots when not all of them are listed."""
+    lots_count = None
+    if item.lots_total > len(item.lots):
+        lots_count = _("%(shown)d of %(total)d") % {"shown": len(item.lots), "total": item.lots_total}
+    return {
+        "points": item,
+        "next_expiry": next(iter(item.balance["expiring"]), None),
+        "entries": [(entry, entry_status(entry, now)) for entry in item.entries],
+        "lots_count": lots_count,
+    }

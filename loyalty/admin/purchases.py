@@ -1,0 +1,175 @@
+"""Purchases with their lines and refunds, refunds, tier changes: read-only, as the tills and the services
+wrote them."""
+
+from django.contrib import admin
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from unfold.decorators import display
+from unfold.paginator import InfinitePaginator
+
+from common.admin import ReadOnlyAdminMixin, ReadOnlyInline, changelist_link
+from common.scoping import allowed_brand_ids
+from loyalty.admin.base import ScopedModelAdmin, contact_ids_by_phone, program_ids_of_limited_user
+from loyalty.models import Card, LedgerEntry, Purchase, PurchaseLine, Refund, RefundLine, TierChange
+
+
+class PurchaseLineInline(ReadOnlyInline):
+    model = PurchaseLine
+    fields = (
+        "index",
+        "sku",
+        "product",
+        "quantity",
+        "price",
+        "base",
+        "discount",
+        "total",
+        "redeemed_points",
+        "paid",
+        "points",
+        "applied",
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("product")
+
+
+class RefundInline(ReadOnlyInline):
+    model = Refund
+    fields = ("at", "refund_amount", "points_revoked", "points_returned")
+    show_change_link = True
+
+
+@admin.register(Purchase)
+class PurchaseAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
+    """Confirmed receipts with their lines and refunds, as the tills sent them."""
+
+    list_display = (
+        "receipt_number",
+        "at",
+        "store",
+        "register",
+        "contact",
+        "total",
+        "redeemed_points",
+        "payable",
+        "points",
+    )
+    list_select_related = ("store", "register__store", "contact")
+    list_filter = ("brand", "store")
+    search_fields = ("=receipt_number",)
+    search_help_text = _("Receipt number, card number or the customer's phone.")
+    fieldsets = (
+        (None, {"fields": ("receipt_number", "at", "brand", "store", "register")}),
+        (_("Customer"), {"fields": ("contact", "card_number", "account", "tier_name")}),
+        (_("Totals"), {"fields": ("base", "discount", "total", "redeemed_points", "payable", "points")}),
+        (_("Points"), {"fields": ("entries_link",)}),
+        (_("Record"), {"fields": ("created_at",)}),
+    )
+    readonly_fields = (
+        "receipt_number",
+        "at",
+        "brand",
+        "store",
+        "register",
+        "contact",
+        "card_number",
+        "account",
+        "tier_name",
+        "base",
+        "discount",
+        "total",
+        "redeemed_points",
+        "payable",
+        "points",
+        "entries_link",
+        "created_at",
+    )
+    inlines = [PurchaseLineInline, RefundInline]
+    ordering = ("-at", "-pk")
+    show_full_result_count = False
+    paginator = InfinitePaginator
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str) -> tuple[QuerySet, bool]:
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        # Each alternative is an indexed lookup: the receipt number, or purchases of the contacts found first.
+        condition = Q(receipt_number=term)
+        holders = list(Card.objects.filter(number=term).exclude(contact=None).values_list("contact_id", flat=True))
+        if holders:
+            condition |= Q(contact_id__in=holders, card_number=term)
+        contacts = contact_ids_by_phone(term)
+        if contacts:
+            condition |= Q(contact_id__in=contacts)
+        return queryset.filter(condition), False
+
+    @display(description=_("ledger entries"))
+    def entries_link(self, obj: Purchase) -> str:
+        return changelist_link(LedgerEntry, _("entries of this purchase"), purchase_id=obj.pk)
+
+
+class RefundLineInline(ReadOnlyInline):
+    model = RefundLine
+    fields = ("line", "quantity", "amount", "points_revoked", "points_returned")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("line")
+
+
+@admin.register(Refund)
+class RefundAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
+    list_display = ("id", "purchase", "purchase_store", "at", "refund_amount", "points_revoked", "points_returned")
+    list_select_related = ("purchase__store",)
+    list_filter = ("purchase__brand",)
+    search_fields = ("=purchase__receipt_number",)
+    search_help_text = _("Receipt number of the purchase.")
+    fields = ("purchase", "at", "refund_amount", "points_revoked", "points_returned", "created_at")
+    readonly_fields = fields
+    inlines = [RefundLineInline]
+    ordering = ("-pk",)
+    show_full_result_count = False
+    paginator = InfinitePaginator
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        queryset = super().get_queryset(request)
+        brand_ids = allowed_brand_ids(request.user)
+        return queryset if brand_ids is None else queryset.filter(purchase__brand_id__in=brand_ids)
+
+    @display(description=_("store"), ordering="purchase__store__name")
+    def purchase_store(self, obj: Refund) -> str:
+        return str(obj.purchase.store)
+
+
+@admin.register(TierChange)
+class TierChangeAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
+    list_display = ("at", "contact", "program", "from_tier", "to_tier", "reason")
+    list_select_related = ("enrollment__contact", "enrollment__program", "from_tier", "to_tier")
+    list_filter = ("enrollment__program", "reason")
+    search_fields = ("=enrollment__contact__phone",)
+    search_help_text = _("Phone of the contact.")
+    fields = ("enrollment", "at", "from_tier", "to_tier", "reason")
+    readonly_fields = fields
+    ordering = ("-at", "-pk")
+    show_full_result_count = False
+    paginator = InfinitePaginator
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        queryset = super().get_queryset(request)
+        programs = program_ids_of_limited_user(request.user)
+        return queryset if programs is None else queryset.filter(enrollment__program_id__in=programs)
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str) -> tuple[QuerySet, bool]:
+        contacts = contact_ids_by_phone(search_term)
+        if contacts is not None:
+            return queryset.filter(enrollment__contact_id__in=contacts), False
+        return super().get_search_results(request, queryset, search_term)
+
+    @display(description=_("contact"), ordering="enrollment__contact")
+    def contact(self, obj: TierChange) -> str:
+        return str(obj.enrollment.contact)
+
+    @display(description=_("program"), ordering="enrollment__program")
+    def program(self, obj: TierChange) -> str:
+        return str(obj.enrollment.program)
