@@ -55,10 +55,7 @@ def superuser_client(superuser) -> APIClient:
 @pytest.fixture
 def all_brands_user(db):
     """A staff user marked `all_brands`, with every model permission of contacts and loyalty."""
-    from access.models import StaffProfile
-
-    user = UserFactory(username="everywhere", is_staff=True)
-    StaffProfile.objects.create(user=user, all_brands=True)
+    user = UserFactory(username="everywhere", is_staff=True, all_brands=True)
     grant_app_permissions(user)
     return user
 

@@ -61,6 +61,15 @@ class UserFactory(DjangoModelFactory):
     is_staff = False
     is_superuser = False
 
+    @factory.post_generation
+    def all_brands(self, create: bool, extracted: bool | None, **kwargs: object) -> None:
+        """`UserFactory(all_brands=True)`: staff who work across every brand (else limited to the brands they
+        manage, which is none until a brand names them)."""
+        if create and extracted:
+            from access.models import StaffProfile
+
+            StaffProfile.objects.update_or_create(user=self, defaults={"all_brands": True})
+
 
 class ProgramFactory(DjangoModelFactory):
     class Meta:

@@ -357,7 +357,7 @@ def test_staff_without_model_permission_is_403(resource, method):
 
 def test_staff_with_view_permission_reads_but_cannot_change():
     # given
-    user = UserFactory(is_staff=True)
+    user = UserFactory(is_staff=True, all_brands=True)
     user.user_permissions.add(Permission.objects.get(codename="view_partner"))
     client = token_client(user)
     partner = PartnerFactory(name="Old")
@@ -380,7 +380,7 @@ def test_staff_with_view_permission_reads_but_cannot_change():
 
 def test_staff_with_add_permission_creates():
     # given
-    user = UserFactory(is_staff=True)
+    user = UserFactory(is_staff=True, all_brands=True)
     user.user_permissions.add(*Permission.objects.filter(codename__in=["add_partner", "view_partner"]))
     client = token_client(user)
 

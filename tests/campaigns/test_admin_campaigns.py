@@ -21,6 +21,7 @@ from tests.factories import (
     BrandFactory,
     CategoryFactory,
     ContactFactory,
+    EnrollmentFactory,
     ProductFactory,
     ProgramFactory,
     StoreFactory,
@@ -591,7 +592,8 @@ def test_a_limited_manager_sees_only_their_brands_campaigns(marketer, manager_br
 
 def test_the_test_panel_calculates_with_the_session_and_csrf_token(admin_user, world):
     campaign = make_campaign(world["brand"], status="draft")
-    contact = ContactFactory(phone=None)  # contacts without a phone are tested by id
+    contact = ContactFactory(phone=None)  # contacts without a phone are tested by id (enrolled in the program)
+    EnrollmentFactory(contact=contact, program=world["brand"].program)
     client = Client(enforce_csrf_checks=True)
     client.force_login(admin_user)
     page = client.get(change_url(campaign)).content.decode()

@@ -193,7 +193,7 @@ def test_rotate_key_needs_the_change_permission(codenames):
 def test_rotate_key_with_add_and_change_permissions():
     # given
     register = RegisterFactory()
-    user = UserFactory(is_staff=True)
+    user = UserFactory(is_staff=True, all_brands=True)
     user.user_permissions.add(
         *Permission.objects.filter(codename__in=["view_register", "add_register", "change_register"])
     )

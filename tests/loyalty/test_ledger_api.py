@@ -47,7 +47,7 @@ def account(program, contact):
 
 
 def staff_with(*codenames: str):
-    user = UserFactory(is_staff=True)
+    user = UserFactory(is_staff=True, all_brands=True)
     user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
     return token_client(user)
 

@@ -388,7 +388,7 @@ def test_staff_without_promo_code_permissions_is_refused(campaign):
 
 def test_a_viewer_cannot_generate_or_import(campaign):
     # given: a staff user who may only view pools
-    user = UserFactory.create(username="viewer", is_staff=True)
+    user = UserFactory.create(username="viewer", is_staff=True, all_brands=True)
     user.user_permissions.add(Permission.objects.get(codename="view_promopool"))
     client = token_client(user)
     pool = single_pool(campaign)

@@ -1,0 +1,137 @@
+"""A world of two brands with one of everything, for the walks over every admin page and API route.
+
+Everything of the other brand carries the marker `ZEBRA` (names, codes, receipt numbers, e-mails) or its digits
+(`+7999…` phones, `7999…` card numbers), so that a page or answer showing any of it is caught by a text search.
+Objects are made through the services and the POS API, the way the product makes them, so that every model of
+the project gets rows (the walk asserts that no model of ours is left without an object of the other brand).
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import Permission
+from django.db.models import Model
+from django.utils import timezone
+
+from campaigns.models import ConflictNotice
+from contacts.services import contact_create
+from loyalty.models import Brand, Register
+from loyalty.services import ledger
+from promocodes.models import AttemptBlock, GenerationJob
+from tests.campaigns.test_pos_campaigns import save_campaign
+from tests.factories import (
+    BrandFactory,
+    CardFactory,
+    CardTypeFactory,
+    CategoryFactory,
+    EnrollmentFactory,
+    MasterAccountFactory,
+    PartnerFactory,
+    ProductFactory,
+    ProductSegmentFactory,
+    ProgramFactory,
+    RegisterFactory,
+    SegmentFactory,
+    StoreFactory,
+    TierFactory,
+    UserFactory,
+)
+from tests.loyalty.pos_support import confirm, pos_client, refund
+from tests.promocodes.promo_support import single_pool
+
+OTHER = "ZEBRA"
+# Text that only the other brand's objects carry.
+OTHER_MARKERS = (OTHER, OTHER.lower(), OTHER.title(), "+7999", "7999000")
+
+
+@dataclass
+class BrandWorld:
+    brand: Brand
+    register: Register
+    objects: dict[str, Model] = field(default_factory=dict)
+
+
+def _contact(marker: str, n: int, phone_prefix: str) -> Any:
+    return contact_create(
+        data={
+            "phone": f"{phone_prefix}{n:07d}",
+            "email": f"{marker.lower()}{n}@example.com",
+            "first_name": marker.title(),
+            "last_name": f"{marker.title()}ova",
+            "city": f"{marker.title()}grad",
+        },
+        source="admin",
+    )
+
+
+def build_brand(marker: str, *, phone_prefix: str, card_prefix: str) -> BrandWorld:
+    """One brand with a program, partner, store, register, product, tier, card type, cards, contacts, a master
+    account, points, a confirmed and refunded receipt with a code and a campaign, segments, pools and jobs."""
+    title = marker.title()
+    program = ProgramFactory(name=f"{title} program")
+    brand = BrandFactory(name=f"{title} brand", program=program)
+    partner = PartnerFactory(name=f"{title} partner", legal_name=f"{title} LLC")
+    store = StoreFactory(brand=brand, partner=partner, name=f"{title} store", city=f"{title}grad")
+    register = RegisterFactory(store=store, code=f"{marker}-R1")
+    category = CategoryFactory(name="Hair care")  # shared by all brands: carries no marker
+    product = ProductFactory(brand=brand, sku=f"{marker}-SKU", name=f"{title} shampoo", category=category)
+    TierFactory(program=program, name=f"{title} bronze", min_spend=Decimal("0"), accrual_percent=Decimal("5"))
+    TierFactory(program=program, name=f"{title} gold", min_spend=Decimal("100"), accrual_percent=Decimal("10"))
+    card_type = CardTypeFactory(program=program, name=f"{title} standard", number_prefix=card_prefix)
+    shopper, relative = _contact(marker, 1, phone_prefix), _contact(marker, 2, phone_prefix)
+    card = CardFactory(card_type=card_type, contact=shopper, number=f"{card_prefix}000000001")
+    CardFactory(card_type=card_type, number=f"{card_prefix}000000002")
+    EnrollmentFactory(contact=shopper, program=program)
+    EnrollmentFactory(contact=relative, program=program)
+    family = MasterAccountFactory(name=f"{title} family", program=program, members=[relative])
+    account = ledger.account_for(program=program, contact=shopper)
+    ledger.accrue(account=account, points=Decimal("500"), at=timezone.now() - timedelta(days=2))
+
+    campaign = save_campaign(brand, name=f"{title} ten off", limits={"total_uses": 100})
+    coded = save_campaign(brand, name=f"{title} code campaign", requires_code=True, priority=5)
+    pool = single_pool(coded, name=f"{title} flyers", prefix=f"{marker}", codes=[f"{marker}CODE2", f"{marker}CODE3"])
+    ProductSegmentFactory(brand=brand, name=f"{title} shampoos", skus=[product.sku])
+    SegmentFactory(program=program, name=f"{title} buyers", members=[shopper])
+    ConflictNotice.objects.create(winner=campaign, loser=coded, day=timezone.localdate())
+    GenerationJob.objects.create(pool=pool, requested=10, status="done", generated=0)
+    AttemptBlock.objects.create(register=register, attempts=21, codes=[f"{marker}GUESS"])
+
+    till = pos_client(register)
+    body = {
+        "customer": {"card": card.number},
+        "lines": [{"sku": product.sku, "quantity": "2", "price": "150.00"}],
+        "promo_codes": [f"{marker}CODE2"],
+        "redeem_points": "10.00",
+        "receipt_number": f"{marker}-1",
+    }
+    confirmed = confirm(till, body, key=f"{marker}-key")
+    assert confirmed.status_code == 201, confirmed.content
+    purchase_id = confirmed.json()["purchase_id"]
+    refunded = refund(till, purchase_id, {"lines": [{"index": 0, "quantity": "1"}]}, key=f"{marker}-refund")
+    assert refunded.status_code == 200, refunded.content
+    return BrandWorld(
+        brand=brand,
+        register=register,
+        objects={"contact": shopper, "card": card, "family": family, "pool": pool, "campaign": campaign},
+    )
+
+
+def build_world() -> tuple[BrandWorld, BrandWorld]:
+    """The manager's brand and the other brand (`ZEBRA`), each with one of everything."""
+    mine = build_brand("MINE", phone_prefix="+7916", card_prefix="2111")
+    theirs = build_brand(OTHER, phone_prefix="+7999", card_prefix="7999")
+    return mine, theirs
+
+
+def brand_manager(brand: Brand) -> Any:
+    """A staff user limited to `brand` who holds every permission there is (roles cannot hide a leak then)."""
+    user = UserFactory(username="walker", is_staff=True)
+    user.user_permissions.add(*Permission.objects.all())
+    brand.managers.add(user)
+    return user
+
+
+def other_day() -> Any:
+    return timezone.now() - timedelta(days=1)
