@@ -1,11 +1,7 @@
 """What this app's admins share: the base class and the searches by phone that the big tables use."""
 
-from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
-from django.utils import timezone
-from django.utils.formats import date_format, number_format
 from unfold.admin import ModelAdmin
 
 from common.admin import BrandScopedAdminMixin, DomainErrorMessageMixin
@@ -56,16 +52,3 @@ def account_ids_of_contacts(contacts: list[int]) -> list[int]:
     if pools:
         own += Account.objects.filter(master_account_id__in=pools).values_list("pk", flat=True)
     return own
-
-
-def display_value(value: Any) -> Any:
-    """A value as shown: dates in the current time zone, numbers localised, blanks as a dash."""
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, datetime):
-        return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
-    if isinstance(value, date):
-        return date_format(value, "SHORT_DATE_FORMAT")
-    if isinstance(value, Decimal):
-        return number_format(value, decimal_pos=2)
-    return value

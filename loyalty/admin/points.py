@@ -17,13 +17,13 @@ from unfold.paginator import InfinitePaginator
 from unfold.widgets import UnfoldAdminDecimalFieldWidget, UnfoldAdminIntegerFieldWidget, UnfoldAdminTextareaWidget
 
 from common.admin import ReadOnlyAdminMixin, change_link, changelist_link, redirect_after_dialog
+from common.admin.formats import display_value
 from common.errors import DomainError
 from loyalty.admin.base import (
     PURCHASE_ID_MAX_DIGITS,
     ScopedModelAdmin,
     account_ids_of_contacts,
     contact_ids_by_phone,
-    display_value,
     entry_status,
     program_ids_of_limited_user,
 )

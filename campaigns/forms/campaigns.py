@@ -1,20 +1,14 @@
-"""The admin's forms for campaigns and product segments.
+"""The campaign page's form.
 
 The campaign's JSON parts become plain fields: the audience, the conditions and the limits are composed back into
 their JSON here; the mechanic stays JSON (its shape depends on its type), with a small editor on top of it in the
-page (`static/campaigns/campaign_admin.js`). The campaign's product segment is edited in place. Validation is the
-services' (`campaign_clean`), its errors put under the fields they name.
-"""
+page (`static/campaigns/campaign_admin.js`). The campaign's product segment is edited in place
+(`segment_editor`). Validation is the services' (`campaign_clean`), its errors put under the fields they name."""
 
-import re
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.contrib import admin
-from django.contrib.admin.widgets import AutocompleteSelectMultiple
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from unfold.widgets import (
     UnfoldAdminCheckboxSelectMultipleWidget,
@@ -22,21 +16,27 @@ from unfold.widgets import (
     UnfoldAdminIntegerFieldWidget,
     UnfoldAdminSelect2MultipleWidget,
     UnfoldAdminSelectWidget,
-    UnfoldAdminTextareaWidget,
     UnfoldAdminTextInputWidget,
     UnfoldBooleanSwitchWidget,
 )
 
-from campaigns.choices import AudienceType, Combine
+from campaigns.choices import AudienceType
+from campaigns.forms.fields import (
+    SegmentChoiceField,
+    SkuListField,
+    StoreChoiceField,
+    TierChoiceField,
+    campaigns_sharing,
+    categories_widget,
+)
+from campaigns.forms.segment_editor import SegmentEditorForm, SegmentPlan
 from campaigns.models import Campaign, ProductSegment, Segment
 from campaigns.rules import HOURS
-from campaigns.services.campaigns import campaign_clean, product_segment_save, products_matching
-from common.errors import DomainError, InvalidInput
+from campaigns.services.campaigns import campaign_clean
+from common.errors import InvalidInput
 from common.scoping import scope_queryset
 from loyalty.models import Brand, Category, Store, Tier
 
-SKU_MAX_LENGTH = 64
-SKU_SEPARATORS = re.compile(r"[\r\n,;]+")
 WEEKDAYS = [
     (1, _("Monday")),
     (2, _("Tuesday")),
@@ -47,139 +47,6 @@ WEEKDAYS = [
     (7, _("Sunday")),
 ]
 
-# The mechanic editor: per type, its parameters ("int", "decimal", "choice" or "steps"). Points mechanics also take
-# the optional `expires_in_days` and `activation_days`. Every type of `campaigns.engine.mechanics.MECHANICS`.
-MECHANIC_EDITOR: list[dict[str, Any]] = [
-    {
-        "type": "percent_discount",
-        "kind": "discount",
-        "label": _("Percent off each eligible line"),
-        "params": [{"name": "percent", "kind": "decimal", "label": _("percent off")}],
-    },
-    {
-        "type": "amount_discount",
-        "kind": "discount",
-        "label": _("Amount off the receipt"),
-        "params": [{"name": "amount", "kind": "decimal", "label": _("amount off")}],
-    },
-    {
-        "type": "buy_n_get_m",
-        "kind": "discount",
-        "label": _("Buy N, get M free"),
-        "params": [
-            {"name": "buy", "kind": "int", "label": _("buy (units)")},
-            {"name": "get", "kind": "int", "label": _("get free (units)")},
-        ],
-    },
-    {
-        "type": "nth_item_discount",
-        "kind": "discount",
-        "label": _("Percent off every n-th item"),
-        "params": [
-            {"name": "n", "kind": "int", "label": _("every n-th item")},
-            {"name": "percent", "kind": "decimal", "label": _("percent off")},
-        ],
-    },
-    {
-        "type": "graded_discount",
-        "kind": "discount",
-        "label": _("Graded discount: the more, the bigger"),
-        "params": [
-            {
-                "name": "by",
-                "kind": "choice",
-                "label": _("steps by"),
-                "choices": [["quantity", _("units bought")], ["total", _("amount spent")]],
-            },
-            {"name": "steps", "kind": "steps", "label": _("steps")},
-        ],
-    },
-    {
-        "type": "points_percent",
-        "kind": "points",
-        "label": _("Points: percent of the amount paid"),
-        "params": [{"name": "percent", "kind": "decimal", "label": _("percent in points")}],
-    },
-    {
-        "type": "points_per_amount",
-        "kind": "points",
-        "label": _("Points per amount spent"),
-        "params": [
-            {"name": "points", "kind": "decimal", "label": _("points")},
-            {"name": "per", "kind": "decimal", "label": _("per amount paid")},
-        ],
-    },
-    {
-        "type": "points_fixed",
-        "kind": "points",
-        "label": _("Fixed points per receipt"),
-        "params": [{"name": "points", "kind": "decimal", "label": _("points")}],
-    },
-    {
-        "type": "points_multiplier",
-        "kind": "points",
-        "label": _("Tier points multiplied"),
-        "params": [{"name": "factor", "kind": "decimal", "label": _("factor")}],
-    },
-    {
-        "type": "graded_points",
-        "kind": "points",
-        "label": _("Graded points: the more, the bigger"),
-        "params": [{"name": "steps", "kind": "steps", "label": _("steps")}],
-    },
-]
-POINTS_LIFETIME_PARAMS = [
-    {"name": "expires_in_days", "kind": "int", "label": _("points expire after (days, empty = never)")},
-    {"name": "activation_days", "kind": "int", "label": _("points become active after (days)")},
-]
-
-
-def split_skus(value: Any) -> list[str]:
-    """SKUs typed one per line or separated by commas (or a list), trimmed, without duplicates, sorted."""
-    if value in (None, ""):
-        return []
-    items = value if isinstance(value, list | tuple) else SKU_SEPARATORS.split(str(value))
-    return sorted({str(item).strip() for item in items if str(item).strip()})
-
-
-class SkuListField(forms.CharField):
-    """A textarea of SKUs, one per line or comma separated; cleans to a sorted list."""
-
-    widget = UnfoldAdminTextareaWidget
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("widget", UnfoldAdminTextareaWidget(attrs={"rows": 3}))
-        super().__init__(**kwargs)
-
-    def prepare_value(self, value: Any) -> Any:
-        return "\n".join(value) if isinstance(value, list | tuple) else value
-
-    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
-        skus = split_skus(value)
-        too_long = [sku for sku in skus if len(sku) > SKU_MAX_LENGTH]
-        if too_long:
-            raise forms.ValidationError(
-                _("A SKU is at most %(max)d characters: %(skus)s.")
-                % {"max": SKU_MAX_LENGTH, "skus": ", ".join(sku[:20] + "…" for sku in too_long[:3])}
-            )
-        return skus
-
-    def has_changed(self, initial: Any, data: Any) -> bool:
-        return split_skus(initial) != split_skus(data)
-
-
-def categories_widget() -> AutocompleteSelectMultiple:
-    """Categories picked by typing their name (the admin's autocomplete over the category tree)."""
-    return AutocompleteSelectMultiple(ProductSegment._meta.get_field("categories"), admin.site)
-
-
-def campaigns_sharing(segment: ProductSegment | None, campaign: Campaign) -> int:
-    """How many other campaigns use the campaign's product segment."""
-    if segment is None:
-        return 0
-    return Campaign.objects.filter(product_segment=segment).exclude(pk=campaign.pk).count()
-
 
 def _money(value: Decimal) -> str:
     return str(value.quantize(Decimal("0.01")))
@@ -189,86 +56,7 @@ def _plain(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
-# Product segments
-
-
-class ProductSegmentAdminForm(forms.ModelForm):
-    """A product segment on its own page: the SKUs as text, the categories by autocomplete."""
-
-    skus = SkuListField(label=_("SKUs"), help_text=_("One per line, or separated by commas."))
-    categories = forms.ModelMultipleChoiceField(
-        label=_("categories"),
-        queryset=Category.objects.all(),
-        required=False,
-        widget=categories_widget(),
-        help_text=_("Every product in these categories and the categories below them."),
-    )
-    exclude_skus = SkuListField(label=_("excluded SKUs"), help_text=_("Never in the segment, even if listed above."))
-
-    class Meta:
-        model = ProductSegment
-        fields = ("brand", "name", "skus", "categories", "exclude_skus")
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        brand = cleaned.get("brand")
-        segment: ProductSegment = self.instance
-        if segment.pk and brand is not None and brand.pk != segment.brand_id and segment.campaigns.exists():  # type: ignore[attr-defined]
-            self.add_error("brand", _("Campaigns use this product segment: its brand cannot change."))
-        return cleaned
-
-    def save_through_service(self) -> ProductSegment:
-        data = self.cleaned_data
-        try:
-            return product_segment_save(
-                segment=self.instance,
-                data={
-                    "brand": data["brand"],
-                    "name": data["name"],
-                    "skus": data["skus"],
-                    "exclude_skus": data["exclude_skus"],
-                },
-                categories=list(data["categories"]),
-            )
-        except DomainError as exc:
-            raise forms.ValidationError(exc.message) from exc
-
-
-# Campaigns
-
-
-@dataclass
-class SegmentPlan:
-    """What saving the campaign does to its product segment.
-
-    `keep`: link `segment` as it is (or none); `update`: write the editor's values into `segment`; `create`: a new
-    segment of the campaign's brand from the editor's values.
-    """
-
-    action: str
-    segment: ProductSegment | None = None
-    name: str = ""
-    skus: list[str] = field(default_factory=list)
-    categories: list[Category] = field(default_factory=list)
-    exclude_skus: list[str] = field(default_factory=list)
-
-
-class TierChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.program} · {obj.name}"
-
-
-class SegmentChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.program} · {obj.name}"
-
-
-class StoreChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.brand} · {obj.name}"
-
-
-class CampaignAdminForm(forms.ModelForm):
+class CampaignAdminForm(SegmentEditorForm):
     """The campaign page. `request_user` is set on the class by the admin (it scopes the choices)."""
 
     request_user: Any = None
@@ -423,8 +211,6 @@ class CampaignAdminForm(forms.ModelForm):
             "mechanic": _("Choose the type and fill in its values; the JSON below is what is saved."),
         }
 
-    segment_plan: SegmentPlan
-
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         user = self.request_user
@@ -530,40 +316,6 @@ class CampaignAdminForm(forms.ModelForm):
         if cleaned.get("audience_type") == AudienceType.SEGMENT and segment and segment.program_id != brand.program_id:
             self.add_error("audience_segment", _("Not a segment of the program of %(brand)s.") % {"brand": brand})
 
-    def _plan_segment(self, cleaned: dict[str, Any]) -> SegmentPlan:
-        chosen: ProductSegment | None = cleaned.get("product_segment")
-        if "product_segment" in self.errors:
-            return SegmentPlan("keep", segment=self.initial_segment)
-        if chosen != self.initial_segment:
-            # Another segment picked: it is linked as it is (the editor showed the previous one).
-            return SegmentPlan("keep", segment=chosen)
-        editor = ("segment_name", "segment_skus", "segment_categories", "segment_exclude_skus")
-        if any(key in self.errors for key in editor):
-            return SegmentPlan("keep", segment=chosen)
-        skus = cleaned.get("segment_skus") or []
-        categories = list(cleaned.get("segment_categories") or [])
-        excludes = cleaned.get("segment_exclude_skus") or []
-        if not skus and not categories:
-            if excludes:
-                self.add_error(
-                    "segment_exclude_skus",
-                    _("Exclusions alone match nothing: list SKUs or categories too, or clear them for every product."),
-                )
-            return SegmentPlan("keep", segment=None)
-        plan = SegmentPlan(
-            "update",
-            segment=chosen,
-            name=(cleaned.get("segment_name") or "").strip(),
-            skus=skus,
-            categories=categories,
-            exclude_skus=excludes,
-        )
-        if chosen is None or (cleaned.get("segment_copy") and self.shared_with):
-            plan.action, plan.segment = "create", None
-        elif not set(editor) & set(self.changed_data):
-            plan.action = "keep"
-        return plan
-
     def _post_clean(self) -> None:
         super()._post_clean()  # type: ignore[misc]
         campaign: Campaign = self.instance
@@ -615,24 +367,6 @@ class CampaignAdminForm(forms.ModelForm):
                 limits[key] = _money(data[key])
         campaign.limits = limits
 
-    def _check_edited_segment(self, plan: SegmentPlan) -> None:
-        campaign: Campaign = self.instance
-        if plan.segment is not None and plan.segment.brand_id != campaign.brand_id:
-            self.add_error("product_segment", _("The product segment belongs to another brand."))
-            return
-        if campaign.combine == Combine.EXCLUSIVE and not self.matching_products(plan).exists():
-            self.add_error(
-                "segment_skus", _("The segment matches no product: an exclusive campaign would exclude nothing.")
-            )
-
-    def matching_products(self, plan: SegmentPlan) -> QuerySet:
-        return products_matching(
-            brand_id=self.instance.brand_id,
-            skus=plan.skus,
-            category_ids=[category.pk for category in plan.categories],
-            exclude_skus=plan.exclude_skus,
-        )
-
     def _add_service_errors(self, exc: InvalidInput, plan: SegmentPlan) -> None:
         """The service's errors under the fields they concern (a field with an error of its own keeps it)."""
         audience_field = {
@@ -660,18 +394,3 @@ class CampaignAdminForm(forms.ModelForm):
             prefix = prefixes.get(key, key)
             for message in messages:
                 self.add_error(None, f"{prefix}: {message}")
-
-    # Saving (the admin calls it inside its transaction)
-
-    def save_product_segment(self) -> ProductSegment | None:
-        """Create or change the campaign's product segment as planned; the segment to link."""
-        plan = self.segment_plan
-        if plan.action == "keep":
-            return plan.segment
-        campaign: Campaign = self.instance
-        segment = plan.segment if plan.action == "update" else ProductSegment(brand_id=campaign.brand_id)
-        assert segment is not None
-        data: dict[str, Any] = {"skus": plan.skus, "exclude_skus": plan.exclude_skus}
-        if plan.name or segment.pk is None:
-            data["name"] = plan.name or campaign.name
-        return product_segment_save(segment=segment, data=data, categories=plan.categories)

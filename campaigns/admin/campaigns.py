@@ -1,0 +1,244 @@
+"""The campaign page and the campaigns' list."""
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from unfold.decorators import display
+from unfold.views import ChangeList
+
+from campaigns.admin.base import UI_STRINGS, CampaignsModelAdmin, int_or_none, segment_preview_html, ui_classes
+from campaigns.admin.campaign_actions import CampaignActionsMixin
+from campaigns.choices import CampaignStatus
+from campaigns.forms import MECHANIC_EDITOR, POINTS_LIFETIME_PARAMS, CampaignAdminForm, campaigns_sharing
+from campaigns.models import Campaign, CampaignUsage
+from campaigns.selectors import campaign_spent
+from campaigns.services.campaigns import campaign_delete, campaign_save
+from campaigns.services.limits import campaign_stats
+from common.admin import ServiceDeleteMixin
+from common.admin.formats import window_end
+from common.scoping import allowed_brand_ids
+from loyalty.models import Store
+
+# Promo-code pools listed on the campaign's page.
+POOLS_SHOWN = 20
+# Stores offered by the test panel.
+TEST_PANEL_STORES = 200
+# Promo-code pools listed on the campaign's page.
+
+STATUS_COLOURS = {
+    CampaignStatus.DRAFT: "info",
+    CampaignStatus.ACTIVE: "success",
+    CampaignStatus.PAUSED: "warning",
+    CampaignStatus.FINISHED: "danger",
+}
+
+
+def _delete_campaign(campaign: Campaign) -> None:
+    campaign_delete(campaign=campaign)
+
+
+class CampaignChangeList(ChangeList):
+    """The page's campaigns with the receipts each touched: one query for the page (`campaign_stats`)."""
+
+    def get_results(self, request: HttpRequest) -> None:
+        super().get_results(request)
+        campaigns: list[Any] = list(self.result_list)  # type: ignore[has-type]
+        stats = campaign_stats(campaign.pk for campaign in campaigns)
+        for campaign in campaigns:
+            campaign.receipts_touched = (stats.get(campaign.pk) or {}).get("receipts", 0)  # type: ignore[attr-defined]
+        self.result_list = campaigns
+
+
+@admin.register(Campaign)
+class CampaignAdmin(CampaignActionsMixin, ServiceDeleteMixin, CampaignsModelAdmin):
+    """The campaign page. The JSON parts are plain fields (the mechanic has an editor on top of its JSON), the
+    product segment is edited in place with a live preview, and a saved campaign can be tried on a basket."""
+
+    form = CampaignAdminForm
+    list_display = ("name", "brand", "status_badge", "window", "priority", "combine", "receipts")
+    list_select_related = ("brand",)
+    list_filter = ("status", "brand", "combine")
+    search_fields = ("name",)
+    readonly_fields = ("segment_preview", "spent", "promo_pools", "owner", "created_at", "updated_at")
+    actions = ("pause_campaigns", "resume_campaigns", "duplicate_campaigns")
+    actions_detail = ("pause_detail", "resume_detail", "duplicate_detail")
+    change_form_outer_after_template = "admin/campaigns/campaign/test_panel.html"
+    ordering = ("-priority", "pk")
+    delete_service = staticmethod(_delete_campaign)
+
+    def delete_refusal(self, request: HttpRequest, object_id: str) -> Any:
+        # Its uses would go with it (and they are not the user's to delete): the service's own refusal, said first.
+        if CampaignUsage.objects.filter(
+            campaign__in=self.get_queryset(request).filter(pk=int_or_none(object_id))
+        ).exists():
+            return _("Receipts have used this campaign: finish it instead of deleting it, to keep its history.")
+        return None
+
+    class Media:
+        js = ("campaigns/campaign_admin.js",)
+        css = {"all": ("campaigns/campaign_admin.css",)}
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return CampaignChangeList
+
+    def get_fieldsets(self, request: HttpRequest, obj: Campaign | None = None) -> Any:
+        segment_fields: tuple[Any, ...] = (
+            "product_segment",
+            "segment_name",
+            "segment_skus",
+            "segment_categories",
+            "segment_exclude_skus",
+        )
+        if obj is not None and campaigns_sharing(obj.product_segment, obj):
+            segment_fields += ("segment_copy",)
+        limits: tuple[Any, ...] = (("per_customer", "per_customer_days"), "total_uses", ("budget", "daily_budget"))
+        if obj is not None:
+            limits += ("spent",)
+        codes: tuple[Any, ...] = ((_("Promo codes"), {"fields": ("promo_pools",)}),) if obj is not None else ()
+        return (
+            (None, {"fields": ("name", "brand", "status", "requires_code")}),
+            *codes,
+            (_("When"), {"fields": (("starts_at", "ends_at"), "weekdays", ("hours_from", "hours_to"))}),
+            (_("Who"), {"fields": ("audience_type", "audience_tiers", "audience_segment")}),
+            (
+                _("What"),
+                {"fields": (*segment_fields, "segment_preview", ("min_total", "min_quantity"), "stores")},
+            ),
+            (_("How"), {"fields": ("mechanic", ("combine", "priority"))}),
+            (_("Limits"), {"fields": limits}),
+            (_("Hint"), {"fields": ("hint",)}),
+            (_("Record"), {"fields": ("owner", "created_at", "updated_at")}),
+        )
+
+    def get_form(self, request: HttpRequest, obj: Campaign | None = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.request_user = request.user  # a class made for this request: it scopes the choices
+        return form
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        initial = super().get_changeform_initial_data(request)
+        initial.setdefault("starts_at", timezone.localtime().replace(second=0, microsecond=0))
+        initial.setdefault("mechanic", {"type": "percent_discount"})
+        brands = allowed_brand_ids(request.user)
+        if brands is not None and len(brands) == 1:
+            initial.setdefault("brand", next(iter(brands)))
+        return initial
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        context = dict(extra_context or {})
+        context["campaign_ui"] = self.page_config(request, object_id)
+        return super().changeform_view(request, object_id, form_url, context)
+
+    def page_config(self, request: HttpRequest, object_id: str | None) -> dict[str, Any]:
+        """What the page's script needs: the mechanics, the URLs, the brand's stores and the texts (translated)."""
+        campaign = self.get_object(request, object_id) if object_id else None
+        stores: list[dict[str, Any]] = []
+        if campaign is not None:
+            stores = [
+                {"id": pk, "name": name}
+                for pk, name in Store.objects.filter(brand_id=campaign.brand_id)
+                .order_by("name", "pk")
+                .values_list("pk", "name")[:TEST_PANEL_STORES]
+            ]
+        return {
+            "mechanics": MECHANIC_EDITOR,
+            "lifetime": POINTS_LIFETIME_PARAMS,
+            "previewUrl": reverse("admin:campaigns_productsegment_preview"),
+            "simulateUrl": reverse("campaign-simulate", kwargs={"pk": campaign.pk}) if campaign else None,
+            "campaignId": campaign.pk if campaign else None,
+            "stores": stores,
+            "segmentFields": {
+                "brand": "id_brand",
+                "chosen": "id_product_segment",
+                "initialChosen": campaign.product_segment_id if campaign else None,
+                "skus": "id_segment_skus",
+                "categories": "id_segment_categories",
+                "exclude": "id_segment_exclude_skus",
+            },
+            "classes": ui_classes(),
+            "strings": UI_STRINGS,
+        }
+
+    def save_model(self, request: HttpRequest, obj: Campaign, form: CampaignAdminForm, change: bool) -> None:
+        obj.product_segment = form.save_product_segment()
+        campaign_save(campaign=obj, user=request.user)
+
+    # The change list
+
+    @display(description=_("status"), ordering="status", label=STATUS_COLOURS)
+    def status_badge(self, obj: Campaign) -> tuple[str, str]:
+        return obj.status, obj.get_status_display()
+
+    @display(description=_("window"), ordering="starts_at")
+    def window(self, obj: Campaign) -> str:
+        return f"{window_end(obj.starts_at)} – {window_end(obj.ends_at)}"
+
+    @display(description=_("receipts"))
+    def receipts(self, obj: Campaign) -> int:
+        return getattr(obj, "receipts_touched", 0)
+
+    # The page's panels
+
+    @display(description=_("products matched"))
+    def segment_preview(self, obj: Campaign) -> str:
+        return segment_preview_html(obj.product_segment if obj.pk else None)
+
+    @display(description=_("spent"), wrapper_class="max-w-none min-w-0 grow")
+    def spent(self, obj: Campaign) -> str:
+        """Uses, receipts, discount, points and value given; what the limits leave (`limits_left`)."""
+        if obj.pk is None:
+            return "—"
+        spent = campaign_spent(obj, now=timezone.now())
+        figures = [
+            {"label": _("uses"), "value": spent["uses"]},
+            {"label": _("receipts"), "value": spent["receipts"]},
+            {"label": _("discount given"), "value": spent["discount"], "amount": True},
+            {"label": _("points given"), "value": spent["points"], "amount": True},
+            {"label": _("value given"), "value": spent["value"], "amount": True},
+        ]
+        if "uses_left" in spent:
+            figures.append({"label": _("uses left"), "value": spent["uses_left"]})
+        if "budget" in spent:
+            figures.append({"label": _("budget"), "value": spent["budget"], "amount": True})
+        if "daily_budget" in spent:
+            figures.append({"label": _("daily budget"), "value": spent["daily_budget"], "amount": True})
+        if "budget_left" in spent:
+            label = _("budget left today") if "daily_budget" in spent else _("budget left")
+            figures.append({"label": label, "value": spent["budget_left"], "amount": True})
+        return render_to_string("admin/common/figures.html", {"figures": figures})
+
+    @display(description=_("promo-code pools"), wrapper_class="max-w-none min-w-0 grow")
+    def promo_pools(self, obj: Campaign) -> str:
+        """The pools whose codes unlock the campaign (the promo codes app names the campaign: its reverse relation
+        and its admin's URLs are used here, so that campaigns does not depend on promo codes)."""
+        if obj.pk is None:
+            return "—"
+        pools = [
+            (
+                pool,
+                ngettext("%(count)s code", "%(count)s codes", pool.total_codes)
+                % {"count": number_format(pool.total_codes, force_grouping=True)},
+            )
+            for pool in obj.promo_pools.order_by("pk")[:POOLS_SHOWN]
+        ]
+        add_url = (
+            reverse("admin:promocodes_promopool_add") + "?" + urlencode({"campaign": obj.pk, "brand": obj.brand_id})
+        )
+        return render_to_string(
+            "admin/campaigns/campaign/promo_pools.html",
+            {"pools": pools, "requires_code": obj.requires_code, "add_url": add_url},
+        )
