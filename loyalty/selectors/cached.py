@@ -1,0 +1,160 @@
+"""The cached balance: read when it is current (one query on the POS path), recomputed and checked against the
+entries."""
+
+from datetime import datetime
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+from django.db import connection
+from django.db.models import F, Q, Sum
+from django.utils import timezone
+
+from common.money import quantize
+from loyalty.models import Account, LedgerEntry
+from loyalty.selectors.balances import (
+    HALF_CENT,
+    ZERO,
+    account_roots,
+    balance_from_roots,
+    roots_with_remaining,
+)
+
+
+@cache
+def _cached_pair_sql(vendor: str) -> str:
+    """The SQL of `_cached_pair` (names from the models' meta): the account's cached pair and whether it is stale.
+
+    The cache holds the sums of all entries, each in the bucket of its own `activation_at` as of `balance_at`
+    (`loyalty.models.ledger.Account`). The read-time balance (`balance`) sums the roots' remaining points by
+    bucket as of `now`, and an entry naming a lot carries the lot's `activation_at`, so both sums agree unless
+    - an entry activates between `balance_at` and `now`, either way round (a concurrent write may have moved
+      `balance_at` past this request's `now`), or
+    - a lot still holding points has expired by `now` (the read applies expiry the ledger has not written yet).
+      "Still holding" is read from the entries (the lot's remaining), not inferred from `balance_at`: the
+      activation job moves `balance_at` without writing expiries, so a lot expired before it may hold points.
+    Plain SQL because this runs on every receipt and the ORM's compilation of it costs more than the query; the
+    text holds only the models' names (quoted) and HALF_CENT (a literal: SQLite would compare a
+    bound decimal as text), every other value is a parameter. One text per database `vendor`.
+    """
+    qn = connection.ops.quote_name
+    account, entry = qn(Account._meta.db_table), qn(LedgerEntry._meta.db_table)
+    return (
+        f"SELECT a.{qn('active')}, a.{qn('pending')}, EXISTS ("  # noqa: S608 (names from the models, values bound)
+        f" SELECT 1 FROM {entry} e WHERE e.{qn('account_id')} = a.{qn('id')} AND ("
+        f"  (e.{qn('activation_at')} > a.{qn('balance_at')} AND e.{qn('activation_at')} <= %s)"
+        f"  OR (e.{qn('activation_at')} > %s AND e.{qn('activation_at')} <= a.{qn('balance_at')})"
+        f"  OR ({_expired_lot_sql()})))"
+        f" FROM {account} a WHERE a.{qn('id')} = %s"
+    )
+
+
+def _expired_lot_sql() -> str:
+    """SQL condition on an entry `e`: a lot (a root) that still holds points and whose `expires_at` is not after the
+    parameter. "Holds points" as `account_roots` reads it: its points plus its movements' at least half a cent."""
+    qn = connection.ops.quote_name
+    entry = qn(LedgerEntry._meta.db_table)
+    return (
+        f"e.{qn('lot_id')} IS NULL AND e.{qn('expires_at')} <= %s AND e.{qn('points')} + COALESCE("  # noqa: S608
+        f"(SELECT SUM(m.{qn('points')}) FROM {entry} m WHERE m.{qn('lot_id')} = e.{qn('id')}), 0) >= {HALF_CENT}"
+    )
+
+
+@cache
+def _expiry_due_sql(vendor: str) -> str:
+    qn = connection.ops.quote_name
+    entry = qn(LedgerEntry._meta.db_table)
+    return f"SELECT EXISTS (SELECT 1 FROM {entry} e WHERE e.{qn('account_id')} = %s AND {_expired_lot_sql()})"  # noqa: S608
+
+
+def expiry_due(*, account: Account, now: datetime) -> bool:
+    """Whether a lot of the account that still holds points has expired by `now`: whether
+    `expiry_plan(account_roots(account=account), until=now)` has any step. One query."""
+    with connection.cursor() as cursor:
+        cursor.execute(_expiry_due_sql(connection.vendor), [account.pk, connection.ops.adapt_datetimefield_value(now)])
+        row = cursor.fetchone()
+    return bool(row[0])
+
+
+def _cached_pair(account: Account, now: datetime) -> tuple[Decimal, Decimal] | None:
+    """The account's cached (active, pending) if they are its balance as of `now`, else None.
+
+    One query: the row and the staleness test are read in one statement, hence from one snapshot of the database
+    (a write committed between two queries could otherwise pair an old cache with newer entries).
+    """
+    moment = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        cursor.execute(_cached_pair_sql(connection.vendor), [moment, moment, moment, account.pk])
+        row = cursor.fetchone()
+    if row is None or row[2]:
+        return None
+    # SQLite answers numbers (floats), PostgreSQL decimals; both hold two places.
+    return quantize(Decimal(str(row[0]))), quantize(Decimal(str(row[1])))
+
+
+def cache_is_current(*, account: Account, now: datetime) -> bool:
+    """Whether the account's cached pair, as stored now, is its balance as of `now` (see `_cached_pair_sql`)."""
+    return _cached_pair(account, now) is not None
+
+
+def balance_quick(*, account: Account | None, now: datetime | None = None) -> dict[str, Any]:
+    """`balance` without `expiring`: `{"active", "pending"}` as of `now`, read from the account's cached pair
+    when it is current (one query), else computed from the entries."""
+    if account is None or account.pk is None:
+        return {"active": ZERO, "pending": ZERO}
+    now = now or timezone.now()
+    cached = _cached_pair(account, now)
+    if cached is not None:
+        return {"active": cached[0], "pending": cached[1]}
+    return balance_from_roots(account_roots(account=account), now=now, with_expiring=False)
+
+
+def _active_as_of_balance_at() -> Q:
+    return Q(activation_at__isnull=True) | Q(activation_at__lte=F("account__balance_at"))
+
+
+def recompute_cached(*, account: Account) -> tuple[Decimal, Decimal]:
+    """The account's (active, pending) derived from its entries as of its `balance_at`, as the cache should hold."""
+    sums = LedgerEntry.objects.filter(account=account).aggregate(
+        active=Sum("points", filter=_active_as_of_balance_at()),
+        pending=Sum("points", filter=~_active_as_of_balance_at()),
+    )
+    return quantize(sums["active"] or ZERO), quantize(sums["pending"] or ZERO)
+
+
+def ledger_differences() -> list[dict[str, Any]]:
+    """Every disagreement between the cached balances and the entries, and every lot taken below zero.
+
+    `[{"account", "problem", "cached", "derived"}]`; empty when the ledger is sound.
+    """
+    derived = {
+        row["account"]: (quantize(row["active"] or ZERO), quantize(row["pending"] or ZERO))
+        for row in LedgerEntry.objects.values("account")
+        .annotate(
+            active=Sum("points", filter=_active_as_of_balance_at()),
+            pending=Sum("points", filter=~_active_as_of_balance_at()),
+        )
+        .order_by()
+    }
+    problems: list[dict[str, Any]] = []
+    for pk, active, pending in Account.objects.order_by("pk").values_list("pk", "active", "pending").iterator():
+        cached = (quantize(active), quantize(pending))
+        expected = derived.get(pk, (ZERO, ZERO))
+        if cached != expected:
+            problems.append({"account": pk, "problem": "balance", "cached": cached, "derived": expected})
+    overdrawn = (
+        roots_with_remaining()
+        .filter(Q(points__gt=0, remaining_raw__lte=-HALF_CENT) | Q(points__lt=0, remaining_raw__gte=HALF_CENT))
+        .order_by("account_id", "pk")
+    )
+    for root in overdrawn:
+        account_id, pk, points, remaining = root.account_id, root.pk, root.points, root.remaining_raw  # type: ignore[attr-defined]
+        problems.append(
+            {
+                "account": account_id,
+                "problem": f"entry {pk} overdrawn",
+                "cached": quantize(points),
+                "derived": quantize(remaining),
+            }
+        )
+    return problems

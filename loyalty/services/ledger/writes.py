@@ -1,0 +1,221 @@
+"""Points in and out: accruals (lots), redemptions and manual adjustments."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from common.errors import InvalidInput
+from common.money import quantize
+from loyalty.choices import EntryKind
+from loyalty.models import Account, LedgerEntry, Partner
+from loyalty.selectors import (
+    account_roots,
+)
+from loyalty.services.ledger.core import (
+    LOT_KINDS,
+    _copy_cache,
+    _expire,
+    _lock,
+    _positive_points,
+    _save,
+    _sync,
+    _take_active,
+    _write,
+)
+
+# --- writes ------------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def accrue(
+    *,
+    account: Account,
+    points: Decimal | int | str,
+    at: datetime,
+    activation_days: int = 0,
+    expires_in_days: int | None = None,
+    partner: Partner | None = None,
+    purchase_id: int | None = None,
+    campaign_id: int | None = None,
+    kind: str = EntryKind.ACCRUAL,
+    reason: str = "",
+    user: Any = None,
+) -> LedgerEntry:
+    """A new lot of `points`: pending for `activation_days`, expiring after `expires_in_days` (None = never), both
+    counted from `at` (the receipt's time). A lot whose expiry is already past (a late offline receipt) expires
+    at once. `partner` is the partner owning the store where the points were earned.
+    """
+    [lot] = accrue_lots(
+        account=account,
+        lots=[
+            LotSpec(
+                points=points,
+                activation_days=activation_days,
+                expires_in_days=expires_in_days,
+                campaign_id=campaign_id,
+                kind=kind,
+                reason=reason,
+            )
+        ],
+        at=at,
+        partner=partner,
+        purchase_id=purchase_id,
+        user=user,
+    )
+    return lot
+
+
+@dataclass(frozen=True)
+class LotSpec:
+    """One lot to accrue: its points and lifetime (see `accrue`)."""
+
+    points: Decimal | int | str
+    activation_days: int = 0
+    expires_in_days: int | None = None
+    campaign_id: int | None = None
+    kind: str = EntryKind.ACCRUAL
+    reason: str = ""
+
+
+@transaction.atomic
+def accrue_lots(
+    *,
+    account: Account,
+    lots: Sequence[LotSpec],
+    at: datetime,
+    partner: Partner | None = None,
+    purchase_id: int | None = None,
+    user: Any = None,
+) -> list[LedgerEntry]:
+    """Several lots in one write (a receipt's base accrual and each campaign's points): one lock, one sync, one
+    insert, one save. Each lot as `accrue` describes it."""
+    entries = []
+    for spec in lots:
+        points = _positive_points(spec.points)
+        if spec.kind not in LOT_KINDS:
+            raise InvalidInput(_("Lots are accruals, rewards or adjustments."), fields={"kind": [_("Not a lot kind.")]})
+        if spec.activation_days < 0 or (spec.expires_in_days is not None and spec.expires_in_days < 0):
+            raise InvalidInput(_("Days cannot be negative."))
+        entries.append(
+            LedgerEntry(
+                kind=spec.kind,
+                points=points,
+                at=at,
+                activation_at=at + timedelta(days=spec.activation_days) if spec.activation_days else None,
+                expires_at=at + timedelta(days=spec.expires_in_days) if spec.expires_in_days is not None else None,
+                partner=partner,
+                purchase_id=purchase_id,
+                campaign_id=spec.campaign_id,
+                reason=spec.reason,
+                created_by=user,
+            )
+        )
+    now = timezone.now()
+    [locked] = _lock(account)
+    _sync(locked, now, roots_needed=False)
+    _write(locked, entries)
+    if any(entry.expires_at is not None and entry.expires_at <= now for entry in entries):
+        _expire(locked, account_roots(account=locked), now)
+    _save(locked)
+    _copy_cache(locked, account)
+    return entries
+
+
+@transaction.atomic
+def redeem(
+    *,
+    account: Account,
+    points: Decimal | int | str,
+    at: datetime,
+    partner: Partner | None = None,
+    purchase_id: int | None = None,
+) -> list[LedgerEntry]:
+    """Take exactly `points` from the active lots, earliest expiry first; one redemption entry per lot taken.
+
+    Refuses with 409 `insufficient_points`, writing nothing, when the active balance (as of now, expiry applied)
+    is short. `partner` is the redeeming partner (settlements are computed from it and from the lots' partners).
+    """
+    points = _positive_points(points)
+    now = timezone.now()
+    [locked] = _lock(account)
+    roots = _sync(locked, now)
+
+    def make(lot: LedgerEntry, taken: Decimal) -> LedgerEntry:
+        return LedgerEntry(
+            kind=EntryKind.REDEMPTION,
+            points=taken,
+            lot=lot,
+            activation_at=lot.activation_at,
+            at=at,
+            partner=partner,
+            purchase_id=purchase_id,
+        )
+
+    entries = _take_active(account=locked, roots=roots, points=points, at=at, now=now, make=make)
+    _save(locked)
+    _copy_cache(locked, account)
+    return entries
+
+
+@transaction.atomic
+def adjust(
+    *,
+    account: Account,
+    points: Decimal | int | str,
+    reason: str,
+    user: Any,
+    expires_in_days: int | None = None,
+    at: datetime | None = None,
+) -> list[LedgerEntry]:
+    """A manual correction by staff. The entries are their own audit record: `created_by`, `reason`, `created_at`.
+
+    Positive: a new lot, active at once, expiring after `expires_in_days` (None = never). Negative: taken from the
+    active lots like a redemption (earliest expiry first, one entry per lot), never below zero (409
+    `insufficient_points`).
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(_("Give the reason of the correction."), fields={"reason": [_("This field is required.")]})
+    try:
+        signed = quantize(points)
+    except (InvalidOperation, TypeError, ValueError) as exc:
+        raise InvalidInput(_("A number is expected."), fields={"points": [_("A number is expected.")]}) from exc
+    if signed == 0:
+        raise InvalidInput(_("A correction moves some points."), fields={"points": [_("Cannot be zero.")]})
+    now = timezone.now()
+    at = at or now
+    if signed > 0:
+        lot = accrue(
+            account=account,
+            points=signed,
+            at=at,
+            expires_in_days=expires_in_days,
+            kind=EntryKind.ADJUSTMENT,
+            reason=reason,
+            user=user,
+        )
+        return [lot]
+    [locked] = _lock(account)
+    roots = _sync(locked, now)
+
+    def make(lot: LedgerEntry, taken: Decimal) -> LedgerEntry:
+        return LedgerEntry(
+            kind=EntryKind.ADJUSTMENT,
+            points=taken,
+            lot=lot,
+            activation_at=lot.activation_at,
+            at=at,
+            reason=reason,
+            created_by=user,
+        )
+
+    entries = _take_active(account=locked, roots=roots, points=-signed, at=at, now=now, make=make)
+    _save(locked)
+    _copy_cache(locked, account)
+    return entries
