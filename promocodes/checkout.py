@@ -1,5 +1,6 @@
 """The narrow interface the checkout calls: which submitted codes unlock which campaigns, their statuses once the
-engine has run, burning them at confirm, giving them back on a full refund, and stopping registers that guess.
+engine has run, burning them at confirm, giving them back on a full refund (registers that guess are stopped by
+`promocodes.guessing`).
 
 Calculate reads; confirm calls `codes_check(locked=True)` after locking the points account, so the codes' rows are
 locked in primary-key order after the account (never the other way round: no deadlock between two receipts), and
@@ -8,22 +9,18 @@ of concurrent confirms with one single-use code the first burns it and the other
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Count, F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.choices import CampaignStatus
-from common.errors import Conflict, DomainError
+from common.errors import Conflict
 from promocodes.choices import CheckStatus, CodeStatus, PoolKind
 from promocodes.codes import normalize
-from promocodes.models import AttemptBlock, CodeAttempt, CodeUse, PromoCode
-
-WINDOW = timedelta(minutes=1)
+from promocodes.models import CodeUse, PromoCode
 
 
 @dataclass
@@ -205,37 +202,3 @@ def codes_release(*, purchase_id: int, at: datetime) -> int:
         PromoCode.objects.filter(pk=use.code_id).update(uses=F("uses") - 1, status=CodeStatus.ACTIVE)
     CodeUse.objects.filter(pk__in=[use.pk for use in uses]).update(released_at=at)
     return len(uses)
-
-
-# --- guessing ------------------------------------------------------------------------------------------------------
-
-
-def attempts_limit() -> int:
-    return int(getattr(settings, "PROMO_CODE_ATTEMPTS_PER_MINUTE", 20))
-
-
-def attempts_guard(*, register: Any, codes: Sequence[str], now: datetime | None = None) -> None:
-    """429 `too_many_attempts` for a register that sent too many unknown codes in the last minute, with an audit
-    record; called outside the receipt's transaction so the record stays."""
-    if not codes or register.pk is None:
-        return
-    now = now or timezone.now()
-    recent = CodeAttempt.objects.filter(register_id=register.pk, at__gt=now - WINDOW).count()
-    if recent < attempts_limit():
-        return
-    AttemptBlock.objects.create(register_id=register.pk, at=now, attempts=recent, codes=[str(c)[:64] for c in codes])
-    raise DomainError(
-        _("Too many unknown promo codes from this register; wait a minute."),
-        code="too_many_attempts",
-        status_code=429,
-    )
-
-
-def attempts_record(*, register: Any, checks: Iterable[CodeCheck], now: datetime | None = None) -> None:
-    """Count the unknown codes a register sent (older attempts than the window are dropped as we go)."""
-    unknown = [check.code for check in checks if check.status == CheckStatus.NOT_FOUND]
-    if not unknown or register.pk is None:
-        return
-    now = now or timezone.now()
-    CodeAttempt.objects.filter(register_id=register.pk, at__lte=now - WINDOW).delete()
-    CodeAttempt.objects.bulk_create([CodeAttempt(register_id=register.pk, code=code[:64], at=now) for code in unknown])

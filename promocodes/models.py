@@ -1,5 +1,5 @@
 """Promo-code pools, their codes (unique across the whole system), each use of a code on a receipt, generation
-jobs, and the record of registers sending unknown codes (brute-force protection)."""
+jobs, and the count and record of registers sending unknown codes (brute-force protection)."""
 
 from django.conf import settings
 from django.db import models
@@ -212,24 +212,35 @@ class GenerationJob(TimeStampedModel):
 
 
 @internal
-class CodeAttempt(models.Model):
-    """An unknown code sent by a register: counted per minute to stop guessing."""
+class AttemptCounter(models.Model):
+    """Promo codes a register sent within one clock minute that were not found: one row per register and minute,
+    moved by one atomic upsert per request (`promocodes.guessing`), so concurrent calculates cannot all pass one
+    look at the count; codes still being checked are counted until the found ones are given back."""
 
+    # No timestamps: the row is its minute, and the register's next minute deletes it.
     register = models.ForeignKey(
-        "loyalty.Register", verbose_name=_("register"), on_delete=models.CASCADE, related_name="+"
+        "loyalty.Register",
+        verbose_name=_("register"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # the unique (register, minute) index serves every lookup
     )
-    code = models.CharField(_("code"), max_length=64)
-    at = models.DateTimeField(_("at"), default=timezone.now)
+    minute = models.DateTimeField(_("minute"))
+    codes = models.PositiveIntegerField(_("unknown codes"), default=0)
+    requests = models.PositiveIntegerField(_("requests with codes"), default=0)
+    refusals = models.PositiveIntegerField(_("refused requests"), default=0)
 
     objects = ScopedManager()
 
     class Meta:
-        verbose_name = _("unknown code attempt")
-        verbose_name_plural = _("unknown code attempts")
-        indexes = [models.Index(fields=["register", "at"], name="promocodes_attempt_reg_at")]
+        verbose_name = _("unknown code count")
+        verbose_name_plural = _("unknown code counts")
+        constraints = [
+            models.UniqueConstraint(fields=["register", "minute"], name="promocodes_attemptcounter_register_minute")
+        ]
 
     def __str__(self) -> str:
-        return self.code
+        return f"{self.register_id} at {self.minute:%Y-%m-%d %H:%M}: {self.codes}"
 
 
 @brand_scoped("register__store__brand")

@@ -1,19 +1,21 @@
 """Helpers of the promo code tests: a campaign that needs a code, pools saved through `pool_save`, codes made by
 `codes_generate` or imported, and row counts of everything the promo code app writes."""
 
+import time
 from typing import Any
 
 from django.db.models import Model
+from django.utils import timezone
 
 from campaigns.models import Campaign
 from loyalty.models import Brand
-from promocodes.models import AttemptBlock, CodeAttempt, CodeUse, GenerationJob, PromoCode, PromoPool
+from promocodes.models import AttemptBlock, AttemptCounter, CodeUse, GenerationJob, PromoCode, PromoPool
 from promocodes.services.generation import codes_generate
 from promocodes.services.pools import pool_save
 from promocodes.services.transfer import codes_import
 from tests.campaigns.test_pos_campaigns import save_campaign
 
-PROMO_MODELS: tuple[type[Model], ...] = (PromoPool, PromoCode, CodeUse, GenerationJob, CodeAttempt, AttemptBlock)
+PROMO_MODELS: tuple[type[Model], ...] = (PromoPool, PromoCode, CodeUse, GenerationJob, AttemptCounter, AttemptBlock)
 
 
 def coded_campaign(brand: Brand, **fields: Any) -> Campaign:
@@ -47,3 +49,12 @@ def code_of(code: str) -> PromoCode:
 def promo_written() -> dict[str, int]:
     """Row counts of every model of the promo code app."""
     return {model.__name__: model._default_manager.count() for model in PROMO_MODELS}
+
+
+def within_one_minute(seconds: int = 10) -> None:
+    """Wait for the next clock minute unless `seconds` are left of this one: unknown codes are counted per clock
+    minute, so a test's requests must not straddle two."""
+    now = timezone.now()
+    left = 60 - now.second - now.microsecond / 1_000_000
+    if left < seconds:
+        time.sleep(left + 0.05)

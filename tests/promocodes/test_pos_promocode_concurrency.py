@@ -1,6 +1,7 @@
 """Promo codes under real concurrency on PostgreSQL, through the whole HTTP stack: 32 threads confirm receipts at
 once with one single-use code (exactly one burns it), with one multi-use code good for 10 uses (exactly 10), and one
-customer with several codes of a pool that allows one per customer (exactly one)."""
+customer with several codes of a pool that allows one per customer (exactly one); 48 threads guessing codes at one
+register get no more codes checked than the limit and one request."""
 
 from collections import Counter
 from typing import Any
@@ -9,10 +10,10 @@ import pytest
 from django.db import connection
 
 from loyalty.models import IdempotencyRecord, LedgerEntry, Purchase
-from promocodes.models import CodeUse, PromoCode
+from promocodes.models import AttemptBlock, CodeUse, PromoCode
 from tests.concurrency import run_in_threads
-from tests.loyalty.pos_support import Shopper, Till, confirm, line, make_shopper, make_till, pos_client
-from tests.promocodes.promo_support import code_of, coded_campaign, multi_pool, single_pool
+from tests.loyalty.pos_support import Shopper, Till, calculate, confirm, line, make_shopper, make_till, pos_client
+from tests.promocodes.promo_support import code_of, coded_campaign, multi_pool, single_pool, within_one_minute
 
 pytestmark = [
     pytest.mark.postgres,
@@ -20,6 +21,13 @@ pytestmark = [
 ]
 
 THREADS = 32
+
+
+@pytest.fixture(autouse=True)
+def codes_in_flight_allowed(settings):
+    """The guard counts a register's codes in flight as possibly unknown until they are checked; 32 receipts at once
+    at one register are not guessing (the guessing test sets its own limit)."""
+    settings.PROMO_CODE_ATTEMPTS_PER_MINUTE = 1000
 
 
 def confirm_at_once(till: Till, codes: list[str], shoppers: list[Shopper | None]) -> list[Any]:
@@ -147,3 +155,28 @@ def test_one_customer_confirming_an_unlimited_code_at_once_uses_it_once(transact
     assert outcomes(results) == {201: 1, (409, "code_used"): 15}
     [won] = winners(results)
     assert list(CodeUse.objects.values_list("contact_id", "purchase_id")) == [(shopper.contact.pk, won["purchase_id"])]
+
+
+def test_48_concurrent_calculates_guessing_codes_check_no_more_than_the_limit_and_a_request(transactional_db, settings):
+    # given: the default limit of 20 unknown codes a minute; one register; the threads within one clock minute
+    settings.PROMO_CODE_ATTEMPTS_PER_MINUTE = 20
+    till = make_till()
+    within_one_minute(seconds=30)
+
+    # when: 48 calculates at once, each with 10 codes that do not exist
+    def work(index: int) -> tuple[int, dict[str, Any]]:
+        body = {"lines": [line("A", "1", "100.00")], "promo_codes": [f"GUESS-{index:02d}-{n}" for n in range(10)]}
+        response = calculate(pos_client(till.register), body)
+        return response.status_code, response.json()
+
+    results = run_in_threads(48, work)
+
+    # then: each reservation is counted before any check, so exactly the first two (0 and 10 before them) answer
+    assert all(isinstance(result, tuple) for result in results), results
+    answers = Counter(status if status == 200 else (status, body["error"]["code"]) for status, body in results)
+    assert answers == {200: 2, (429, "too_many_attempts"): 46}
+    checked = [item for status, body in results if status == 200 for item in body["promo_codes"]]
+    assert len(checked) == 20 <= 20 + 10
+    assert {item["status"] for item in checked} == {"not_found"}
+    # and: one audit record for the register's minute
+    assert list(AttemptBlock.objects.values_list("register_id", flat=True)) == [till.register.pk]
