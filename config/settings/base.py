@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "promocodes",
     "promoters",
     "analytics",
+    "demo",
     # Last: staff scope and roles name every app above.
     "access",
 ]

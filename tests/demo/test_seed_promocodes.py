@@ -7,10 +7,10 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from demo.promocodes import FLYER_CODES, FLYER_POOL, WELCOME_POOL
 from loyalty.models import Brand, Purchase
 from promocodes.choices import CodeStatus, PoolKind
 from promocodes.codes import ALPHABET
-from promocodes.demo import FLYER_CODES, FLYER_POOL, WELCOME_POOL
 from promocodes.models import CodeUse, PromoCode, PromoPool
 from tests.factories import RegisterFactory
 from tests.loyalty.pos_support import calculate, ok, pos_client

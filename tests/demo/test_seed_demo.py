@@ -14,8 +14,8 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from contacts.models import BlacklistEntry, Contact
+from demo.purchases import PURCHASE_DAYS
 from loyalty.choices import CardStatus, EntryKind
-from loyalty.demo import PURCHASE_DAYS
 from loyalty.models import (
     Account,
     Brand,

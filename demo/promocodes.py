@@ -15,7 +15,7 @@ from django.utils import timezone
 from campaigns.choices import CampaignStatus
 from campaigns.models import Campaign
 from campaigns.services.campaigns import campaign_save
-from loyalty.demo import MANAGERS_GROUP
+from demo.base import MANAGERS_GROUP
 from loyalty.models import Brand
 from promocodes.choices import CodeStatus, PoolKind
 from promocodes.models import PromoCode, PromoPool

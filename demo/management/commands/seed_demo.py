@@ -1,7 +1,7 @@
 """`manage.py seed_demo`: fill the database with a realistic demo CRM; safe to run again.
 
-A composition root: it runs loyalty's demo, then the campaigns' and the promo codes' (which loyalty's models and
-services never import), then receipts carrying the demo codes through the checkout.
+A composition root in an app of its own, above every other (none imports it): it runs loyalty's demo, then the
+campaigns' and the promo codes', then receipts carrying the demo codes through the checkout.
 """
 
 import time
@@ -10,19 +10,18 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from campaigns.demo import campaign_counts, seed_campaigns
-from loyalty.demo import (
+from demo.base import (
     ADMIN_PASSWORD,
     ADMIN_USERNAME,
     MANAGER_PASSWORD,
     MANAGER_USERNAME,
     DemoOptions,
-    demo_counts,
-    demo_seed,
-    seed_code_receipts,
 )
-from loyalty.demo_data import BRANDS, MANAGER_BRAND
-from promocodes.demo import promo_counts, seed_promocodes
+from demo.campaigns import campaign_counts, seed_campaigns
+from demo.data import BRANDS, MANAGER_BRAND
+from demo.loyalty import demo_counts, demo_seed
+from demo.promocodes import promo_counts, seed_promocodes
+from demo.purchases import seed_code_receipts
 
 CODE_RECEIPTS = 30
 

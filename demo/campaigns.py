@@ -21,7 +21,7 @@ from campaigns.models import Campaign, ProductSegment, Segment
 from campaigns.services.campaigns import campaign_save, product_segment_save
 from campaigns.services.segments import segment_members_add, segment_recompute, segment_save
 from contacts.models import Contact
-from loyalty.demo import MANAGERS_GROUP
+from demo.base import MANAGERS_GROUP
 from loyalty.models import Brand, Category, Product, Program, Tier
 
 Log = Callable[[str], None]

@@ -10,15 +10,15 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.utils import timezone
 
-from campaigns.demo import (
+from campaigns.models import Campaign, ProductSegment, Segment, SegmentMember
+from campaigns.services.campaigns import product_segment_products
+from contacts.models import Contact
+from demo.campaigns import (
     BIRTHDAY_SEGMENT,
     CAMPAIGN_NAMES,
     SHAMPOO_CAMPAIGN,
     days_to_birthday,
 )
-from campaigns.models import Campaign, ProductSegment, Segment, SegmentMember
-from campaigns.services.campaigns import product_segment_products
-from contacts.models import Contact
 from loyalty.models import Brand, Product, Program, Tier
 from tests.factories import ProductFactory, RegisterFactory
 from tests.loyalty.pos_support import calculate, line, ok, pos_client
