@@ -1,8 +1,11 @@
 """Shared admin pieces: brand scoping, service errors, read-only admins, deletion through a service, imports that
-keep the good rows, links between pages; and the framework's models re-registered with the theme (`framework`,
-imported here so that Django's autodiscovery of `common.admin` registers them)."""
+keep the good rows, links between pages; the framework's models re-registered with the theme (`framework`,
+imported here so that Django's autodiscovery of `common.admin` registers them); the admin's login form (`login`)."""
 
-from common.admin import framework  # noqa: F401  (registers the framework's models with unfold's look)
+from common.admin import (
+    framework,  # noqa: F401  (registers the framework's models with unfold's look)
+    login,  # noqa: F401  (the admin's login form tells a throttled login why)
+)
 from common.admin.imports import IMPORT_ERRORS_SHOWN, PartialImportMixin
 from common.admin.links import change_link, change_url, changelist_link, changelist_url
 from common.admin.mixins import (

@@ -1,5 +1,6 @@
 """Settings shared by every environment; everything that differs comes from the environment."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -35,6 +36,7 @@ INSTALLED_APPS = [
     "import_export",
     "phonenumber_field",
     "django_celery_beat",
+    "axes",
     "common",
     "contacts",
     "loyalty",
@@ -57,6 +59,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a login refused by the throttle into a 429 (common.login_throttle).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -109,6 +113,31 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Login throttling (django-axes, common.login_throttle): wrong passwords at the token endpoint and the admin's login
+# are counted per username and per address in the database (shared by every worker); past a limit the login is
+# refused with 429 for the cool-off after the last counted failure, the right password too, before any hashing.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a throttled login before a password is checked
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("DJANGO_LOGIN_FAILURE_LIMIT", default=10)
+LOGIN_FAILURE_LIMIT_PER_ADDRESS = env.int("DJANGO_LOGIN_FAILURE_LIMIT_PER_ADDRESS", default=100)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("DJANGO_LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "common.login_throttle.LoginThrottleHandler"
+AXES_LOCKOUT_CALLABLE = "common.login_throttle.lockout_response"
+# The client's address: REMOTE_ADDR; behind N proxies of ours, the address N hops from the right of X-Forwarded-For
+# (what the client writes there itself is ignored).
+AXES_CLIENT_IP_CALLABLE = "common.login_throttle.client_ip"
+TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+# A failure while refused is not counted (the lock ends when the cool-off passes), a success wipes nothing (nor
+# anyone else's failures from the same address), successful logins are not logged, and the attempts have no admin
+# page (`manage.py axes_reset_username <name>` or `axes_reset_ip <address>` lifts a lock).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = False
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ADMIN = False
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ru", _("Russian"))]

@@ -274,7 +274,7 @@ class MasterAccountSerializer(ScopedModelSerializer):
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField()
+    username = serializers.CharField(max_length=150)  # a user's; a longer one would escape the login throttle's count
     password = serializers.CharField(trim_whitespace=False)
 
 

@@ -18,6 +18,7 @@ from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
 from common.api.viewsets import ScopedModelViewSet
+from common.login_throttle import TooManyLoginAttempts, lockout_message, login_refused
 from common.scoping import user_scope
 from contacts.models import Contact
 from contacts.services import contact_update
@@ -58,7 +59,11 @@ class AuthTokenView(APIView):
     def post(self, request: Request) -> Response:
         data = s.TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = authenticate(request, username=data.validated_data["username"], password=data.validated_data["password"])
+        username, password = data.validated_data["username"], data.validated_data["password"]
+        # Throttled (429) before the password is hashed; a failure below is counted through Django's signal.
+        if login_refused(request, username):
+            raise TooManyLoginAttempts(lockout_message(request))
+        user = authenticate(request, username=username, password=password)
         if user is None or not user.is_active:
             raise AuthenticationFailed(_("Wrong username or password."))
         token, _created = Token.objects.get_or_create(user=user)
