@@ -4,8 +4,6 @@ Calculate is a read; confirm and refund are one transaction each, with the point
 (`select_for_update`) so that concurrent receipts of one account queue up and never double-spend.
 """
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -195,14 +193,12 @@ def calculate(
     now: datetime | None = None,
     lock_limits: bool = False,
     extra_campaign: Campaign | None = None,
-    attempts: guessing.Reservation | None = None,
 ) -> Calculation:
     """The receipt as the campaigns and the program's rules make it; `data` is the validated calculate body.
 
     Order: base, campaign discounts (by priority), redemption on the totals, the tier's base accrual and the
     campaigns' points on the paid amounts. `lock_limits` (confirm) locks the counters of limited campaigns;
-    `extra_campaign` (simulation) adds one campaign whatever its status; `attempts` (from `codes_guard`) learns
-    which codes were found.
+    `extra_campaign` (simulation) adds one campaign whatever its status.
     """
     now = now or timezone.now()
     at = check_time(data.get("at"), now)
@@ -250,8 +246,6 @@ def calculate(
     checks = promo.codes_check(
         brand_id=store.brand_id, codes=data.get("promo_codes") or [], contact_id=contact_id, at=at, locked=lock_limits
     )
-    if attempts is not None:
-        attempts.checked(checks)
     campaign_rules = pricing.rules_for(
         brand_id=store.brand_id,
         at=at,
@@ -387,7 +381,6 @@ def confirm(
     register: Register,
     data: dict[str, Any],
     now: datetime | None = None,
-    attempts: guessing.Reservation | None = None,
 ) -> tuple[Purchase, dict[str, Any]]:
     """Confirm a receipt: redeem exactly `redeem_points` or fail with 409, writing nothing; accrue; re-tier.
 
@@ -408,7 +401,7 @@ def confirm(
             customer.account = ledger.account_for(program=program, contact=customer.contact)
         _lock_account(customer.account)
         customer.balance = balance_quick(account=customer.account, now=now)
-    calc = calculate(register=register, data=data, customer=customer, now=now, lock_limits=True, attempts=attempts)
+    calc = calculate(register=register, data=data, customer=customer, now=now, lock_limits=True)
     promo.codes_refuse_spent(calc.code_checks)
     wanted = quantize(data.get("redeem_points") or ZERO)
     if customer is not None and wanted > 0:
@@ -619,15 +612,10 @@ def refund(
     }
 
 
-@contextmanager
-def codes_guard(*, register: Register, data: dict[str, Any]) -> Iterator[guessing.Reservation]:
-    """Around a calculate or confirm, outside its transaction: the submitted codes are counted against the register
-    before they are checked (429 for a register guessing codes), and those that exist are given back afterwards."""
-    reservation = guessing.attempts_reserve(register=register, codes=data.get("promo_codes") or [])
-    try:
-        yield reservation
-    finally:
-        guessing.attempts_release(reservation)
+def codes_guard(*, register: Register, data: dict[str, Any]) -> None:
+    """Before a calculate or confirm, outside its transaction: the submitted codes the brand does not have are
+    counted against the register (429 for a register guessing codes)."""
+    guessing.attempts_guard(register=register, codes=data.get("promo_codes") or [])
 
 
 # --- simulation --------------------------------------------------------------------------------------------------

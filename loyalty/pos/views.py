@@ -59,8 +59,8 @@ class CalculateView(PosView):
     def post(self, request: Request) -> Response:
         body = s.CalculateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        with checkout.codes_guard(register=self.register, data=body.validated_data) as attempts:
-            calc = checkout.calculate(register=self.register, data=body.validated_data, attempts=attempts)
+        checkout.codes_guard(register=self.register, data=body.validated_data)
+        calc = checkout.calculate(register=self.register, data=body.validated_data)
         return Response(checkout.calculation_answer(calc))
 
 
@@ -71,21 +71,19 @@ class PurchaseView(PosView):
     def post(self, request: Request) -> Response:
         body = s.ConfirmSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        with checkout.codes_guard(register=self.register, data=body.validated_data) as attempts:
+        checkout.codes_guard(register=self.register, data=body.validated_data)
 
-            def action() -> tuple[int, dict[str, Any]]:
-                _purchase, answer = checkout.confirm(
-                    register=self.register, data=body.validated_data, attempts=attempts
-                )
-                return 201, answer
+        def action() -> tuple[int, dict[str, Any]]:
+            _purchase, answer = checkout.confirm(register=self.register, data=body.validated_data)
+            return 201, answer
 
-            status_code, answer = run_idempotent(
-                register=self.register,
-                key=request.headers.get("Idempotency-Key"),
-                endpoint="purchase",
-                body=request.data,
-                action=action,
-            )
+        status_code, answer = run_idempotent(
+            register=self.register,
+            key=request.headers.get("Idempotency-Key"),
+            endpoint="purchase",
+            body=request.data,
+            action=action,
+        )
         return Response(answer, status=status_code)
 
 

@@ -23,13 +23,6 @@ pytestmark = [
 THREADS = 32
 
 
-@pytest.fixture(autouse=True)
-def codes_in_flight_allowed(settings):
-    """The guard counts a register's codes in flight as possibly unknown until they are checked; 32 receipts at once
-    at one register are not guessing (the guessing test sets its own limit)."""
-    settings.PROMO_CODE_ATTEMPTS_PER_MINUTE = 1000
-
-
 def confirm_at_once(till: Till, codes: list[str], shoppers: list[Shopper | None]) -> list[Any]:
     """Thread i confirms a receipt of 1,000.00 with `codes[i]` for `shoppers[i]` (None: anonymous); distinct receipt
     numbers and Idempotency-Keys. Each result is (status, body)."""

@@ -1,6 +1,6 @@
-"""Registers that guess promo codes, through the real POS API: unknown codes are counted per register and clock
-minute in one row, reserved before they are checked and given back when they exist; past the limit a calculate or
-confirm with codes is refused with 429 `too_many_attempts`, with one audit record a minute."""
+"""Registers that guess promo codes, through the real POS API: the codes a register's brand does not have are
+counted per register and clock minute in one row before any is checked; past the limit a calculate or confirm with
+codes is refused with 429 `too_many_attempts` for the rest of the minute, with one audit record a minute."""
 
 from datetime import timedelta
 
@@ -8,11 +8,9 @@ import pytest
 from django.utils import timezone
 
 from loyalty.models import Purchase
-from promocodes import guessing
-from promocodes.checkout import CodeCheck
 from promocodes.models import AttemptBlock, AttemptCounter
 from tests.helpers import assert_error
-from tests.loyalty.pos_support import calculate, confirm, make_till, ok
+from tests.loyalty.pos_support import calculate, make_till, ok
 from tests.promocodes.promo_support import code_of, coded_campaign, multi_pool, single_pool, within_one_minute
 from tests.promocodes.test_pos_promocodes import check, everything_written, receipt, sell, statuses
 
@@ -170,36 +168,44 @@ def test_the_count_is_one_row_per_register_and_minute_not_a_row_per_request(five
     assert list(rows) == [(till.register.pk, 60, 20, 0), (other.register.pk, 1, 1, 0)]
 
 
-def test_codes_are_counted_before_they_are_checked(five_a_minute):
-    # given: a request whose 5 codes are reserved and not yet checked (still in flight)
+def test_codes_of_another_brand_count_as_unknown(five_a_minute):
+    # given: codes that exist, but in another brand's pool (at this register they are `not_found`)
     till = make_till()
-    in_flight = guessing.attempts_reserve(register=till.register, codes=["A-1", "A-2", "A-3", "A-4", "A-5"])
-
-    # when: another request arrives meanwhile, then the first learns that 3 of its codes exist and finishes
-    response = calculate(till.client, receipt("B-1"))
-    in_flight.checked([CodeCheck(code=f"A-{n}", status="not_found" if n > 3 else "applied") for n in range(1, 6)])
-    guessing.attempts_release(in_flight)
-    after = calculate(till.client, receipt("C-1"))
-
-    # then: the second was refused on the reserved count; the found codes were given back, so the third answers
-    assert_error(response, 429, "too_many_attempts")
-    assert statuses(ok(after)) == [("C-1", "not_found")]
-    assert counter_of(till).codes == 2 + 1 + 1  # the 2 unknown, the refused request's reservation, C-1
-
-
-def test_codes_never_checked_are_given_back(five_a_minute):
-    # given: a confirmed receipt with an unknown code replayed 5 times, and 6 calculates for an unknown customer
-    till = make_till()
-    body = receipt("ONCE-1", receipt_number="R-replayed")
-    first, *replays = [confirm(till.client, body, key="replayed") for _ in range(6)]
-    stranger = [calculate(till.client, {**receipt(f"X-{n}"), "customer": {"contact_id": 999_999}}) for n in range(6)]
+    elsewhere = make_till()
+    single_pool(coded_campaign(elsewhere.brand), codes=[f"THEIRS-{n}" for n in range(6)])
 
     # when
-    answer = calculate(till.client, receipt("AFTER-1"))
+    answers = [calculate(till.client, receipt(f"THEIRS-{n}")) for n in range(6)]
 
-    # then: neither the replays nor the failed calculates checked their codes, so only ONCE-1 and AFTER-1 count
-    assert statuses(ok(first, 201)) == [("ONCE-1", "not_found")]
-    assert [ok(replay, 201) for replay in replays] == [first.json()] * 5
-    assert {response.json()["error"]["code"] for response in stranger} == {"customer_not_found"}
-    assert statuses(ok(answer)) == [("AFTER-1", "not_found")]
-    assert counter_of(till).codes == 2
+    # then: counted like any unknown code, so trying them cannot tell another brand's codes from no codes
+    assert [statuses(ok(answer)) for answer in answers[:5]] == [[(f"THEIRS-{n}", "not_found")] for n in range(5)]
+    assert_error(answers[5], 429, "too_many_attempts")
+
+
+def test_a_refused_register_is_refused_for_the_rest_of_the_minute_even_with_known_codes(five_a_minute):
+    # given: a good code, and a register that reached the limit
+    till = make_till()
+    single_pool(coded_campaign(till.brand), codes=["GOOD-0001"])
+    for n in range(5):
+        ok(calculate(till.client, receipt(f"NOPE-{n}")))
+
+    # when
+    known = calculate(till.client, receipt("GOOD-0001"))
+    without_codes = calculate(till.client, receipt())
+
+    # then: no code is checked for it this minute; a receipt without codes still goes through
+    assert_error(known, 429, "too_many_attempts")
+    assert ok(without_codes)["promo_codes"] == []
+
+
+def test_known_codes_never_count_however_many_receipts_carry_them_at_once(five_a_minute):
+    # given
+    till = make_till()
+    single_pool(coded_campaign(till.brand), codes=["SHARED-01"])
+
+    # when: far more requests with the known code than the limit
+    answers = [calculate(till.client, receipt("SHARED-01")) for _ in range(12)]
+
+    # then
+    assert {statuses(ok(answer))[0][1] for answer in answers} == {"applied"}
+    assert counter_of(till).codes == 0
