@@ -6,6 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth.models import Group, Permission
+
 from loyalty.models import (
     Brand,
     CardType,
@@ -68,3 +70,12 @@ def _rng(seed: int, part: str) -> random.Random:
 def _weighted(rng: random.Random, pairs: list[tuple[Any, int]]) -> Any:
     values, weights = zip(*pairs, strict=True)
     return rng.choices(values, weights=weights)[0]
+
+
+def grant_managers(*, app_label: str, codenames: str) -> None:
+    """Give the demo brand managers' group the permissions of `app_label` whose codename matches `codenames` (a
+    regular expression); nothing when the group is not there (the loyalty part makes it)."""
+    group = Group.objects.filter(name=MANAGERS_GROUP).first()
+    if group is None:
+        return
+    group.permissions.add(*Permission.objects.filter(content_type__app_label=app_label, codename__regex=codenames))

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 
@@ -21,7 +20,7 @@ from campaigns.models import Campaign, ProductSegment, Segment
 from campaigns.services.campaigns import campaign_save, product_segment_save
 from campaigns.services.segments import segment_members_add, segment_recompute, segment_save
 from contacts.models import Contact
-from demo.base import MANAGERS_GROUP
+from demo.base import grant_managers
 from loyalty.models import Brand, Category, Product, Program, Tier
 
 Log = Callable[[str], None]
@@ -51,6 +50,9 @@ CAMPAIGN_NAMES = [
     BIRTHDAY_CAMPAIGN,
     CLEARANCE_CAMPAIGN,
 ]
+
+# The demo brand managers run their brand's campaigns: view, add and change (no delete).
+MANAGER_PERMISSIONS = r"^(view|add|change)_(campaign|productsegment|segment)$"
 
 
 @dataclass
@@ -194,18 +196,6 @@ def _brand_campaigns(
     return made, segments
 
 
-def _grant_managers() -> None:
-    """The demo brand managers run their brand's campaigns: view, add and change (no delete)."""
-    group = Group.objects.filter(name=MANAGERS_GROUP).first()
-    if group is None:
-        return
-    group.permissions.add(
-        *Permission.objects.filter(content_type__app_label="campaigns").filter(
-            codename__regex=r"^(view|add|change)_(campaign|productsegment|segment)$"
-        )
-    )
-
-
 @transaction.atomic
 def seed_campaigns(
     *,
@@ -239,7 +229,7 @@ def seed_campaigns(
         )
         result.campaigns += len(made)
         result.product_segments += segments
-    _grant_managers()
+    grant_managers(app_label="campaigns", codenames=MANAGER_PERMISSIONS)
     log(
         f"Campaigns: {result.campaigns} made, {result.product_segments} product segments, "
         f"{result.birthday_members} contacts with a birthday this week."

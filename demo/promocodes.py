@@ -8,14 +8,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 
 from campaigns.choices import CampaignStatus
 from campaigns.models import Campaign
 from campaigns.services.campaigns import campaign_save
-from demo.base import MANAGERS_GROUP
+from demo.base import grant_managers
 from loyalty.models import Brand
 from promocodes.choices import CodeStatus, PoolKind
 from promocodes.models import PromoCode, PromoPool
@@ -32,6 +31,9 @@ FLYER_CODES = 1_000
 DAYS_AGO = 30
 VALID_DAYS = 60
 
+# The demo brand managers run their brands' pools: view, add and change (no delete); they see codes and uses.
+MANAGER_PERMISSIONS = r"^((view|add|change)_promopool|view_(promocode|codeuse|generationjob|attemptblock))$"
+
 
 @dataclass
 class PromoSeedResult:
@@ -44,18 +46,6 @@ class PromoSeedResult:
 def _code_word(brand: Brand) -> str:
     letters = "".join(word[0] for word in brand.name.upper().split() if word[:1].isascii() and word[:1].isalpha())
     return f"WELCOME{letters or brand.pk}"
-
-
-def _grant_managers() -> None:
-    """The demo brand managers run their brands' pools: view, add and change (no delete); see codes and uses."""
-    group = Group.objects.filter(name=MANAGERS_GROUP).first()
-    if group is None:
-        return
-    group.permissions.add(
-        *Permission.objects.filter(content_type__app_label="promocodes").filter(
-            codename__regex=r"^((view|add|change)_promopool|view_(promocode|codeuse|generationjob|attemptblock))$"
-        )
-    )
 
 
 @transaction.atomic
@@ -129,7 +119,7 @@ def seed_promocodes(
         result.welcome_codes[brand.pk] = code
         result.pools += 2
         result.codes += FLYER_CODES + 1
-    _grant_managers()
+    grant_managers(app_label="promocodes", codenames=MANAGER_PERMISSIONS)
     log(f"Promo codes: {result.pools} pools, {result.codes} codes.")
     return result
 

@@ -3,11 +3,9 @@ nothing, and the 1+1=3 at the till on the seeded data."""
 
 from datetime import date, timedelta
 from decimal import Decimal
-from io import StringIO
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.management import call_command
 from django.utils import timezone
 
 from campaigns.models import Campaign, ProductSegment, Segment, SegmentMember
@@ -20,18 +18,11 @@ from demo.campaigns import (
     days_to_birthday,
 )
 from loyalty.models import Brand, Product, Program, Tier
+from tests.demo.seeding import seed
 from tests.factories import ProductFactory, RegisterFactory
 from tests.loyalty.pos_support import calculate, line, ok, pos_client
 
 pytestmark = pytest.mark.django_db
-
-SIZES = {"contacts": 300, "products": 60, "stores": 3, "registers": 3, "purchases": 0}
-
-
-def seed() -> str:
-    out = StringIO()
-    call_command("seed_demo", **SIZES, stdout=out)
-    return out.getvalue()
 
 
 def test_seed_demo_makes_six_campaigns_per_brand():

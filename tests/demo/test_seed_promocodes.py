@@ -2,28 +2,18 @@
 per brand, receipts that carried some of them through the checkout, the codes printed, a second run that
 changes nothing, and a printed flyer code applied at the till."""
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 
 from demo.promocodes import FLYER_CODES, FLYER_POOL, WELCOME_POOL
 from loyalty.models import Brand, Purchase
 from promocodes.choices import CodeStatus, PoolKind
 from promocodes.codes import ALPHABET
 from promocodes.models import CodeUse, PromoCode, PromoPool
+from tests.demo.seeding import seed
 from tests.factories import RegisterFactory
 from tests.loyalty.pos_support import calculate, ok, pos_client
 
 pytestmark = pytest.mark.django_db
-
-SIZES = {"contacts": 300, "products": 60, "stores": 3, "registers": 3, "purchases": 0}
-
-
-def seed() -> str:
-    out = StringIO()
-    call_command("seed_demo", **SIZES, stdout=out)
-    return out.getvalue()
 
 
 def test_seed_demo_makes_a_flyer_pool_and_a_welcome_code_per_brand_and_uses_some():
