@@ -10,6 +10,7 @@ class CommonConfig(AppConfig):
     verbose_name = _("Common")
 
     def ready(self) -> None:
-        from common.checks import check_models_are_scoped
+        from common.checks import check_admins_are_scoped, check_models_are_scoped
 
         checks.register(check_models_are_scoped)
+        checks.register(check_admins_are_scoped, checks.Tags.admin)

@@ -45,3 +45,37 @@ def check_models_are_scoped(app_configs: Any = None, **kwargs: Any) -> list[Chec
                 )
             )
     return errors
+
+
+def check_admins_are_scoped(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """Every admin page limits to the user: a project model's admin and inlines through `for_user`, any other
+    model's admin to unlimited staff."""
+    from django.contrib import admin
+
+    from common.admin.framework import UnlimitedStaffOnlyMixin
+    from common.admin.scoping import BrandScopedAdminMixin, BrandScopedInlineMixin
+
+    ours = set(_project_models())
+    errors: list[CheckMessage] = []
+    for model, model_admin in admin.site._registry.items():
+        base = BrandScopedAdminMixin if model in ours else UnlimitedStaffOnlyMixin
+        if not isinstance(model_admin, base):
+            errors.append(
+                Error(
+                    f"The admin of {model._meta.label} does not limit what it shows to the user.",
+                    hint=f"Make it a {base.__module__}.{base.__name__}.",
+                    obj=type(model_admin),
+                    id="common.E003",
+                )
+            )
+        for inline in model_admin.inlines:
+            if inline.model in ours and not issubclass(inline, BrandScopedInlineMixin):
+                errors.append(
+                    Error(
+                        f"The inline {inline.__name__} does not limit its rows to the user.",
+                        hint="Make it a common.admin.scoping.BrandScopedInlineMixin.",
+                        obj=inline,
+                        id="common.E003",
+                    )
+                )
+    return errors

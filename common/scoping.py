@@ -135,19 +135,39 @@ def is_shared(model: type[Model]) -> bool:
     return declaration is not None and declaration.kind == "shared"
 
 
-def _crosses_many(model: type[Model], lookup: str) -> bool:
-    """Whether a lookup goes through a to-many relation (then a filter on it could repeat rows)."""
+def _lookup_condition(model: type[Model], lookup: str, brand_ids: frozenset[int]) -> Q:
+    """One lookup's filter, as `IN (subquery)` steps rather than joins: a path through a to-many relation reads the
+    relation's foreign key (a contact: `id IN (SELECT contact_id FROM enrollment WHERE program_id IN (SELECT
+    program_id FROM brand WHERE id IN …))`), so rows never repeat and a big table is never joined to itself."""
+    parts = lookup.split("__")
     opts = model._meta
-    for part in lookup.split("__"):
+    prefix: list[str] = []
+    for index, part in enumerate(parts):
         if part == "pk":
-            return False
+            break
         field = opts.get_field(part)
-        if field.many_to_many or field.one_to_many:
-            return True
+        if field.one_to_many or field.many_to_many:
+            rest = parts[index + 1 :]
+            target = field.related_model
+            assert target is not None
+            owner = "__".join([*prefix, "pk"])
+            if field.one_to_many:  # a reverse foreign key: the subquery reads the foreign key's column
+                found = _lookup_condition(target, "__".join(rest), brand_ids) if rest else Q(pk__in=brand_ids)
+                inner = target._base_manager.filter(found)
+                return Q(**{f"{owner}__in": inner.values(field.field.attname)})  # type: ignore[union-attr]
+            inner = opts.model._base_manager.filter(**{"__".join([*parts[index:], "in"]): brand_ids})
+            return Q(**{f"{owner}__in": inner.values("pk")})
         if not field.is_relation or field.related_model is None:
-            return False
+            break
+        if field.many_to_one and index < len(parts) - 1:
+            # Through a foreign key: `pool_id IN (SELECT id FROM pool WHERE …)`, which the foreign key's index
+            # serves on a big table, rather than a join.
+            target = field.related_model
+            inner = target._base_manager.filter(_lookup_condition(target, "__".join(parts[index + 1 :]), brand_ids))
+            return Q(**{"__".join([*prefix, part, "in"]): inner.values("pk")})
+        prefix.append(part)
         opts = field.related_model._meta
-    return False
+    return Q(**{f"{lookup}__in": brand_ids})
 
 
 def brand_condition(model: type[Model], brand_ids: frozenset[int]) -> Q:
@@ -159,11 +179,7 @@ def brand_condition(model: type[Model], brand_ids: frozenset[int]) -> Q:
         raise ImproperlyConfigured(f"{model._meta.label} is {declaration.kind}, not scoped by brand.")
     condition = Q()
     for lookup in declaration.lookups:
-        if _crosses_many(model, lookup):
-            inner = model._base_manager.filter(**{f"{lookup}__in": brand_ids}).values("pk")
-            condition |= Q(pk__in=inner)
-        else:
-            condition |= Q(**{f"{lookup}__in": brand_ids})
+        condition |= _lookup_condition(model, lookup, brand_ids)
     return condition
 
 

@@ -31,7 +31,6 @@ from common.admin import (
     copy_saved_fields,
 )
 from common.errors import DomainError
-from common.scoping import allowed_brand_ids, scope_queryset
 from contacts.choices import ContactSource
 from contacts.models import BlacklistEntry, Contact, ContactAuditLog
 from contacts.normalize import normalize_phone
@@ -249,7 +248,7 @@ class BlacklistEntryAdminForm(forms.ModelForm):
 
 
 @admin.register(BlacklistEntry)
-class BlacklistEntryAdmin(DomainErrorMessageMixin, ModelAdmin):
+class BlacklistEntryAdmin(BrandScopedAdminMixin, DomainErrorMessageMixin, ModelAdmin):
     form = BlacklistEntryAdminForm
     list_display = ("__str__", "phone", "email", "reason", "created_by", "created_at")
     list_select_related = ("created_by",)
@@ -273,7 +272,7 @@ class BlacklistEntryAdmin(DomainErrorMessageMixin, ModelAdmin):
 
 
 @admin.register(ContactAuditLog)
-class ContactAuditLogAdmin(ReadOnlyAdminMixin, ModelAdmin):
+class ContactAuditLogAdmin(ReadOnlyAdminMixin, BrandScopedAdminMixin, ModelAdmin):
     """The audit trail: read-only; a brand manager sees the history of their brands' contacts only."""
 
     list_display = ("at", "contact", "action", "source", "user")
@@ -285,12 +284,6 @@ class ContactAuditLogAdmin(ReadOnlyAdminMixin, ModelAdmin):
     ordering = ("-at", "-pk")
     show_full_result_count = False
     paginator = InfinitePaginator
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        queryset = super().get_queryset(request)
-        if allowed_brand_ids(request.user) is None:
-            return queryset
-        return queryset.filter(contact__in=scope_queryset(Contact.objects.all(), request.user).values("pk"))
 
     def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str) -> tuple[QuerySet, bool]:
         condition = phone_search_condition(search_term, field="contact__phone")

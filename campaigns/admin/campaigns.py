@@ -24,7 +24,7 @@ from campaigns.services.campaigns import campaign_delete, campaign_save
 from campaigns.services.limits import campaign_stats
 from common.admin import ServiceDeleteMixin
 from common.admin.formats import window_end
-from common.scoping import allowed_brand_ids
+from common.scoping import user_scope
 from loyalty.models import Store
 
 # Promo-code pools listed on the campaign's page.
@@ -127,7 +127,7 @@ class CampaignAdmin(CampaignActionsMixin, ServiceDeleteMixin, CampaignsModelAdmi
         initial = super().get_changeform_initial_data(request)
         initial.setdefault("starts_at", timezone.localtime().replace(second=0, microsecond=0))
         initial.setdefault("mechanic", {"type": "percent_discount"})
-        brands = allowed_brand_ids(request.user)
+        brands = user_scope(request.user).brand_ids
         if brands is not None and len(brands) == 1:
             initial.setdefault("brand", next(iter(brands)))
         return initial

@@ -19,7 +19,6 @@ from campaigns.models import ProductSegment
 from campaigns.selectors import products_preview
 from campaigns.services.campaigns import product_segment_products, products_matching
 from common.admin import change_url, copy_saved_fields
-from common.scoping import scope_queryset
 from loyalty.models import Brand
 
 # Categories named in the product segments' list.
@@ -140,14 +139,14 @@ class ProductSegmentAdmin(CampaignsModelAdmin):
             raise PermissionDenied
         segment_id = int_or_none(request.GET.get("segment"))
         if segment_id is not None:
-            segment = get_object_or_404(scope_queryset(ProductSegment.objects.all(), user), pk=segment_id)
+            segment = get_object_or_404(ProductSegment.objects.for_user(user), pk=segment_id)
             products = product_segment_products(segment)
         else:
             brand_id = int_or_none(request.GET.get("brand"))
             if brand_id is None:
                 message = str(_("Choose the brand to see its products."))
                 return JsonResponse({"error": {"code": "invalid", "message": message, "fields": {}}}, status=400)
-            brand = get_object_or_404(scope_queryset(Brand.objects.all(), user), pk=brand_id)
+            brand = get_object_or_404(Brand.objects.for_user(user), pk=brand_id)
             categories = [
                 number
                 for value in request.GET.getlist("categories")

@@ -1,8 +1,6 @@
 """The campaigns' uses (read-only)."""
 
 from django.contrib import admin
-from django.db.models import QuerySet
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
 from unfold.contrib.filters.admin import AutocompleteSelectFilter
@@ -10,7 +8,6 @@ from unfold.paginator import InfinitePaginator
 
 from campaigns.models import CampaignUsage
 from common.admin import BrandScopedAdminMixin, ReadOnlyAdminMixin
-from common.scoping import allowed_brand_ids
 
 
 @admin.register(CampaignUsage)
@@ -27,8 +24,3 @@ class CampaignUsageAdmin(ReadOnlyAdminMixin, BrandScopedAdminMixin, ModelAdmin):
     ordering = ("-pk",)
     show_full_result_count = False
     paginator = InfinitePaginator
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        queryset = super().get_queryset(request)
-        brand_ids = allowed_brand_ids(request.user)
-        return queryset if brand_ids is None else queryset.filter(campaign__brand_id__in=brand_ids)

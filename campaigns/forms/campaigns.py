@@ -34,7 +34,6 @@ from campaigns.models import Campaign, ProductSegment, Segment
 from campaigns.rules import HOURS
 from campaigns.services.campaigns import campaign_clean
 from common.errors import InvalidInput
-from common.scoping import scope_queryset
 from loyalty.models import Brand, Category, Store, Tier
 
 WEEKDAYS = [
@@ -215,9 +214,9 @@ class CampaignAdminForm(SegmentEditorForm):
         super().__init__(*args, **kwargs)
         user = self.request_user
         scoped = {
-            "audience_tiers": scope_queryset(Tier.objects.all(), user).select_related("program"),
-            "audience_segment": scope_queryset(Segment.objects.all(), user).select_related("program"),
-            "stores": scope_queryset(Store.objects.all(), user).select_related("brand"),
+            "audience_tiers": Tier.objects.for_user(user).select_related("program"),
+            "audience_segment": Segment.objects.for_user(user).select_related("program"),
+            "stores": Store.objects.for_user(user).select_related("brand"),
         }
         for name, queryset in scoped.items():
             if name in self.fields:

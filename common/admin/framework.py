@@ -1,5 +1,7 @@
-"""The framework's models (users, groups, API tokens, periodic tasks) re-registered with unfold's `ModelAdmin`, so
-that every page of the admin has one look.
+"""The framework's models (groups, API tokens, periodic tasks, login attempts) re-registered with unfold's
+`ModelAdmin`, so that every page of the admin has one look, and shown to unlimited staff only: they belong to no
+brand, and a brand manager who could edit groups or tokens could widen their own reach. (Users are the staff app's:
+`access.admin`.)
 
 This is the one place where the project unregisters an admin it did not write and registers its own: unfold's
 documentation shows exactly this for `User` and `Group`, and there is no other way to give a third-party model the
@@ -9,11 +11,13 @@ theme. The base admins are imported below, which registers them first whatever t
 
 from typing import Any
 
+from axes.admin import AccessAttemptAdmin as BaseAccessAttemptAdmin
+from axes.admin import AccessFailureLogAdmin as BaseAccessFailureLogAdmin
+from axes.admin import AccessLogAdmin as BaseAccessLogAdmin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.admin.utils import quote
-from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
-from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.http import HttpRequest
 from django.urls import reverse
@@ -31,13 +35,34 @@ from django_celery_beat.models import (
 from rest_framework.authtoken.admin import TokenAdmin as BaseTokenAdmin
 from rest_framework.authtoken.models import TokenProxy
 from unfold.admin import ModelAdmin
-from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 from unfold.views import ChangeList
 from unfold.widgets import UnfoldAdminSelectWidget, UnfoldAdminTextInputWidget
 
-User = get_user_model()
+from common.scoping import user_scope
+
+
+class UnlimitedStaffOnlyMixin:
+    """The admin of a model that belongs to no brand: superusers and `all_brands` staff only."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return user_scope(request.user).unlimited and super().has_module_permission(request)  # type: ignore[misc]
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return user_scope(request.user).unlimited and super().has_view_permission(request, obj)  # type: ignore[misc]
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return user_scope(request.user).unlimited and super().has_add_permission(request, *args)  # type: ignore[misc]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        allowed = super().has_change_permission(request, obj)  # type: ignore[misc]
+        return user_scope(request.user).unlimited and allowed
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        allowed = super().has_delete_permission(request, obj)  # type: ignore[misc]
+        return user_scope(request.user).unlimited and allowed
+
+
 for _model in (
-    User,
     Group,
     TokenProxy,
     PeriodicTask,
@@ -45,21 +70,16 @@ for _model in (
     CrontabSchedule,
     SolarSchedule,
     ClockedSchedule,
+    AccessAttempt,
+    AccessLog,
+    AccessFailureLog,
 ):
     if admin.site.is_registered(_model):
         admin.site.unregister(_model)
 
 
-@admin.register(User)
-class UserAdmin(BaseUserAdmin, ModelAdmin):
-    form = UserChangeForm
-    add_form = UserCreationForm
-    change_password_form = AdminPasswordChangeForm
-    list_filter_submit = True
-
-
 @admin.register(Group)
-class GroupAdmin(BaseGroupAdmin, ModelAdmin):
+class GroupAdmin(UnlimitedStaffOnlyMixin, BaseGroupAdmin, ModelAdmin):
     pass
 
 
@@ -75,7 +95,7 @@ class TokenChangeList(ChangeList):
 
 
 @admin.register(TokenProxy)
-class TokenAdmin(BaseTokenAdmin, ModelAdmin):
+class TokenAdmin(UnlimitedStaffOnlyMixin, BaseTokenAdmin, ModelAdmin):
     autocomplete_fields = ("user",)
     list_select_related = ("user",)
 
@@ -95,25 +115,40 @@ class UnfoldPeriodicTaskForm(PeriodicTaskForm):
 
 
 @admin.register(PeriodicTask)
-class PeriodicTaskAdmin(BasePeriodicTaskAdmin, ModelAdmin):
+class PeriodicTaskAdmin(UnlimitedStaffOnlyMixin, BasePeriodicTaskAdmin, ModelAdmin):
     form = UnfoldPeriodicTaskForm
 
 
 @admin.register(IntervalSchedule)
-class IntervalScheduleAdmin(ModelAdmin):
+class IntervalScheduleAdmin(UnlimitedStaffOnlyMixin, ModelAdmin):
     pass
 
 
 @admin.register(CrontabSchedule)
-class CrontabScheduleAdmin(BaseCrontabScheduleAdmin, ModelAdmin):
+class CrontabScheduleAdmin(UnlimitedStaffOnlyMixin, BaseCrontabScheduleAdmin, ModelAdmin):
     pass
 
 
 @admin.register(SolarSchedule)
-class SolarScheduleAdmin(ModelAdmin):
+class SolarScheduleAdmin(UnlimitedStaffOnlyMixin, ModelAdmin):
     pass
 
 
 @admin.register(ClockedSchedule)
-class ClockedScheduleAdmin(BaseClockedScheduleAdmin, ModelAdmin):
+class ClockedScheduleAdmin(UnlimitedStaffOnlyMixin, BaseClockedScheduleAdmin, ModelAdmin):
+    pass
+
+
+@admin.register(AccessAttempt)
+class AccessAttemptAdmin(UnlimitedStaffOnlyMixin, BaseAccessAttemptAdmin, ModelAdmin):
+    pass
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(UnlimitedStaffOnlyMixin, BaseAccessLogAdmin, ModelAdmin):
+    pass
+
+
+@admin.register(AccessFailureLog)
+class AccessFailureLogAdmin(UnlimitedStaffOnlyMixin, BaseAccessFailureLogAdmin, ModelAdmin):
     pass

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from unfold.admin import TabularInline
 
+from common.admin.scoping import BrandScopedInlineMixin
 from common.errors import DomainError
 
 
@@ -80,8 +81,9 @@ class ReadOnlyAdminMixin:
         return False
 
 
-class ReadOnlyInline(ReadOnlyAdminMixin, TabularInline):
-    """Rows shown under their parent as they are: every field read-only, none added or deleted."""
+class ReadOnlyInline(ReadOnlyAdminMixin, BrandScopedInlineMixin, TabularInline):
+    """Rows shown under their parent as they are (those of the user's brands): every field read-only, none added or
+    deleted."""
 
     extra = 0
     can_delete = False

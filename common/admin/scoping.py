@@ -1,4 +1,10 @@
-"""Brand scoping in the admin: a staff user limited to some brands sees, picks and changes only their objects."""
+"""Brand scoping in the admin: every admin of ours limits what it lists, offers, opens and changes through the
+models' `for_user` (common.scoping), and shared objects are changed only by unlimited staff.
+
+`BrandScopedAdminMixin` is the base of every `ModelAdmin` of the project (the system check `common.E003` refuses
+an admin without it) and `BrandScopedInlineMixin` of every inline: change lists, change pages, actions, exports
+and autocompletes all start from `get_queryset`, and every choice of a related object from `for_user`.
+"""
 
 from typing import Any
 
@@ -6,13 +12,20 @@ from django.contrib.admin.utils import NotRelationField, get_fields_from_path
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Field, Model, QuerySet
 from django.http import HttpRequest
-from unfold.contrib.filters.admin import RelatedDropdownFilter
+from unfold.contrib.filters.admin import AutocompleteSelectFilter, RelatedDropdownFilter
+from unfold.contrib.filters.forms import AutocompleteDropdownForm
 
-from common.scoping import allowed_brand_ids, scope_queryset
+from common.scoping import Action, ScopedQuerySet, can_change, declaration_of
 
 
 def is_brand_scoped(model: type[Model] | None) -> bool:
-    return bool(model is not None and getattr(model, "BRAND_SCOPE", ()))
+    declaration = None if model is None else declaration_of(model)
+    return declaration is not None and declaration.kind == "brand"
+
+
+def scoped(queryset: Any, request: HttpRequest, action: Action = "view") -> Any:
+    """The queryset limited to the request's user, when its model is one of ours (framework models pass)."""
+    return queryset.for_user(request.user, action) if isinstance(queryset, ScopedQuerySet) else queryset
 
 
 class ScopedRelatedDropdownFilter(RelatedDropdownFilter):
@@ -21,26 +34,39 @@ class ScopedRelatedDropdownFilter(RelatedDropdownFilter):
     def field_choices(self, field: Field, request: HttpRequest, model_admin: Any) -> list[tuple[Any, str]]:
         related_model = field.related_model
         assert related_model is not None
-        queryset = scope_queryset(related_model._default_manager.all(), request.user)
+        queryset = scoped(related_model._default_manager.all(), request)
         ordering = self.field_admin_ordering(field, request, model_admin)
         if ordering:
             queryset = queryset.order_by(*ordering)
         return [(obj.pk, str(obj)) for obj in queryset]
 
 
+class ScopedAutocompleteDropdownForm(AutocompleteDropdownForm):
+    """The autocomplete filter's form: the chosen object is looked up (and its name shown) among the user's only."""
+
+    def __init__(self, request: HttpRequest, name: str, *args: Any, **kwargs: Any) -> None:
+        super().__init__(request, name, *args, **kwargs)
+        field = self.fields[name]
+        field.queryset = scoped(field.queryset.all(), request)  # type: ignore[attr-defined]
+
+
+class ScopedAutocompleteSelectFilter(AutocompleteSelectFilter):
+    form_class = ScopedAutocompleteDropdownForm
+
+
 class BrandScopedFormfieldsMixin:
-    """Choices of related objects (select boxes, autocompletes) limited to the user's brands."""
+    """Choices of related objects (select boxes, autocompletes) limited to what the user may see."""
 
     def _scoped_choices(self, db_field: Field, request: HttpRequest, kwargs: dict[str, Any]) -> None:
         related_model = db_field.related_model
-        if "queryset" in kwargs or related_model is None or not is_brand_scoped(related_model):
+        if related_model is None:
             return
-        if allowed_brand_ids(request.user) is None:
-            return
-        queryset = self.get_field_queryset(None, db_field, request)  # type: ignore[attr-defined]
+        queryset = kwargs.get("queryset")
+        if queryset is None:
+            queryset = self.get_field_queryset(None, db_field, request)  # type: ignore[attr-defined]
         if queryset is None:
             queryset = related_model._default_manager.all()
-        kwargs["queryset"] = scope_queryset(queryset, request.user)
+        kwargs["queryset"] = scoped(queryset, request)
 
     def formfield_for_foreignkey(self, db_field: Field, request: HttpRequest, **kwargs: Any) -> Any:
         self._scoped_choices(db_field, request, kwargs)
@@ -51,30 +77,65 @@ class BrandScopedFormfieldsMixin:
         return super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
 
 
-class BrandScopedInlineMixin(BrandScopedFormfieldsMixin):
+class _ObjectScopeMixin:
+    """Whether the user may see or change one object (read once per request and object)."""
+
+    def object_in_scope(self, request: HttpRequest, obj: Model | None, action: Action = "view") -> bool:
+        if obj is None or obj.pk is None:
+            return True
+        cache: dict[tuple[str, Any, str], bool] = request.__dict__.setdefault("_brand_scope_objects", {})
+        key = (obj._meta.label, obj.pk, action)
+        if key not in cache:
+            queryset = type(obj)._default_manager.filter(pk=obj.pk)
+            cache[key] = not isinstance(queryset, ScopedQuerySet) or queryset.for_user(request.user, action).exists()
+        return cache[key]
+
+    def may_write(self, request: HttpRequest) -> bool:
+        model = self.model  # type: ignore[attr-defined]
+        return declaration_of(model) is None or can_change(request.user, model)
+
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return super().has_view_permission(request, obj) and self.object_in_scope(request, obj)  # type: ignore[misc]
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return super().has_add_permission(request, *args) and self.may_write(request)  # type: ignore[misc]
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        allowed = super().has_change_permission(request, obj)  # type: ignore[misc]
+        return allowed and self.may_write(request) and self.object_in_scope(request, obj, "change")
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        allowed = super().has_delete_permission(request, obj)  # type: ignore[misc]
+        return allowed and self.may_write(request) and self.object_in_scope(request, obj, "delete")
+
+
+class BrandScopedInlineMixin(_ObjectScopeMixin, BrandScopedFormfieldsMixin):
     """For inlines: rows and choices limited to the user's brands (the parent admin checks the parent)."""
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return scope_queryset(super().get_queryset(request), request.user)  # type: ignore[misc]
+        return scoped(super().get_queryset(request), request)  # type: ignore[misc]
 
 
-class BrandScopedAdminMixin(BrandScopedFormfieldsMixin):
-    """A staff user limited to some brands sees, picks and changes only objects of those brands.
+class BrandScopedAdminMixin(_ObjectScopeMixin, BrandScopedFormfieldsMixin):
+    """A staff user limited to some brands sees, picks and changes only objects of those brands; a limited user with
+    no brand sees none; objects shared by all brands are seen by all staff and changed by unlimited staff only.
 
-    Superusers and staff in no brand are not limited (`allowed_brand_ids` gives None). An object outside the
-    user's brands is missing from the change list, and its pages answer as for an unknown object.
+    An object outside the user's brands is missing from the change list, and its pages answer as for an unknown
+    object.
     """
 
     list_filter_submit = True
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return scope_queryset(super().get_queryset(request), request.user)  # type: ignore[misc]
+        return scoped(super().get_queryset(request), request)  # type: ignore[misc]
 
     def get_list_filter(self, request: HttpRequest) -> Any:
         result = []
         for item in super().get_list_filter(request):  # type: ignore[misc]
             if isinstance(item, str) and self._filters_scoped_relation(item):
                 result.append((item, ScopedRelatedDropdownFilter))
+            elif isinstance(item, tuple) and item[1] is AutocompleteSelectFilter:
+                result.append((item[0], ScopedAutocompleteSelectFilter))
             else:
                 result.append(item)
         return result
@@ -85,24 +146,3 @@ class BrandScopedAdminMixin(BrandScopedFormfieldsMixin):
         except (FieldDoesNotExist, NotRelationField):
             return False
         return bool(getattr(field, "is_relation", False)) and is_brand_scoped(field.related_model)
-
-    def object_in_scope(self, request: HttpRequest, obj: Model | None) -> bool:
-        if obj is None or obj.pk is None or not is_brand_scoped(type(obj)):
-            return True
-        if allowed_brand_ids(request.user) is None:
-            return True
-        cache: dict[tuple[str, Any], bool] = request.__dict__.setdefault("_brand_scope_objects", {})
-        key = (obj._meta.label, obj.pk)
-        if key not in cache:
-            queryset = type(obj)._default_manager.filter(pk=obj.pk)
-            cache[key] = scope_queryset(queryset, request.user).exists()
-        return cache[key]
-
-    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return super().has_view_permission(request, obj) and self.object_in_scope(request, obj)  # type: ignore[misc]
-
-    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return super().has_change_permission(request, obj) and self.object_in_scope(request, obj)  # type: ignore[misc]
-
-    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return super().has_delete_permission(request, obj) and self.object_in_scope(request, obj)  # type: ignore[misc]

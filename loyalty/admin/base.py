@@ -5,23 +5,14 @@ from typing import Any
 from unfold.admin import ModelAdmin
 
 from common.admin import BrandScopedAdminMixin, DomainErrorMessageMixin
-from common.scoping import allowed_brand_ids
 from contacts.admin import phone_search_condition
 from contacts.models import Contact
 from loyalty.choices import EntryStatus
-from loyalty.models import Account, Brand, LedgerEntry, MasterAccountMember
+from loyalty.models import Account, LedgerEntry, MasterAccountMember
 
 
 class ScopedModelAdmin(BrandScopedAdminMixin, DomainErrorMessageMixin, ModelAdmin):
     """The base of this app's admins: brand scoping, service errors as messages, unfold's look."""
-
-
-def program_ids_of_limited_user(user: Any) -> list[int] | None:
-    """The programs of a brand-limited user's brands; None for users who are not limited."""
-    brand_ids = allowed_brand_ids(user)
-    if brand_ids is None:
-        return None
-    return list(Brand.objects.filter(pk__in=brand_ids).values_list("program_id", flat=True).distinct())
 
 
 def entry_status(entry: LedgerEntry, now: Any) -> str:

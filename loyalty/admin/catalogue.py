@@ -4,12 +4,11 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from unfold.admin import ModelAdmin
 from unfold.contrib.filters.admin import AutocompleteSelectFilter
 from unfold.decorators import display
 from unfold.paginator import InfinitePaginator
 
-from common.admin import DomainErrorMessageMixin, PartialImportMixin
+from common.admin import PartialImportMixin
 from loyalty.admin.base import ScopedModelAdmin
 from loyalty.models import Category, Product
 from loyalty.resources import ProductResource
@@ -30,8 +29,9 @@ class CategoryAdminForm(forms.ModelForm):
 
 
 @admin.register(Category)
-class CategoryAdmin(DomainErrorMessageMixin, ModelAdmin):
-    """The category tree, shared by all brands; ordered by path so that children follow their parent."""
+class CategoryAdmin(ScopedModelAdmin):
+    """The category tree, shared by all brands (changed only by unlimited staff); ordered by path so that children
+    follow their parent."""
 
     form = CategoryAdminForm
     list_display = ("tree_name", "parent", "path")

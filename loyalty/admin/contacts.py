@@ -17,7 +17,6 @@ from unfold.admin import TabularInline
 from unfold.decorators import display
 
 from common.admin import BrandScopedInlineMixin
-from common.scoping import scope_queryset
 from contacts.admin import ContactAdmin, ContactAuditLogInline
 from contacts.models import Contact
 from loyalty.admin.base import entry_status
@@ -89,7 +88,7 @@ class LoyaltyContactAdmin(ContactAdmin):
         if obj.pk is None:
             return "—"
         # The user comes with the object (`get_object`): the panel shows only the programs of the user's brands.
-        programs = scope_queryset(Program.objects.all(), getattr(obj, "_admin_user", None))
+        programs = Program.objects.for_user(getattr(obj, "_admin_user", None))
         now = timezone.now()
         items = contact_points(contact=obj, programs=programs, now=now, limit=CONTACT_PANEL_LIMIT)
         return render_to_string(

@@ -14,7 +14,7 @@ from unfold.decorators import display
 from unfold.widgets import UnfoldAdminSelectWidget
 
 from common.admin import copy_saved_fields
-from common.scoping import allowed_brand_ids
+from common.scoping import user_scope
 from loyalty.admin.base import ScopedModelAdmin
 from loyalty.models import Brand, Partner, Program, Register, Store
 from loyalty.services.registers import register_create, register_rotate_key
@@ -62,8 +62,8 @@ class BrandAdmin(ScopedModelAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Brand | None = None) -> Any:
         readonly = list(super().get_readonly_fields(request, obj))
-        if allowed_brand_ids(request.user) is not None:
-            # A brand manager who could edit the managers could also take themself out and become unlimited.
+        if not user_scope(request.user).unlimited:
+            # Who works in which brand is decided by unlimited staff: a manager could otherwise add a colleague.
             readonly.append("managers")
         return readonly
 

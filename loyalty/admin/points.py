@@ -25,7 +25,6 @@ from loyalty.admin.base import (
     account_ids_of_contacts,
     contact_ids_by_phone,
     entry_status,
-    program_ids_of_limited_user,
 )
 from loyalty.models import Account, LedgerEntry, Purchase
 from loyalty.selectors import balance
@@ -202,11 +201,6 @@ class LedgerEntryAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
     ordering = ("-pk",)
     show_full_result_count = False
     paginator = InfinitePaginator
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        queryset = super().get_queryset(request)
-        programs = program_ids_of_limited_user(request.user)
-        return queryset if programs is None else queryset.filter(account__program_id__in=programs)
 
     def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str) -> tuple[QuerySet, bool]:
         term = search_term.strip().lstrip("#")

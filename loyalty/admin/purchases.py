@@ -9,8 +9,7 @@ from unfold.decorators import display
 from unfold.paginator import InfinitePaginator
 
 from common.admin import ReadOnlyAdminMixin, ReadOnlyInline, changelist_link
-from common.scoping import allowed_brand_ids
-from loyalty.admin.base import ScopedModelAdmin, contact_ids_by_phone, program_ids_of_limited_user
+from loyalty.admin.base import ScopedModelAdmin, contact_ids_by_phone
 from loyalty.models import Card, LedgerEntry, Purchase, PurchaseLine, Refund, RefundLine, TierChange
 
 
@@ -132,11 +131,6 @@ class RefundAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
     show_full_result_count = False
     paginator = InfinitePaginator
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        queryset = super().get_queryset(request)
-        brand_ids = allowed_brand_ids(request.user)
-        return queryset if brand_ids is None else queryset.filter(purchase__brand_id__in=brand_ids)
-
     @display(description=_("store"), ordering="purchase__store__name")
     def purchase_store(self, obj: Refund) -> str:
         return str(obj.purchase.store)
@@ -154,11 +148,6 @@ class TierChangeAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
     ordering = ("-at", "-pk")
     show_full_result_count = False
     paginator = InfinitePaginator
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        queryset = super().get_queryset(request)
-        programs = program_ids_of_limited_user(request.user)
-        return queryset if programs is None else queryset.filter(enrollment__program_id__in=programs)
 
     def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str) -> tuple[QuerySet, bool]:
         contacts = contact_ids_by_phone(search_term)

@@ -11,7 +11,6 @@ from django.utils.translation import pgettext_lazy
 from unfold.contrib.filters.admin import DropdownFilter
 
 from common.admin.formats import count_text
-from common.scoping import allowed_brand_ids, scope_queryset
 from promocodes.choices import CodeStatus, JobStatus, PoolKind
 from promocodes.models import GenerationJob, PromoPool
 from promocodes.selectors import pool_expired, pool_totals
@@ -42,14 +41,6 @@ IMPORT_ERRORS = {
 }
 
 
-def pool_ids_of(user: Any) -> QuerySet | None:
-    """The pools of a brand-limited user's brands (a subquery), or None when the user is not limited."""
-    brand_ids = allowed_brand_ids(user)
-    if brand_ids is None:
-        return None
-    return PromoPool.objects.filter(brand_id__in=brand_ids).values("pk")
-
-
 def delete_pool(pool: PromoPool) -> None:
     pool_delete(pool=pool)
 
@@ -64,7 +55,7 @@ class PoolFilter(DropdownFilter):
     parameter_name = "pool"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        pools = scope_queryset(PromoPool.objects.all(), request.user).order_by("brand__name", "name", "pk")
+        pools = PromoPool.objects.for_user(request.user).order_by("brand__name", "name", "pk")
         return [(str(pk), f"{brand} · {name}") for pk, name, brand in pools.values_list("pk", "name", "brand__name")]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
@@ -95,15 +86,6 @@ class CodeStatusFilter(DropdownFilter):
             active = queryset.filter(status=CodeStatus.ACTIVE)
             return active.exclude(pool_id__in=ended) if ended else active
         return queryset.filter(status=CodeStatus.ACTIVE, pool_id__in=ended) if ended else queryset.none()
-
-
-class PoolScopedMixin:
-    """Rows of the pools of the user's brands (codes and code uses name their pool, not a brand)."""
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        queryset = super().get_queryset(request)  # type: ignore[misc]
-        pools = pool_ids_of(request.user)
-        return queryset if pools is None else queryset.filter(pool_id__in=pools)
 
 
 def pool_figures(pool: PromoPool) -> dict[str, str]:

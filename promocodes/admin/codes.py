@@ -21,7 +21,6 @@ from promocodes.admin.base import (
     MAX_ID_DIGITS,
     CodeStatusFilter,
     PoolFilter,
-    PoolScopedMixin,
 )
 from promocodes.admin.panels import job_progress_html
 from promocodes.choices import CodeStatus
@@ -31,7 +30,7 @@ from promocodes.selectors import code_status
 
 
 @admin.register(PromoCode)
-class PromoCodeAdmin(ReadOnlyAdminMixin, PoolScopedMixin, ModelAdmin):
+class PromoCodeAdmin(ReadOnlyAdminMixin, BrandScopedAdminMixin, ModelAdmin):
     """Codes come from generation and import; here they are found and read. Fast with millions: no counts, the
     newest first by primary key, a search on the code's unique index, a filter on the (pool, status) index."""
 
@@ -78,7 +77,7 @@ class PromoCodeAdmin(ReadOnlyAdminMixin, PoolScopedMixin, ModelAdmin):
 
 
 @admin.register(CodeUse)
-class CodeUseAdmin(ReadOnlyAdminMixin, PoolScopedMixin, ModelAdmin):
+class CodeUseAdmin(ReadOnlyAdminMixin, BrandScopedAdminMixin, ModelAdmin):
     """Each code a confirmed receipt carried; released when a full refund gave the code back."""
 
     list_display = ("at", "code", "pool", "purchase_link", "contact", "store", "register", "released_at")

@@ -19,7 +19,7 @@ from unfold.views import ChangeList
 from campaigns.models import Campaign
 from common.admin import BrandScopedAdminMixin, DomainErrorMessageMixin, ServiceDeleteMixin
 from common.admin.formats import count_text, window_end
-from common.scoping import allowed_brand_ids, scope_queryset
+from common.scoping import user_scope
 from promocodes.admin.base import USAGE_DAYS, delete_pool
 from promocodes.admin.forms import CampaignChoiceField, GenerateCodesForm, ImportCodesForm, PromoPoolAdminForm
 from promocodes.admin.panels import generation_html, totals_html, usage_chart
@@ -86,14 +86,14 @@ class PromoPoolAdmin(
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "campaign":
-            campaigns = Campaign.objects.filter(requires_code=True).select_related("brand")
-            kwargs["queryset"] = scope_queryset(campaigns, request.user).order_by("brand__name", "name", "pk")
+            campaigns = Campaign.objects.for_user(request.user).filter(requires_code=True).select_related("brand")
+            kwargs["queryset"] = campaigns.order_by("brand__name", "name", "pk")
             kwargs["form_class"] = CampaignChoiceField
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
         initial = super().get_changeform_initial_data(request)
-        brands = allowed_brand_ids(request.user)
+        brands = user_scope(request.user).brand_ids
         if brands is not None and len(brands) == 1:
             initial.setdefault("brand", next(iter(brands)))
         return initial
