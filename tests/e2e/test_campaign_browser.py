@@ -11,7 +11,14 @@ import pytest
 from campaigns.models import Campaign
 from loyalty.services.registers import register_create
 from tests.e2e.test_admin_browser import log_in
-from tests.factories import BrandFactory, ContactFactory, ProductFactory, StoreFactory, UserFactory
+from tests.factories import (
+    BrandFactory,
+    ContactFactory,
+    EnrollmentFactory,
+    ProductFactory,
+    StoreFactory,
+    UserFactory,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 
@@ -30,7 +37,7 @@ def pos_calculate(base_url: str, key: str, body: dict) -> dict:
 
 
 def test_a_marketer_creates_tests_and_activates_a_campaign_that_the_till_then_applies(page, live_server):
-    # given a brand with a store, a register, a product and a contact without a phone
+    # given a brand with a store, a register, a product and a contact of its program without a phone
     UserFactory(username="marketer", is_staff=True, is_superuser=True)
     brand = BrandFactory(name="Beauty")
     store = StoreFactory(brand=brand, name="Main street")
@@ -38,6 +45,7 @@ def test_a_marketer_creates_tests_and_activates_a_campaign_that_the_till_then_ap
     ProductFactory(brand=brand, sku="SH-1", name="Shampoo", price=Decimal("1000.00"))
     ProductFactory(brand=brand, sku="CO-1", name="Conditioner", price=Decimal("500.00"))
     contact = ContactFactory(phone=None, first_name="Nina")
+    EnrollmentFactory(contact=contact, program=brand.program)
 
     # when the marketer adds a campaign with its product segment listed on the page
     log_in(page, "marketer")
