@@ -6,8 +6,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth.models import Group, Permission
-
 from loyalty.models import (
     Brand,
     CardType,
@@ -24,9 +22,8 @@ BLACKLIST_EMAILS = 10
 
 ADMIN_USERNAME = ADMIN_PASSWORD = "admin"
 MANAGER_USERNAME = MANAGER_PASSWORD = "manager"
-MANAGERS_GROUP = "Brand managers"
-# Brand managers see these but may not add or change them: the organisation is the owner's business.
-VIEW_ONLY_MODELS = {"program", "partner", "brand", "contactauditlog"}
+# The demo manager's roles (access.roles): campaigns, codes and the catalogue; contacts and points.
+MANAGER_ROLES = ("marketer", "support")
 
 Log = Callable[[str], None]
 
@@ -70,12 +67,3 @@ def _rng(seed: int, part: str) -> random.Random:
 def _weighted(rng: random.Random, pairs: list[tuple[Any, int]]) -> Any:
     values, weights = zip(*pairs, strict=True)
     return rng.choices(values, weights=weights)[0]
-
-
-def grant_managers(*, app_label: str, codenames: str) -> None:
-    """Give the demo brand managers' group the permissions of `app_label` whose codename matches `codenames` (a
-    regular expression); nothing when the group is not there (the loyalty part makes it)."""
-    group = Group.objects.filter(name=MANAGERS_GROUP).first()
-    if group is None:
-        return
-    group.permissions.add(*Permission.objects.filter(content_type__app_label=app_label, codename__regex=codenames))

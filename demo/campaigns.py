@@ -20,7 +20,6 @@ from campaigns.models import Campaign, ProductSegment, Segment
 from campaigns.services.campaigns import campaign_save, product_segment_save
 from campaigns.services.segments import segment_members_add, segment_recompute, segment_save
 from contacts.models import Contact
-from demo.base import grant_managers
 from loyalty.models import Brand, Category, Product, Program, Tier
 
 Log = Callable[[str], None]
@@ -52,7 +51,6 @@ CAMPAIGN_NAMES = [
 ]
 
 # The demo brand managers run their brand's campaigns: view, add and change (no delete).
-MANAGER_PERMISSIONS = r"^(view|add|change)_(campaign|productsegment|segment)$"
 
 
 @dataclass
@@ -229,7 +227,6 @@ def seed_campaigns(
         )
         result.campaigns += len(made)
         result.product_segments += segments
-    grant_managers(app_label="campaigns", codenames=MANAGER_PERMISSIONS)
     log(
         f"Campaigns: {result.campaigns} made, {result.product_segments} product segments, "
         f"{result.birthday_members} contacts with a birthday this week."

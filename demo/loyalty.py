@@ -1,18 +1,18 @@
 """The loyalty part of the demo as a whole: the users, then every part in one transaction, and the figures."""
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
+from access.roles import sync_roles
+from access.services import staff_user_set_roles
 from contacts.models import BlacklistEntry, Contact
 from demo import data
 from demo.base import (
     ADMIN_PASSWORD,
     ADMIN_USERNAME,
     MANAGER_PASSWORD,
+    MANAGER_ROLES,
     MANAGER_USERNAME,
-    MANAGERS_GROUP,
-    VIEW_ONLY_MODELS,
     DemoOptions,
     DemoResult,
     Log,
@@ -47,25 +47,12 @@ from loyalty.models import (
 
 
 def seed_users(*, org: Org) -> None:
-    """The demo superuser and a staff manager limited to one brand, in the "Brand managers" group."""
+    """The demo superuser and a staff manager limited to one brand, a marketer and support there."""
     user_model = get_user_model()
     if not user_model.objects.filter(username=ADMIN_USERNAME).exists():
         user_model.objects.create_superuser(ADMIN_USERNAME, "admin@example.com", ADMIN_PASSWORD)
 
-    permissions = [
-        permission
-        for permission in Permission.objects.filter(content_type__app_label__in=["contacts", "loyalty"]).select_related(
-            "content_type"
-        )
-        if permission.codename.split("_", 1)[0] == "view"
-        or (
-            permission.codename.split("_", 1)[0] in {"add", "change"}
-            and permission.content_type.model not in VIEW_ONLY_MODELS
-        )
-    ]
-    group, _created = Group.objects.get_or_create(name=MANAGERS_GROUP)
-    group.permissions.set(permissions)
-
+    sync_roles()
     manager = user_model.objects.filter(username=MANAGER_USERNAME).first()
     if manager is None:
         manager = user_model.objects.create_user(
@@ -76,7 +63,7 @@ def seed_users(*, org: Org) -> None:
             first_name="Мария",
             last_name="Соколова",
         )
-    manager.groups.add(group)
+    staff_user_set_roles(user=manager, roles=MANAGER_ROLES)
     org.brands[data.MANAGER_BRAND].managers.add(manager)
 
 

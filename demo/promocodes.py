@@ -14,7 +14,6 @@ from django.utils import timezone
 from campaigns.choices import CampaignStatus
 from campaigns.models import Campaign
 from campaigns.services.campaigns import campaign_save
-from demo.base import grant_managers
 from loyalty.models import Brand
 from promocodes.choices import CodeStatus, PoolKind
 from promocodes.models import PromoCode, PromoPool
@@ -32,7 +31,6 @@ DAYS_AGO = 30
 VALID_DAYS = 60
 
 # The demo brand managers run their brands' pools: view, add and change (no delete); they see codes and uses.
-MANAGER_PERMISSIONS = r"^((view|add|change)_promopool|view_(promocode|codeuse|generationjob|attemptblock))$"
 
 
 @dataclass
@@ -119,7 +117,6 @@ def seed_promocodes(
         result.welcome_codes[brand.pk] = code
         result.pools += 2
         result.codes += FLYER_CODES + 1
-    grant_managers(app_label="promocodes", codenames=MANAGER_PERMISSIONS)
     log(f"Promo codes: {result.pools} pools, {result.codes} codes.")
     return result
 
