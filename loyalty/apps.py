@@ -8,10 +8,11 @@ class LoyaltyConfig(AppConfig):
 
     def ready(self) -> None:
         from common.scoping import declare
-        from contacts.models import Contact, ContactAuditLog
+        from contacts.models import Contact, ContactAuditLog, ContactEvent
         from loyalty.api import schema  # noqa: F401  (registers the OpenAPI auth extension)
 
         # A contact is one person across brands: a brand's staff see the contacts enrolled in its program. The
         # contacts app knows nothing of programs, so the way from a contact to its brands is declared here.
         declare(Contact, "enrollments__program__brands")
         declare(ContactAuditLog, "contact__enrollments__program__brands")
+        declare(ContactEvent, "contact__enrollments__program__brands")

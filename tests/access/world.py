@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from campaigns.models import ConflictNotice
 from contacts.services import contact_create
+from contacts.services.events import event_record
 from loyalty.models import Brand, Register
 from loyalty.services import ledger
 from promocodes.models import AttemptBlock, GenerationJob
@@ -86,6 +87,7 @@ def build_brand(marker: str, *, phone_prefix: str, card_prefix: str) -> BrandWor
     EnrollmentFactory(contact=shopper, program=program)
     EnrollmentFactory(contact=relative, program=program)
     family = MasterAccountFactory(name=f"{title} family", program=program, members=[relative])
+    event_record(contact_id=shopper.pk, type="product_viewed", at=timezone.now(), sku=product.sku, brand_id=brand.pk)
     account = ledger.account_for(program=program, contact=shopper)
     ledger.accrue(account=account, points=Decimal("500"), at=timezone.now() - timedelta(days=2))
 

@@ -1,0 +1,83 @@
+"""Recording contact events: one at a time (by the services of every app) or a batch (the events API)."""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+
+from common.events_bus import events_recorded
+from contacts.events import ContactEvent
+
+# Events the product records itself; anything else posted to the API is a custom type ([a-z0-9_.]{1,64}).
+SYSTEM_EVENTS = (
+    "purchase_confirmed",
+    "purchase_refunded",
+    "points_accrued",
+    "points_expiring",
+    "tier_changed",
+    "segment_entered",
+    "contact_registered",
+    "lead_captured",
+    "survey_completed",
+    "survey_invited",
+    "birthday",
+    "email_opened",
+    "email_clicked",
+)
+
+
+def event_record(
+    *,
+    contact_id: int,
+    type: str,
+    at: datetime,
+    data: dict[str, Any] | None = None,
+    sku: str = "",
+    brand_id: int | None = None,
+    origin: str = "system",
+) -> ContactEvent:
+    """Record one event in the caller's transaction; the dispatcher hears of it after the commit."""
+    event = ContactEvent.objects.create(
+        contact_id=contact_id, type=type, at=at, data=data or {}, sku=sku, brand_id=brand_id, origin=origin
+    )
+    events_recorded()
+    return event
+
+
+def events_record(events: Sequence[ContactEvent]) -> None:
+    """Record several events made by a service at once (one insert)."""
+    if events:
+        ContactEvent.objects.bulk_create(events)
+        events_recorded()
+
+
+@dataclass(frozen=True)
+class Ingested:
+    accepted: int
+    duplicates: int
+
+
+@transaction.atomic
+def events_ingest(*, origin: str, events: Iterable[ContactEvent]) -> Ingested:
+    """A batch from a sender: each client id once (a repeat, in the batch or from before, is a duplicate)."""
+    batch: dict[str, ContactEvent] = {}
+    unnamed: list[ContactEvent] = []
+    duplicates = 0
+    for event in events:
+        event.origin = origin
+        if not event.client_id:
+            unnamed.append(event)
+        elif event.client_id in batch:
+            duplicates += 1
+        else:
+            batch[event.client_id] = event
+    seen = set(
+        ContactEvent.objects.filter(origin=origin, client_id__in=list(batch)).values_list("client_id", flat=True)
+    )
+    new = [event for client_id, event in batch.items() if client_id not in seen] + unnamed
+    ContactEvent.objects.bulk_create(new, ignore_conflicts=True)
+    if new:
+        events_recorded()
+    return Ingested(accepted=len(new), duplicates=duplicates + len(seen))
