@@ -136,3 +136,4 @@ class ContactAuditLog(models.Model):
     def __str__(self) -> str:
         return f"{self.contact_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
 from contacts.events import ContactEvent  # noqa: E402,F401  (a model of this app, in its own module)
+from contacts.scores import ContactScore  # noqa: E402,F401  (a model of this app, in its own module)

@@ -8,7 +8,7 @@ class LoyaltyConfig(AppConfig):
 
     def ready(self) -> None:
         from common.scoping import declare
-        from contacts.models import Contact, ContactAuditLog, ContactEvent
+        from contacts.models import Contact, ContactAuditLog, ContactEvent, ContactScore
         from loyalty.api import schema  # noqa: F401  (registers the OpenAPI auth extension)
 
         # A contact is one person across brands: a brand's staff see the contacts enrolled in its program. The
@@ -16,3 +16,4 @@ class LoyaltyConfig(AppConfig):
         declare(Contact, "enrollments__program__brands")
         declare(ContactAuditLog, "contact__enrollments__program__brands")
         declare(ContactEvent, "contact__enrollments__program__brands")
+        declare(ContactScore, "contact__enrollments__program__brands")
