@@ -7,6 +7,7 @@ class LoyaltyConfig(AppConfig):
     verbose_name = _("Processing centre")
 
     def ready(self) -> None:
+        from common.jobs import register_job
         from common.scoping import declare
         from contacts.models import Contact, ContactAuditLog, ContactEvent, ContactScore
         from loyalty.api import schema  # noqa: F401  (registers the OpenAPI auth extension)
@@ -17,3 +18,9 @@ class LoyaltyConfig(AppConfig):
         declare(ContactAuditLog, "contact__enrollments__program__brands")
         declare(ContactEvent, "contact__enrollments__program__brands")
         declare(ContactScore, "contact__enrollments__program__brands")
+
+        from loyalty import jobs
+
+        register_job("expire_points", jobs.expire_points)
+        register_job("activate_points", jobs.activate_points)
+        register_job("tiers", jobs.tiers)

@@ -1,0 +1,22 @@
+"""The processing centre's periodic jobs (registered in common.jobs by LoyaltyConfig.ready): each idempotent for a
+given time, each answering with a short summary."""
+
+from datetime import datetime
+
+from loyalty.services.ledger import activate_due, expire_due
+from loyalty.services.tiers import tiers_lapsed
+
+
+def expire_points(at: datetime) -> str:
+    """Write the expiry entries of the lots expired by `at`."""
+    return f"{expire_due(now=at)} expiry entries written"
+
+
+def activate_points(at: datetime) -> str:
+    """Move the pending points whose activation has passed by `at` into the active balances."""
+    return f"{activate_due(now=at)} accounts activated"
+
+
+def tiers(at: datetime) -> str:
+    """Re-evaluate the tiers whose validity lapsed by `at`."""
+    return f"{tiers_lapsed(now=at)} tiers re-evaluated"
