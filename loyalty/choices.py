@@ -27,3 +27,13 @@ class EntryStatus(models.TextChoices):
 
     PENDING = "pending", _("pending")
     ACTIVE = "active", _("active")
+
+
+class TierChangeReason(models.TextChoices):
+    """Why a contact's tier changed (`TierChange.reason`): re-evaluated after a purchase or a refund, its validity
+    lapsed (the daily job), or set by hand by staff."""
+
+    PURCHASE = "purchase", _("purchase")
+    REFUND = "refund", _("refund")
+    VALIDITY_LAPSED = "validity lapsed", _("validity lapsed")
+    MANUAL = "manual", _("set by hand")

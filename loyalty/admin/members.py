@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from unfold.admin import TabularInline
@@ -14,14 +15,21 @@ from unfold.decorators import display
 from unfold.forms import PaginationInlineFormSet
 from unfold.paginator import InfinitePaginator
 
-from common.admin import BrandScopedInlineMixin, PartialImportMixin, copy_saved_fields
+from common.admin import BrandScopedInlineMixin, PartialImportMixin, add_domain_error, copy_saved_fields
+from common.errors import DomainError
 from contacts.admin import phone_search_condition
 from loyalty.admin.base import ScopedModelAdmin
 from loyalty.choices import CardStatus
 from loyalty.models import Card, CardType, Enrollment, MasterAccount, MasterAccountMember, Tier
 from loyalty.resources import CardResource, card_save_instance
 from loyalty.services.cards import card_block, card_save, enrollment_ensure
-from loyalty.services.master_accounts import master_account_set_members
+from loyalty.services.master_accounts import (
+    master_account_create,
+    master_account_program_check,
+    master_account_set_members,
+    master_account_update,
+)
+from loyalty.services.tiers import tier_manual_validity, tier_set_manually
 
 
 @admin.register(Tier)
@@ -112,18 +120,39 @@ class CardAdmin(ScopedModelAdmin, PartialImportMixin):
 
 
 class EnrollmentAdminForm(forms.ModelForm):
+    """A contact's enrollment and its tier set by hand; the rules are `tier_manual_validity`'s (an empty date: the
+    tier's `valid_days` from now)."""
+
     class Meta:
         model = Enrollment
         fields = ("contact", "program", "tier", "tier_valid_until")
+        help_texts = {"tier_valid_until": _("Empty: the tier's number of valid days from now.")}
 
     def clean(self) -> dict[str, Any]:
         super().clean()
         cleaned = self.cleaned_data
         program = cleaned.get("program") or getattr(self.instance, "program", None)
-        tier = cleaned.get("tier")
-        if tier is not None and program is not None and tier.program_id != program.pk:
-            self.add_error("tier", _("The tier belongs to another program."))
+        setting = manual_tier(self)
+        if program is not None and setting is not None:
+            try:
+                tier_manual_validity(program_id=program.pk, now=timezone.now(), **setting)
+            except DomainError as exc:
+                add_domain_error(self, exc)
         return cleaned
+
+
+def manual_tier(form: forms.ModelForm) -> dict[str, Any] | None:
+    """The tier the form sets by hand and the date given, or None when it sets none (a new enrollment without a
+    tier; neither the tier nor its date changed). The date field shows the stored date: untouched, it is not given."""
+    data = form.cleaned_data
+    changed = set(form.changed_data)
+    adding = form.instance.pk is None
+    if (adding and data.get("tier") is None) or (not adding and not {"tier", "tier_valid_until"} & changed):
+        return None
+    return {
+        "tier": data.get("tier"),
+        "valid_until": data.get("tier_valid_until") if "tier_valid_until" in changed else None,
+    }
 
 
 @admin.register(Enrollment)
@@ -155,13 +184,10 @@ class EnrollmentAdmin(ScopedModelAdmin):
         return super().get_search_results(request, queryset, search_term)
 
     def save_model(self, request: HttpRequest, obj: Enrollment, form: forms.ModelForm, change: bool) -> None:
-        if change:
-            obj.save()
-            return
-        enrollment = enrollment_ensure(contact=obj.contact, program=obj.program)
-        enrollment.tier = obj.tier
-        enrollment.tier_valid_until = obj.tier_valid_until
-        enrollment.save()
+        enrollment = obj if change else enrollment_ensure(contact=obj.contact, program=obj.program)
+        setting = manual_tier(form)
+        if setting is not None:
+            enrollment = tier_set_manually(enrollment=enrollment, user=request.user, **setting)
         copy_saved_fields(enrollment, obj)
 
 
@@ -214,8 +240,28 @@ class MasterAccountMemberInline(BrandScopedInlineMixin, TabularInline):
         return super().get_queryset(request).select_related("contact")
 
 
+class MasterAccountAdminForm(forms.ModelForm):
+    """An account's name and program; the program changes only as `master_account_program_check` allows."""
+
+    class Meta:
+        model = MasterAccount
+        fields = ("name", "program")
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        program = cleaned.get("program")
+        if program is not None and self.instance.pk is not None:
+            try:
+                master_account_program_check(account=self.instance, program=program)
+            except DomainError as exc:
+                add_domain_error(self, exc)
+        return cleaned
+
+
 @admin.register(MasterAccount)
 class MasterAccountAdmin(ScopedModelAdmin):
+    form = MasterAccountAdminForm
     list_display = ("name", "program", "created_at")
     list_select_related = ("program",)
     list_filter = ("program",)
@@ -225,11 +271,11 @@ class MasterAccountAdmin(ScopedModelAdmin):
     inlines = [MasterAccountMemberInline]
     ordering = ("name",)
 
-    def get_readonly_fields(self, request: HttpRequest, obj: MasterAccount | None = None) -> Any:
-        readonly = list(super().get_readonly_fields(request, obj))
-        if obj is not None:
-            readonly.append("program")  # the members' program is copied from the account
-        return readonly
+    def save_model(self, request: HttpRequest, obj: MasterAccount, form: forms.ModelForm, change: bool) -> None:
+        # The members are the inline's: `save_formset` hands them to the service.
+        data = {key: form.cleaned_data[key] for key in ("name", "program")}
+        saved = master_account_update(account=obj, data=data) if change else master_account_create(data=data)
+        copy_saved_fields(saved, obj)
 
     def save_formset(self, request: HttpRequest, form: forms.ModelForm, formset: Any, change: bool) -> None:
         if formset.model is not MasterAccountMember:

@@ -28,11 +28,11 @@ from loyalty.admin.base import (
 )
 from loyalty.models import Account, LedgerEntry, Purchase
 from loyalty.selectors import balance
-from loyalty.services.ledger import adjust
+from loyalty.services.adjustments import points_adjust
 
 
 class AdjustPointsForm(BaseDialogForm):
-    """A manual correction of an account's points (`loyalty.services.ledger.adjust`)."""
+    """A manual correction of an account's points (`loyalty.services.adjustments.points_adjust`)."""
 
     points = forms.DecimalField(
         label=_("points"),
@@ -56,8 +56,9 @@ class AccountAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
     """Points accounts with their cached balance; the balance as of now and the entries on the account's page.
 
     The balance changes only through the ledger's services: the "Adjust points" button on an account's page is a
-    manual, audited correction (the entry records who, when and why), allowed to whoever may change contacts, as
-    in the API.
+    manual, audited correction (the entry records who, when and why), allowed to whoever may change contacts, and
+    made by the API's service (`points_adjust`): the contact is enrolled in the program, and the account of a
+    master account's member has its pool corrected.
     """
 
     list_display = ("id", "owner", "program", "active", "pending", "balance_at", "entries_link")
@@ -101,10 +102,12 @@ class AccountAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
         },
     )
     def adjust_points(self, request: HttpRequest, form: AdjustPointsForm, object_id: str) -> HttpResponse:
-        account = self.get_queryset(request).get(pk=object_id)
+        account = self.get_queryset(request).select_related("program", "contact", "master_account").get(pk=object_id)
         try:
-            adjust(
-                account=account,
+            adjustment = points_adjust(
+                program=account.program,
+                contact=account.contact,
+                master_account=account.master_account,
                 points=form.cleaned_data["points"],
                 reason=form.cleaned_data["reason"],
                 user=request.user,
@@ -113,12 +116,21 @@ class AccountAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
         except DomainError as exc:
             self.message_user(request, exc.message, messages.ERROR)
         else:
-            self.message_user(
-                request,
-                _("%(points)s points adjusted on account #%(account)s.")
-                % {"points": display_value(form.cleaned_data["points"]), "account": account.pk},
-                messages.SUCCESS,
-            )
+            adjusted = adjustment.account
+            values = {"points": display_value(form.cleaned_data["points"]), "account": adjusted.pk}
+            if adjusted.pk == account.pk:
+                message = _("%(points)s points adjusted on account #%(account)s.") % values
+            else:
+                values["name"] = str(adjusted.master_account)
+                message = (
+                    _(
+                        "%(points)s points adjusted on account #%(account)s, the pool of the master account "
+                        "“%(name)s”: the contact's points are kept there."
+                    )
+                    % values
+                )
+                account = adjusted
+            self.message_user(request, message, messages.SUCCESS)
         return redirect_after_dialog(request, reverse("admin:loyalty_account_change", args=[account.pk]))
 
     @display(description=_("owner"))

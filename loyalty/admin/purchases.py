@@ -138,12 +138,12 @@ class RefundAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
 
 @admin.register(TierChange)
 class TierChangeAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
-    list_display = ("at", "contact", "program", "from_tier", "to_tier", "reason")
-    list_select_related = ("enrollment__contact", "enrollment__program", "from_tier", "to_tier")
+    list_display = ("at", "contact", "program", "from_tier", "to_tier", "reason", "created_by")
+    list_select_related = ("enrollment__contact", "enrollment__program", "from_tier", "to_tier", "created_by")
     list_filter = ("enrollment__program", "reason")
     search_fields = ("=enrollment__contact__phone",)
     search_help_text = _("Phone of the contact.")
-    fields = ("enrollment", "at", "from_tier", "to_tier", "reason")
+    fields = ("enrollment", "at", "from_tier", "to_tier", "reason", "created_by")
     readonly_fields = fields
     ordering = ("-at", "-pk")
     show_full_result_count = False

@@ -8,7 +8,6 @@ and adjustments are the pool's.
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -26,8 +25,7 @@ from contacts.models import Contact
 from loyalty.choices import EntryKind
 from loyalty.models import Enrollment, LedgerEntry, Program
 from loyalty.selectors import account_find, balance, ledger, settlements
-from loyalty.services.cards import enrollment_ensure
-from loyalty.services.ledger import account_for, adjust
+from loyalty.services.adjustments import points_adjust
 
 MAX_ID = 2**63 - 1
 
@@ -277,23 +275,21 @@ class ContactAdjustmentsView(ContactPointsView):
         data.is_valid(raise_exception=True)
         values = data.validated_data
         program = self.get_program(contact, values.get("program"))
-        with transaction.atomic():
-            enrollment_ensure(contact=contact, program=program)
-            account = account_for(program=program, contact=contact)
-            entries = adjust(
-                account=account,
-                points=values["points"],
-                reason=values["reason"],
-                user=request.user,
-                expires_in_days=values.get("expires_in_days"),
-            )
-            now = timezone.now()
-            context = {"now": now}
-            body = {
-                "entry": LedgerEntrySerializer(entries[0], context=context).data,
-                "entries": LedgerEntrySerializer(entries, many=True, context=context).data,
-                "balance": BalanceSerializer({"program": program.pk, **balance(account=account, now=now)}).data,
-            }
+        adjustment = points_adjust(
+            program=program,
+            contact=contact,
+            points=values["points"],
+            reason=values["reason"],
+            user=request.user,
+            expires_in_days=values.get("expires_in_days"),
+        )
+        now = timezone.now()
+        context = {"now": now}
+        body = {
+            "entry": LedgerEntrySerializer(adjustment.entries[0], context=context).data,
+            "entries": LedgerEntrySerializer(adjustment.entries, many=True, context=context).data,
+            "balance": BalanceSerializer({"program": program.pk, **balance(account=adjustment.account, now=now)}).data,
+        }
         return Response(body, status=status.HTTP_201_CREATED)
 
 

@@ -41,7 +41,7 @@ from loyalty.models import (
 from loyalty.services.cards import card_save
 from loyalty.services.catalogue import category_save
 from loyalty.services.contacts import contact_issue_card, contact_register, programs_for_user
-from loyalty.services.master_accounts import master_account_set_members
+from loyalty.services.master_accounts import master_account_create, master_account_update
 from loyalty.services.registers import register_create, register_rotate_key
 
 
@@ -237,29 +237,13 @@ class MasterAccountViewSet(ScopedModelViewSet):
     filterset_class = filtersets.MasterAccountFilter
     ordering_fields = ["id", "name", "created_at"]
 
-    @transaction.atomic
     def perform_create(self, serializer: BaseSerializer[MasterAccount]) -> None:
         data = dict(serializer.validated_data)
         members = data.pop("members")
-        account = MasterAccount.objects.create(**data)
-        serializer.instance = master_account_set_members(account=account, contacts=members)
+        serializer.instance = master_account_create(data=data, members=members)
 
-    @transaction.atomic
     def perform_update(self, serializer: BaseSerializer[MasterAccount]) -> None:
-        account = serializer.instance
-        assert account is not None
+        assert serializer.instance is not None
         data = dict(serializer.validated_data)
         members = data.pop("members", None)
-        if "program" in data and data["program"].pk != account.program_id and account.memberships.exists():
-            from common.errors import InvalidInput
-
-            raise InvalidInput(
-                _("The program of an account with members cannot change."),
-                fields={"program": [_("Remove the members first.")]},
-            )
-        for key, value in data.items():
-            setattr(account, key, value)
-        account.save()
-        if members is not None:
-            master_account_set_members(account=account, contacts=members)
-        serializer.instance = account
+        serializer.instance = master_account_update(account=serializer.instance, data=data, members=members)

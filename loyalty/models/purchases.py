@@ -2,12 +2,14 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from common.models import TimeStampedModel
 from common.scoping import ScopedManager, brand_scoped, internal
+from loyalty.choices import TierChangeReason
 
 
 def money(verbose_name: Any) -> models.DecimalField:
@@ -199,7 +201,16 @@ class TierChange(models.Model):
     to_tier = models.ForeignKey(
         "loyalty.Tier", verbose_name=_("to"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    reason = models.CharField(_("reason"), max_length=100, blank=True)
+    reason = models.CharField(_("reason"), max_length=100, blank=True, choices=TierChangeReason.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The staff user who set the tier by hand; empty for the automatic changes."),
+    )
 
     objects = ScopedManager()
 

@@ -2,11 +2,16 @@
 
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.db.models import DecimalField, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from common.errors import InvalidInput
+from loyalty.choices import TierChangeReason
 from loyalty.models import Enrollment, Purchase, Refund, Tier, TierChange
 
 ZERO = Decimal("0.00")
@@ -78,16 +83,27 @@ def _rank(tiers: list[Tier], tier: Tier | None) -> int:
     return -1
 
 
+def _locked(enrollment: Enrollment) -> Enrollment:
+    """The enrollment's row, locked. Its tier is read after the lock, by a query of its own: joined to the locking
+    query, PostgreSQL would give the tier of before the wait (a waiting `FOR UPDATE` re-reads only the locked row,
+    not what an outer join found)."""
+    return Enrollment.objects.select_for_update(of=("self",)).get(pk=enrollment.pk)
+
+
 @transaction.atomic
 def tier_evaluate(
-    *, enrollment: Enrollment, at: datetime, reason: str = "purchase", tiers: list[Tier] | None = None
+    *,
+    enrollment: Enrollment,
+    at: datetime,
+    reason: str = TierChangeReason.PURCHASE,
+    tiers: list[Tier] | None = None,
 ) -> TierChange | None:
     """Re-evaluate a contact's tier at `at`: upgrade (or renew) at once; downgrade only once validity lapsed.
 
     The caller holds the account lock; the enrollment row is locked here. Returns the change, if any. `tiers`: the
     program's tiers if the caller has read them in this request (read here otherwise).
     """
-    enrollment = Enrollment.objects.select_for_update(of=("self",)).select_related("tier").get(pk=enrollment.pk)
+    enrollment = _locked(enrollment)
     if tiers is None:
         tiers = program_tiers(enrollment.program_id)
     if not tiers:
@@ -122,6 +138,55 @@ def tiers_lapsed(*, now: datetime) -> int:
     changed = 0
     lapsed = Enrollment.objects.filter(Q(tier_valid_until__lte=now), tier__isnull=False).only("pk")
     for enrollment in lapsed.iterator(chunk_size=500):
-        if tier_evaluate(enrollment=enrollment, at=now, reason="validity lapsed"):
+        if tier_evaluate(enrollment=enrollment, at=now, reason=TierChangeReason.VALIDITY_LAPSED):
             changed += 1
     return changed
+
+
+def tier_manual_validity(
+    *, program_id: int, tier: Tier | None, valid_until: datetime | None, now: datetime
+) -> datetime | None:
+    """Check a tier set by hand and say until when it holds: a tier of the enrollment's program; the date given
+    (in the future), or the tier's `valid_days` from now; no tier, no validity."""
+    if tier is None:
+        return None
+    if tier.program_id != program_id:
+        message = _("The tier belongs to another program.")
+        raise InvalidInput(message, fields={"tier": [message]})
+    if valid_until is None:
+        return now + timedelta(days=tier.valid_days)
+    if valid_until <= now:
+        message = _("The tier's validity must end in the future.")
+        raise InvalidInput(message, fields={"tier_valid_until": [message]})
+    return valid_until
+
+
+@transaction.atomic
+def tier_set_manually(
+    *, enrollment: Enrollment, tier: Tier | None, valid_until: datetime | None = None, user: Any = None
+) -> Enrollment:
+    """Staff set a contact's tier by hand (or take it away: `tier=None`), valid as `tier_manual_validity` says.
+
+    The enrollment row is locked like `tier_evaluate` locks it, so that a purchase's re-evaluation and a manual
+    change never both start from the same old tier. A change of tier is written as a `TierChange` (reason
+    `manual`, with who made it); a new validity of the same tier is not a change. Until the validity lapses,
+    purchases only raise the tier; then the daily job re-evaluates it from the spend.
+    """
+    locked = _locked(enrollment)
+    now = timezone.now()
+    previous = locked.tier
+    locked.tier = tier
+    locked.tier_valid_until = tier_manual_validity(
+        program_id=locked.program_id, tier=tier, valid_until=valid_until, now=now
+    )
+    locked.save(update_fields=["tier", "tier_valid_until", "updated_at"])
+    if (previous.pk if previous else None) != (tier.pk if tier else None):
+        TierChange.objects.create(
+            enrollment=locked,
+            at=now,
+            from_tier=previous,
+            to_tier=tier,
+            reason=TierChangeReason.MANUAL,
+            created_by=user if getattr(user, "is_authenticated", False) else None,
+        )
+    return locked
