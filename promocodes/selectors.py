@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
@@ -68,26 +68,37 @@ def last_use(pool: PromoPool) -> CodeUse | None:
     )
 
 
-def pool_totals(pool: PromoPool, now: datetime | None = None) -> dict[str, int]:
-    """generated (codes in the pool), used (codes burned; uses of a multi-use code), remaining, expired."""
+class PoolTotals(TypedDict):
+    generated: int
+    used: int
+    remaining: int | None
+    expired: int
+
+
+def pool_remaining(pool: PromoPool, *, used: int, now: datetime | None = None) -> int | None:
+    """What of the pool is still usable now, `used` being its used figure (`pools_used`): none once its window has
+    closed; the codes not burned of a single-use pool; the uses left under a multi-use code's `max_uses`, or None
+    (unlimited) when it has none. The one definition the API's totals, the pool's page and the pool list show."""
+    if pool_expired(pool, now):
+        return 0
+    if pool.kind == PoolKind.MULTI_USE:
+        return None if pool.max_uses is None else max(pool.max_uses - used, 0)
+    return max(pool.total_codes - used, 0)
+
+
+def pool_totals(pool: PromoPool, now: datetime | None = None) -> PoolTotals:
+    """generated (codes in the pool), used (codes burned; uses of a multi-use code), remaining (`pool_remaining`:
+    None = unlimited), expired (codes left unused when the window closed)."""
+    now = now or timezone.now()
     counts = PromoCode.objects.filter(pool=pool).aggregate(
         used=Count("pk", filter=Q(status=CodeStatus.USED)), active=Count("pk", filter=Q(status=CodeStatus.ACTIVE))
     )
-    expired = pool_expired(pool, now)
-    if pool.kind == PoolKind.MULTI_USE:
-        used = code_uses(pool)
-        left = None if pool.max_uses is None else max(pool.max_uses - used, 0)
-        return {
-            "generated": pool.total_codes,
-            "used": used,
-            "remaining": 0 if expired else (left if left is not None else counts["active"]),
-            "expired": counts["active"] if expired else 0,
-        }
+    used = code_uses(pool) if pool.kind == PoolKind.MULTI_USE else counts["used"]
     return {
         "generated": pool.total_codes,
-        "used": counts["used"],
-        "remaining": 0 if expired else counts["active"],
-        "expired": counts["active"] if expired else 0,
+        "used": used,
+        "remaining": pool_remaining(pool, used=used, now=now),
+        "expired": counts["active"] if pool_expired(pool, now) else 0,
     }
 
 

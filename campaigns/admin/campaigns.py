@@ -14,13 +14,13 @@ from django.utils.translation import ngettext
 from unfold.decorators import display
 from unfold.views import ChangeList
 
-from campaigns.admin.base import UI_STRINGS, CampaignsModelAdmin, int_or_none, segment_preview_html, ui_classes
+from campaigns.admin.base import UI_STRINGS, CampaignsModelAdmin, segment_preview_html, ui_classes
 from campaigns.admin.campaign_actions import CampaignActionsMixin
 from campaigns.choices import CampaignStatus
 from campaigns.forms import MECHANIC_EDITOR, POINTS_LIFETIME_PARAMS, CampaignAdminForm, campaigns_sharing
-from campaigns.models import Campaign, CampaignUsage
+from campaigns.models import Campaign
 from campaigns.selectors import campaign_spent
-from campaigns.services.campaigns import campaign_delete, campaign_save
+from campaigns.services.campaigns import campaign_delete, campaign_delete_refusal, campaign_save
 from campaigns.services.limits import campaign_stats
 from common.admin import ServiceDeleteMixin
 from common.admin.formats import window_end
@@ -43,6 +43,10 @@ STATUS_COLOURS = {
 
 def _delete_campaign(campaign: Campaign) -> None:
     campaign_delete(campaign=campaign)
+
+
+def _campaign_delete_refusal(campaign: Campaign) -> str | None:
+    return campaign_delete_refusal(campaign=campaign)
 
 
 class CampaignChangeList(ChangeList):
@@ -73,14 +77,7 @@ class CampaignAdmin(CampaignActionsMixin, ServiceDeleteMixin, CampaignsModelAdmi
     change_form_outer_after_template = "admin/campaigns/campaign/test_panel.html"
     ordering = ("-priority", "pk")
     delete_service = staticmethod(_delete_campaign)
-
-    def delete_refusal(self, request: HttpRequest, object_id: str) -> Any:
-        # Its uses would go with it (and they are not the user's to delete): the service's own refusal, said first.
-        if CampaignUsage.objects.filter(
-            campaign__in=self.get_queryset(request).filter(pk=int_or_none(object_id))
-        ).exists():
-            return _("Receipts have used this campaign: finish it instead of deleting it, to keep its history.")
-        return None
+    delete_refusal_service = staticmethod(_campaign_delete_refusal)
 
     class Media:
         js = ("campaigns/campaign_admin.js",)

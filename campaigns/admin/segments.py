@@ -14,6 +14,7 @@ from campaigns.admin.base import CampaignsModelAdmin
 from campaigns.models import Segment, SegmentMember
 from campaigns.services.segments import (
     segment_delete,
+    segment_delete_refusal,
     segment_members_add,
     segment_members_remove,
     segment_recompute,
@@ -24,6 +25,10 @@ from common.admin import BrandScopedInlineMixin, ServiceDeleteMixin, copy_saved_
 
 def _delete_segment(segment: Segment) -> None:
     segment_delete(segment=segment)
+
+
+def _segment_delete_refusal(segment: Segment) -> str | None:
+    return segment_delete_refusal(segment=segment)
 
 
 class SegmentMemberInline(BrandScopedInlineMixin, TabularInline):
@@ -60,6 +65,7 @@ class SegmentAdmin(ServiceDeleteMixin, CampaignsModelAdmin):
     actions = ("recompute_segments",)
     ordering = ("program", "name")
     delete_service = staticmethod(_delete_segment)
+    delete_refusal_service = staticmethod(_segment_delete_refusal)
 
     def save_model(self, request: HttpRequest, obj: Segment, form: forms.ModelForm, change: bool) -> None:
         data: dict[str, Any] = {

@@ -238,14 +238,20 @@ def campaign_duplicate(*, campaign: Campaign, user: Any = None) -> Campaign:
     return copy
 
 
+def campaign_delete_refusal(*, campaign: Campaign) -> str | None:
+    """Why the campaign may not be deleted, or None: receipts have used it (its uses, its history, would go with
+    it). `campaign_delete` refuses with this; the admin says it before its confirmation page."""
+    if CampaignUsage.objects.filter(campaign=campaign).exists():
+        return _("Receipts have used this campaign: finish it instead of deleting it, to keep its history.")
+    return None
+
+
 @transaction.atomic
 def campaign_delete(*, campaign: Campaign) -> None:
     """Delete a campaign no receipt has used; a used one keeps its history and is finished instead (409)."""
-    if CampaignUsage.objects.filter(campaign=campaign).exists():
-        raise Conflict(
-            _("Receipts have used this campaign: finish it instead of deleting it, to keep its history."),
-            code="protected",
-        )
+    refusal = campaign_delete_refusal(campaign=campaign)
+    if refusal is not None:
+        raise Conflict(refusal, code="protected")
     brand_id = campaign.brand_id
     campaign.delete()
     bump_version(brand_id)

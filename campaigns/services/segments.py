@@ -152,16 +152,22 @@ def segment_save(*, segment: Segment, data: dict[str, Any]) -> Segment:
     return segment
 
 
-@transaction.atomic
-def segment_delete(*, segment: Segment) -> None:
-    """Delete a segment no campaign targets (409 `protected` otherwise: the campaigns would lose their audience)."""
+def segment_delete_refusal(*, segment: Segment) -> str | None:
+    """Why the segment may not be deleted, or None: campaigns target it (they would lose their audience)."""
     using = _campaigns_using(segment)
     if using:
-        raise Conflict(
-            _("Campaigns target this segment: %(names)s. Change their audience first.")
-            % {"names": ", ".join(using[:5])},
-            code="protected",
-        )
+        return _("Campaigns target this segment: %(names)s. Change their audience first.") % {
+            "names": ", ".join(using[:5])
+        }
+    return None
+
+
+@transaction.atomic
+def segment_delete(*, segment: Segment) -> None:
+    """Delete a segment no campaign targets (409 `protected` otherwise, see `segment_delete_refusal`)."""
+    refusal = segment_delete_refusal(segment=segment)
+    if refusal is not None:
+        raise Conflict(refusal, code="protected")
     segment.delete()
 
 

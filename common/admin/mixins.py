@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -94,9 +95,14 @@ class ReadOnlyInline(ReadOnlyAdminMixin, BrandScopedInlineMixin, TabularInline):
 
 class ServiceDeleteMixin:
     """Deletes one object at a time through its service (`delete_service`), which may refuse with a message; the
-    bulk "delete selected" action is not offered (it could not say which objects were refused)."""
+    bulk "delete selected" action is not offered (it could not say which objects were refused).
+
+    `delete_refusal_service` (the service's own rule, the message it refuses with, or None) is asked before the
+    confirmation page, so that a refused deletion is said at once, not after the user confirmed it.
+    """
 
     delete_service: Callable[[Any], None]
+    delete_refusal_service: Callable[[Any], str | None] | None = None
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         actions = super().get_actions(request)  # type: ignore[misc]
@@ -108,7 +114,11 @@ class ServiceDeleteMixin:
 
     def delete_refusal(self, request: HttpRequest, object_id: str) -> Any:
         """Why the object may not be deleted (said before the confirmation page), or None."""
-        return None
+        check = type(self).delete_refusal_service
+        if check is None:
+            return None
+        obj = self.get_object(request, unquote(object_id))  # type: ignore[attr-defined]
+        return None if obj is None else check(obj)
 
     def delete_view(self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None) -> Any:
         opts = self.model._meta  # type: ignore[attr-defined]

@@ -11,10 +11,10 @@ from django.utils.translation import pgettext_lazy
 from unfold.contrib.filters.admin import DropdownFilter
 
 from common.admin.formats import count_text
-from promocodes.choices import CodeStatus, JobStatus, PoolKind
+from promocodes.choices import CodeStatus, JobStatus
 from promocodes.models import GenerationJob, PromoPool
-from promocodes.selectors import pool_expired, pool_totals
-from promocodes.services.pools import pool_delete
+from promocodes.selectors import pool_totals
+from promocodes.services.pools import pool_delete, pool_delete_refusal
 
 # The pool page: days in the usage chart, generation jobs listed.
 USAGE_DAYS = 30
@@ -43,6 +43,10 @@ IMPORT_ERRORS = {
 
 def delete_pool(pool: PromoPool) -> None:
     pool_delete(pool=pool)
+
+
+def pool_refusal(pool: PromoPool) -> str | None:
+    return pool_delete_refusal(pool=pool)
 
 
 # Filters: plain choices, no counts (the code tables are big)
@@ -88,13 +92,20 @@ class CodeStatusFilter(DropdownFilter):
         return queryset.filter(status=CodeStatus.ACTIVE, pool_id__in=ended) if ended else queryset.none()
 
 
+def remaining_text(remaining: int | None) -> str:
+    """A pool's "remaining" (`pool_remaining`) as shown: None is a multi-use code without a limit."""
+    return str(_("unlimited")) if remaining is None else count_text(remaining)
+
+
 def pool_figures(pool: PromoPool) -> dict[str, str]:
-    """The pool's totals (`pool_totals`) as shown: localised; a multi-use code without a limit has no "remaining"."""
+    """The pool's totals (`pool_totals`) as shown, localised."""
     totals = pool_totals(pool)
-    shown = {key: count_text(value) for key, value in totals.items()}
-    if pool.kind == PoolKind.MULTI_USE and pool.max_uses is None and not pool_expired(pool):
-        shown["remaining"] = str(_("unlimited"))
-    return shown
+    return {
+        "generated": count_text(totals["generated"]),
+        "used": count_text(totals["used"]),
+        "remaining": remaining_text(totals["remaining"]),
+        "expired": count_text(totals["expired"]),
+    }
 
 
 FIGURE_LABELS = {

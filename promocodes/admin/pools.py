@@ -20,13 +20,13 @@ from campaigns.models import Campaign
 from common.admin import BrandScopedAdminMixin, DomainErrorMessageMixin, ServiceDeleteMixin
 from common.admin.formats import count_text, window_end
 from common.scoping import user_scope
-from promocodes.admin.base import USAGE_DAYS, delete_pool
+from promocodes.admin.base import USAGE_DAYS, delete_pool, pool_refusal, remaining_text
 from promocodes.admin.forms import CampaignChoiceField, GenerateCodesForm, ImportCodesForm, PromoPoolAdminForm
 from promocodes.admin.panels import generation_html, totals_html, usage_chart
 from promocodes.admin.pool_views import PoolPageViewsMixin
 from promocodes.choices import PoolKind
 from promocodes.models import GenerationJob, PromoCode, PromoPool
-from promocodes.selectors import pool_expired, pools_used, usage_by_day
+from promocodes.selectors import pool_remaining, pools_used, usage_by_day
 from promocodes.services.generation import sync_limit
 from promocodes.services.pools import pool_save
 
@@ -59,6 +59,7 @@ class PromoPoolAdmin(
     ordering = ("-pk",)
     change_form_outer_after_template = "admin/promocodes/promopool/codes_panel.html"
     delete_service = staticmethod(delete_pool)
+    delete_refusal_service = staticmethod(pool_refusal)
 
     class Media:
         js = ("promocodes/pool_admin.js",)
@@ -126,12 +127,7 @@ class PromoPoolAdmin(
 
     @display(description=pgettext_lazy("pool totals", "remaining"))
     def codes_remaining(self, obj: PromoPool) -> str:
-        if pool_expired(obj):
-            return count_text(0)
-        used = getattr(obj, "used_count", 0)
-        if obj.kind == PoolKind.MULTI_USE:
-            return str(_("unlimited")) if obj.max_uses is None else count_text(max(obj.max_uses - used, 0))
-        return count_text(max(obj.total_codes - used, 0))
+        return remaining_text(pool_remaining(obj, used=getattr(obj, "used_count", 0)))
 
     @display(description=_("validity"), ordering="valid_to")
     def window(self, obj: PromoPool) -> str:

@@ -12,14 +12,17 @@ from common.api.viewsets import ScopedModelSerializer
 from promocodes.choices import PoolKind
 from promocodes.codes import MAX_CODE_LENGTH, MAX_LENGTH, MIN_LENGTH
 from promocodes.models import GenerationJob, PromoCode, PromoPool
-from promocodes.selectors import code_status, code_uses, last_use, pool_totals
+from promocodes.selectors import PoolTotals, code_status, code_uses, last_use, pool_totals
 from promocodes.services.generation import MAX_COUNT
 
 
 class PoolTotalsSerializer(serializers.Serializer):
     generated = serializers.IntegerField()
     used = serializers.IntegerField(help_text="Codes burned (uses of a multi-use code).")
-    remaining = serializers.IntegerField(help_text="Codes (uses) still usable now.")
+    remaining = serializers.IntegerField(
+        allow_null=True,
+        help_text="Codes (uses) still usable now; null = unlimited (a multi-use code without max_uses).",
+    )
     expired = serializers.IntegerField(help_text="Codes never used before the pool's validity ended.")
 
 
@@ -52,7 +55,7 @@ class PromoPoolSerializer(ScopedModelSerializer):
         extra_kwargs = {"kind": {"required": True}}
 
     @extend_schema_field(PoolTotalsSerializer)
-    def get_totals(self, pool: PromoPool) -> dict[str, int]:
+    def get_totals(self, pool: PromoPool) -> PoolTotals:
         return pool_totals(pool)
 
 

@@ -84,22 +84,31 @@ def _multi_use_sync(pool: PromoPool) -> None:
     PromoCode.objects.filter(pk=code.pk).update(uses=uses, status=CodeStatus.USED if spent else CodeStatus.ACTIVE)
 
 
+def _pool_in_use() -> str:
+    return _("Receipts carry codes of this pool: it cannot be deleted. Set its validity to end instead.")
+
+
+def pool_delete_refusal(*, pool: PromoPool) -> str | None:
+    """Why the pool may not be deleted, or None: receipts carry its codes (their uses would go with it)."""
+    if CodeUse.objects.filter(pool=pool).exists():
+        return _pool_in_use()
+    return None
+
+
 def pool_delete(*, pool: PromoPool) -> None:
-    """Delete a pool no receipt has used a code of, with its codes in one statement (not collected code by code:
-    a pool may hold millions). A code burned meanwhile fails the deletion at commit: 409 as well."""
-    in_use = Conflict(
-        _("Receipts carry codes of this pool: it cannot be deleted. Set its validity to end instead."),
-        code="pool_in_use",
-    )
+    """Delete a pool no receipt has used a code of (`pool_delete_refusal`), with its codes in one statement (not
+    collected code by code: a pool may hold millions). A code burned meanwhile fails the deletion at commit: 409
+    as well."""
     try:
         with transaction.atomic():
-            if CodeUse.objects.filter(pool=pool).exists():
-                raise in_use
+            refusal = pool_delete_refusal(pool=pool)
+            if refusal is not None:
+                raise Conflict(refusal, code="pool_in_use")
             with connection.cursor() as cursor:
                 cursor.execute("DELETE FROM promocodes_promocode WHERE pool_id = %s", [pool.pk])
             pool.delete()
     except IntegrityError as exc:
-        raise in_use from exc
+        raise Conflict(_pool_in_use(), code="pool_in_use") from exc
 
 
 def pool_fields(data: dict[str, Any], pool: PromoPool) -> PromoPool:
