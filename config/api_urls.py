@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("loyalty.api.urls")),
     path("", include("loyalty.pos.urls")),
     path("", include("campaigns.api.urls")),
+    path("", include("campaigns.messaging.api.urls")),
     path("", include("promocodes.api.urls")),
     path("", include("access.api.urls")),
 ]

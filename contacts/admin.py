@@ -84,6 +84,8 @@ CONTACT_FORM_FIELDS = (
     "email_confirmed",
     "subscribed_email",
     "subscribed_sms",
+    "subscribed_push",
+    "subscribed_messenger",
 )
 
 
@@ -136,6 +138,11 @@ class ContactAuditLogInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("user")
 
 
+# Inlines that apps above contacts add to the contact's page (messaging: the contact's messages), registered from
+# their admin modules; contacts knows none of them.
+CONTACT_PAGE_INLINES: list[type] = []
+
+
 class ContactAdmin(BrandScopedAdminMixin, DomainErrorMessageMixin, ModelAdmin, PartialImportMixin):
     form = ContactAdminForm
     resource_classes = [ContactResource]
@@ -183,7 +190,10 @@ class ContactAdmin(BrandScopedAdminMixin, DomainErrorMessageMixin, ModelAdmin, P
                 )
             },
         ),
-        (_("Subscriptions"), {"fields": ("subscribed_email", "subscribed_sms")}),
+        (
+            _("Subscriptions"),
+            {"fields": ("subscribed_email", "subscribed_sms", "subscribed_push", "subscribed_messenger")},
+        ),
         (_("Record"), {"fields": ("source", "created_at", "updated_at")}),
     )
     inlines = [ContactAuditLogInline]
@@ -192,6 +202,9 @@ class ContactAdmin(BrandScopedAdminMixin, DomainErrorMessageMixin, ModelAdmin, P
     show_full_result_count = False
     paginator = InfinitePaginator
     list_per_page = 50
+
+    def get_inlines(self, request: HttpRequest, obj: Contact | None) -> Any:
+        return [*super().get_inlines(request, obj), *CONTACT_PAGE_INLINES]
 
     @display(description=pgettext_lazy("person", "name"), ordering="last_name")
     def display_name(self, obj: Contact) -> str:
@@ -206,7 +219,7 @@ class ContactAdmin(BrandScopedAdminMixin, DomainErrorMessageMixin, ModelAdmin, P
     def save_model(self, request: HttpRequest, obj: Contact, form: ContactAdminForm, change: bool) -> None:
         if change:
             current = Contact.objects.get(pk=obj.pk)  # the form has already written its values into obj
-            saved = contact_update(contact=current, data=form.service_data, user=request.user)
+            saved = contact_update(contact=current, data=form.service_data, user=request.user, source="admin")
         else:
             saved = contact_create(data=form.service_data, user=request.user, source=ContactSource.ADMIN)
         copy_saved_fields(saved, obj)

@@ -48,6 +48,8 @@ class Contact(TimeStampedModel):
     )
     subscribed_email = models.BooleanField(_("subscribed to e-mail"), default=False)
     subscribed_sms = models.BooleanField(_("subscribed to SMS"), default=False)
+    subscribed_push = models.BooleanField(_("subscribed to push"), default=False)
+    subscribed_messenger = models.BooleanField(_("subscribed to messengers"), default=False)
     source = models.CharField(
         _("source"), max_length=20, choices=ContactSource.choices, default=ContactSource.ADMIN, db_index=True
     )
@@ -137,3 +139,4 @@ class ContactAuditLog(models.Model):
         return f"{self.contact_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
 from contacts.events import ContactEvent  # noqa: E402,F401  (a model of this app, in its own module)
 from contacts.scores import ContactScore  # noqa: E402,F401  (a model of this app, in its own module)
+from contacts.subscriptions import SubscriptionChange  # noqa: E402,F401  (likewise)

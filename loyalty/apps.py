@@ -9,7 +9,7 @@ class LoyaltyConfig(AppConfig):
     def ready(self) -> None:
         from common.jobs import register_job
         from common.scoping import declare
-        from contacts.models import Contact, ContactAuditLog, ContactEvent, ContactScore
+        from contacts.models import Contact, ContactAuditLog, ContactEvent, ContactScore, SubscriptionChange
         from loyalty.api import schema  # noqa: F401  (registers the OpenAPI auth extension)
 
         # A contact is one person across brands: a brand's staff see the contacts enrolled in its program. The
@@ -17,6 +17,7 @@ class LoyaltyConfig(AppConfig):
         declare(Contact, "enrollments__program__brands")
         declare(ContactAuditLog, "contact__enrollments__program__brands")
         declare(ContactEvent, "contact__enrollments__program__brands")
+        declare(SubscriptionChange, "contact__enrollments__program__brands")
         declare(ContactScore, "contact__enrollments__program__brands")
 
         from loyalty import jobs

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "contacts",
     "loyalty",
     "campaigns",
+    "campaigns.messaging",
     "promocodes",
     "promoters",
     "analytics",
@@ -247,6 +248,26 @@ MAX_BACKDATE_DAYS = env.int("MAX_BACKDATE_DAYS", default=90)
 # request (more go to a background job).
 PROMO_CODE_ATTEMPTS_PER_MINUTE = env.int("PROMO_CODE_ATTEMPTS_PER_MINUTE", default=20)
 PROMO_GENERATE_SYNC_LIMIT = env.int("PROMO_GENERATE_SYNC_LIMIT", default=10_000)
+
+# Messaging (campaigns.messaging). E-mail: Django's backend from EMAIL_URL (console by default; smtp+tls://user:
+# password@host:587 for a server), or a provider's through django-anymail (DJANGO_EMAIL_BACKEND, ANYMAIL as JSON).
+# SMS, push and messengers: a gateway per channel, MESSAGING_GATEWAYS as JSON (see campaigns/messaging/gateways.py);
+# with none, the built-in `log` gateway records each delivery in a table.
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+vars().update({key: value for key, value in EMAIL_CONFIG.items() if value not in (None, "")})
+EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default=EMAIL_CONFIG["EMAIL_BACKEND"])
+ANYMAIL = env.json("ANYMAIL", default={})
+DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="noreply@localhost")
+MESSAGING_GATEWAYS = env.json("MESSAGING_GATEWAYS", default={})
+# The address of this site as customers reach it, for links in messages (unsubscribe, tracking, confirmation);
+# empty: http:// and the first of DJANGO_ALLOWED_HOSTS.
+PUBLIC_URL = env("DJANGO_PUBLIC_URL", default="")
+MESSAGING_MESSAGE_ID_DOMAIN = env("MESSAGING_MESSAGE_ID_DOMAIN", default="loyalty-crm.local")
+# Attempts before a message is failed; the wait before the next doubles from the base; a claim older than the
+# timeout belongs to a worker that died (its messages are tried again, with the same idempotency key).
+MESSAGING_MAX_ATTEMPTS = env.int("MESSAGING_MAX_ATTEMPTS", default=5)
+MESSAGING_RETRY_BASE_SECONDS = env.int("MESSAGING_RETRY_BASE_SECONDS", default=30)
+MESSAGING_CLAIM_TIMEOUT = env.int("MESSAGING_CLAIM_TIMEOUT", default=300)
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from contacts.models import BlacklistEntry
+from contacts.models import BlacklistEntry, SubscriptionChange
 
 
 class BlacklistEntrySerializer(serializers.ModelSerializer):
@@ -10,3 +10,11 @@ class BlacklistEntrySerializer(serializers.ModelSerializer):
     class Meta:
         model = BlacklistEntry
         fields = ["id", "phone", "email", "reason", "created_at", "updated_at"]
+
+
+class SubscriptionChangeSerializer(serializers.ModelSerializer):
+    user: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = SubscriptionChange
+        fields = ["channel", "subscribed", "at", "user", "source"]

@@ -13,6 +13,7 @@ from contacts.choices import AuditAction
 from contacts.models import Contact, ContactAuditLog
 from contacts.normalize import normalize_email, normalize_phone
 from contacts.selectors import blacklist_match
+from contacts.services.subscriptions import subscription_changes_record, subscriptions_of
 
 EDITABLE_FIELDS = (
     "phone",
@@ -26,6 +27,8 @@ EDITABLE_FIELDS = (
     "email_confirmed",
     "subscribed_email",
     "subscribed_sms",
+    "subscribed_push",
+    "subscribed_messenger",
     "source",
 )
 
@@ -123,16 +126,19 @@ def contact_create(*, data: dict[str, Any], user: Any = None, source: str | None
         _raise_duplicate(cleaned.get("phone"))
         raise
     _audit(contact, user, AuditAction.CREATED, cleaned, source=contact.source)
+    subscription_changes_record(contact=contact, before=None, user=user, source=contact.source)
     return contact
 
 
 @transaction.atomic
-def contact_update(*, contact: Contact, data: dict[str, Any], user: Any = None) -> Contact:
-    """Change a contact; the same checks as on create; writes an audit row of what changed."""
+def contact_update(*, contact: Contact, data: dict[str, Any], user: Any = None, source: str = "") -> Contact:
+    """Change a contact; the same checks as on create; writes an audit row of what changed (and of subscriptions
+    switched, with `source`: admin, api...)."""
     cleaned = prepare_contact_data(data, instance=contact)
     if "phone" in cleaned:
         _raise_duplicate(cleaned["phone"], exclude_pk=contact.pk)
     was_phone, was_email = contact.phone_confirmed, contact.email_confirmed
+    subscriptions = subscriptions_of(contact)
     if "phone" in cleaned and cleaned["phone"] != contact.phone and "phone_confirmed" not in cleaned:
         cleaned["phone_confirmed"] = False
     if "email" in cleaned and cleaned["email"] != contact.email and "email_confirmed" not in cleaned:
@@ -150,7 +156,8 @@ def contact_update(*, contact: Contact, data: dict[str, Any], user: Any = None) 
     if changes:
         confirmed = {"phone_confirmed", "email_confirmed"} & set(changes)
         action = AuditAction.CONFIRMED if confirmed == set(changes) else AuditAction.UPDATED
-        _audit(contact, user, action, changes)
+        _audit(contact, user, action, changes, source=source)
+        subscription_changes_record(contact=contact, before=subscriptions, user=user, source=source)
     return contact
 
 

@@ -8,8 +8,9 @@ from django.utils.translation import gettext as _
 
 from common.errors import Conflict, InvalidInput
 from contacts.choices import AuditAction, ContactSource
-from contacts.models import BlacklistEntry, Contact, ContactAuditLog
+from contacts.models import BlacklistEntry, Contact, ContactAuditLog, SubscriptionChange
 from contacts.services.contacts import EDITABLE_FIELDS, _json_value
+from contacts.services.subscriptions import SUBSCRIPTION_FIELDS
 
 BATCH_SIZE = 500
 
@@ -92,6 +93,15 @@ def contact_bulk_create(
                 },
             )
             for contact in contacts
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    SubscriptionChange.objects.bulk_create(
+        [
+            SubscriptionChange(contact=contact, channel=channel, subscribed=True, user=actor, source=source)
+            for contact in contacts
+            for channel, field in SUBSCRIPTION_FIELDS.items()
+            if getattr(contact, field)
         ],
         batch_size=BATCH_SIZE,
     )

@@ -220,6 +220,8 @@ class ContactSerializer(ScopedModelSerializer):
             "email_confirmed_at",
             "subscribed_email",
             "subscribed_sms",
+            "subscribed_push",
+            "subscribed_messenger",
             "issue_card",
             "program",
             "cards",

@@ -224,7 +224,7 @@ class ContactViewSet(ScopedModelViewSet):
         serializer.is_valid(raise_exception=True)
         validated = dict(serializer.validated_data)
         with transaction.atomic():
-            contact_update(contact=contact, data=self._contact_data(validated), user=request.user)
+            contact_update(contact=contact, data=self._contact_data(validated), user=request.user, source="api")
             if validated.get("issue_card"):
                 contact_issue_card(contact=contact, program=validated.get("program"), user=request.user)
         contact = self.get_queryset().get(pk=contact.pk)

@@ -15,6 +15,10 @@ from django.contrib.auth.models import Permission
 from django.db.models import Model
 from django.utils import timezone
 
+from campaigns.messaging.dispatcher import dispatch_pending
+from campaigns.messaging.models import Trigger
+from campaigns.messaging.relay import relay_due
+from campaigns.messaging.services.triggers import trigger_save
 from campaigns.models import ConflictNotice
 from contacts.services import contact_create
 from contacts.services.events import event_record
@@ -62,6 +66,7 @@ def _contact(marker: str, n: int, phone_prefix: str) -> Any:
             "first_name": marker.title(),
             "last_name": f"{marker.title()}ova",
             "city": f"{marker.title()}grad",
+            "subscribed_sms": True,
         },
         source="admin",
     )
@@ -98,6 +103,19 @@ def build_brand(marker: str, *, phone_prefix: str, card_prefix: str) -> BrandWor
     SegmentFactory(program=program, name=f"{title} buyers", members=[shopper])
     ConflictNotice.objects.create(winner=campaign, loser=coded, day=timezone.localdate())
     GenerationJob.objects.create(pool=pool, requested=10, status="done", generated=0)
+    # A trigger on the product view recorded above: its message sent through the log gateway (a delivery).
+    trigger_save(
+        trigger=Trigger(),
+        data={
+            "name": f"{title} viewed",
+            "brand": brand,
+            "event": "product_viewed",
+            "channel": "sms",
+            "template": f"{marker} saw {{{{ event.sku }}}}",
+        },
+    )
+    dispatch_pending()
+    relay_due()
     AttemptBlock.objects.create(register=register, attempts=21, codes=[f"{marker}GUESS"])
 
     till = pos_client(register)

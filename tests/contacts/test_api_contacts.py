@@ -40,6 +40,8 @@ def contact_body(**overrides):
         "email_confirmed_at": None,
         "subscribed_email": False,
         "subscribed_sms": False,
+        "subscribed_push": False,
+        "subscribed_messenger": False,
         "cards": [],
         "tier": None,
         "source": "api",
@@ -104,6 +106,7 @@ def test_create_with_every_field(superuser_client):
             "city": "Kazan",
             "subscribed_email": True,
             "subscribed_sms": True,
+            "subscribed_push": True,
         },
         format="json",
     )
@@ -122,6 +125,7 @@ def test_create_with_every_field(superuser_client):
             city="Kazan",
             subscribed_email=True,
             subscribed_sms=True,
+            subscribed_push=True,
         ),
     }
     assert contact.birth_date == date(1990, 5, 17)

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MessagingConfig(AppConfig):
+    """Triggers, the outbox, channels and gateways, tracking, unsubscribe and confirmation."""
+
+    name = "campaigns.messaging"
+    label = "messaging"
+    verbose_name = _("Messaging")
+
+    def ready(self) -> None:
+        from campaigns.messaging import jobs
+        from common.events_bus import listen
+        from common.jobs import register_job
+
+        # After every commit that recorded events: the dispatcher (inline with eager Celery, else a task).
+        listen(jobs.kick)
+        register_job("outbox", jobs.outbox)

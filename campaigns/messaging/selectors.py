@@ -1,0 +1,26 @@
+"""Reads of the outbox: a trigger's figures."""
+
+from typing import Any
+
+from django.db.models import Count, Q
+
+from campaigns.messaging.choices import MessageStatus, Suppression
+from campaigns.messaging.models import Message, Trigger
+
+
+def trigger_figures(trigger: Trigger) -> dict[str, Any]:
+    """Messages by status, suppressed by reason, opens and clicks: one aggregate over the trigger's messages."""
+    counts: dict[str, Any] = {status: Count("pk", filter=Q(status=status)) for status in MessageStatus.values}
+    counts |= {
+        f"reason_{reason}": Count("pk", filter=Q(status=MessageStatus.SUPPRESSED, reason=reason))
+        for reason in Suppression.values
+    }
+    counts["opened"] = Count("pk", filter=Q(opened_at__isnull=False))
+    counts["clicked"] = Count("pk", filter=Q(clicked_at__isnull=False))
+    row = Message.objects.filter(trigger=trigger).aggregate(**counts)
+    return {
+        "by_status": [(MessageStatus(status).label, row[status]) for status in MessageStatus.values],
+        "by_reason": [(Suppression(reason).label, row[f"reason_{reason}"]) for reason in Suppression.values],
+        "opened": row["opened"],
+        "clicked": row["clicked"],
+    }

@@ -1,0 +1,1 @@
+"""Writes of the messaging app: triggers, confirmations, tracking."""
