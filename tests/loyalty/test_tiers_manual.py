@@ -4,6 +4,7 @@ shows the tier it set."""
 
 import threading
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 
@@ -165,9 +166,48 @@ def test_the_reason_is_shown_by_its_label(admin_client, admin_user, program, enr
     assert str(TierChangeReason.MANUAL.label) == "set by hand"
 
 
-@pytest.mark.skipif(
+POSTGRES_ONLY = pytest.mark.skipif(
     settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql", reason="row locks need PostgreSQL"
 )
+
+
+def while_open(holding: Callable[[], object], meanwhile: Callable[[], object]) -> bool:
+    """`holding()` in a transaction left open while `meanwhile()` runs in another thread, then committed; both in
+    threads of their own, with connections of their own. Returns whether `meanwhile` was still waiting half a
+    second after it started (held back by a row lock), once both are done."""
+    locked, release, done = threading.Event(), threading.Event(), threading.Event()
+
+    def hold() -> None:
+        try:
+            with transaction.atomic():
+                holding()
+                locked.set()
+                release.wait(timeout=30)
+        finally:
+            connection.close()
+
+    def then() -> None:
+        try:
+            meanwhile()
+            done.set()
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=hold)
+    first.start()
+    assert locked.wait(timeout=30)
+    second = threading.Thread(target=then)
+    second.start()
+    time.sleep(0.5)
+    waited = not done.is_set()
+    release.set()
+    first.join(timeout=30)
+    second.join(timeout=30)
+    assert done.is_set()
+    return waited
+
+
+@POSTGRES_ONLY
 def test_a_manual_change_waits_for_the_enrollment_lock(transactional_db):
     # given: a transaction holds the enrollment's row (as a purchase's re-evaluation does) and moves it to Bronze
     program = ProgramFactory()
@@ -175,82 +215,34 @@ def test_a_manual_change_waits_for_the_enrollment_lock(transactional_db):
     gold = TierFactory(program=program, name="Gold")
     enrollment = EnrollmentFactory(program=program)
     user = UserFactory(is_staff=True)
-    locked, release, done = threading.Event(), threading.Event(), threading.Event()
-
-    def holder() -> None:
-        try:
-            with transaction.atomic():
-                tier_set_manually(enrollment=enrollment, tier=bronze)
-                locked.set()
-                release.wait(timeout=30)
-        finally:
-            connection.close()
-
-    def manual() -> None:
-        try:
-            tier_set_manually(enrollment=enrollment, tier=gold, user=user)
-            done.set()
-        finally:
-            connection.close()
-
-    first = threading.Thread(target=holder)
-    first.start()
-    assert locked.wait(timeout=30)
 
     # when: staff set Gold meanwhile
-    second = threading.Thread(target=manual)
-    second.start()
-    time.sleep(0.5)
-    waited = not done.is_set()
-    release.set()
-    first.join(timeout=30)
-    second.join(timeout=30)
+    waited = while_open(
+        lambda: tier_set_manually(enrollment=enrollment, tier=bronze),
+        lambda: tier_set_manually(enrollment=enrollment, tier=gold, user=user),
+    )
 
     # then: the change waited for the lock and starts from the tier the other transaction wrote
     assert waited
-    assert done.is_set()
     assert changes(enrollment) == [(None, "Bronze", "manual", None), ("Bronze", "Gold", "manual", user.username)]
 
 
-@pytest.mark.skipif(
-    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql", reason="row locks need PostgreSQL"
-)
+@POSTGRES_ONLY
 def test_a_purchase_evaluation_that_waited_for_a_manual_change_keeps_the_manual_tier(transactional_db):
-    # given: staff are setting Gold by hand (not committed yet); the contact's spend qualifies for Bronze only
+    # given: staff are setting Gold by hand; the contact's spend qualifies for Bronze only
     program = ProgramFactory()
     TierFactory(program=program, name="Bronze", min_spend=Decimal("0"))
     gold = TierFactory(program=program, name="Gold", min_spend=Decimal("1000"))
     enrollment = EnrollmentFactory(program=program)
-    locked, release = threading.Event(), threading.Event()
 
-    def manual() -> None:
-        try:
-            with transaction.atomic():
-                tier_set_manually(enrollment=enrollment, tier=gold)
-                locked.set()
-                release.wait(timeout=30)
-        finally:
-            connection.close()
+    # when: a purchase re-evaluates the tier before the manual change is committed
+    waited = while_open(
+        lambda: tier_set_manually(enrollment=enrollment, tier=gold),
+        lambda: tier_evaluate(enrollment=enrollment, at=timezone.now()),
+    )
 
-    def purchase() -> None:
-        try:
-            tier_evaluate(enrollment=enrollment, at=timezone.now())
-        finally:
-            connection.close()
-
-    first = threading.Thread(target=manual)
-    first.start()
-    assert locked.wait(timeout=30)
-
-    # when: a purchase re-evaluates the tier meanwhile (it waits for the row)
-    second = threading.Thread(target=purchase)
-    second.start()
-    time.sleep(0.5)
-    release.set()
-    first.join(timeout=30)
-    second.join(timeout=30)
-
-    # then: it saw Gold, still valid, and kept it (a lower tier is not given before the validity lapses)
+    # then: it waited, saw Gold, still valid, and kept it (a lower tier is not given before the validity lapses)
+    assert waited
     enrollment.refresh_from_db()
     assert enrollment.tier == gold
     assert changes(enrollment) == [(None, "Gold", "manual", None)]
