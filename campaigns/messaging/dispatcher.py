@@ -14,7 +14,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from campaigns.messaging import audience, conditions
+from campaigns.messaging import conditions
+from campaigns.messaging.audience import Audiences
 from campaigns.messaging.choices import Channel, MessageStatus, Purpose
 from campaigns.messaging.links import is_html, unsubscribe_url
 from campaigns.messaging.models import Message, Trigger
@@ -77,6 +78,9 @@ def _messages_for(events: list[ContactEvent], now: datetime) -> list[Message]:
     contacts = Contact.objects.in_bulk({event.contact_id for event in events})
     brandless = {event.contact_id for event in events if event.brand_id is None}
     enrolled = _brands_of(brandless) if brandless else {}
+    audiences = Audiences(
+        [trigger for group in triggers.values() for trigger in group], {event.contact_id for event in events}
+    )
     fired: list[tuple[Trigger, ContactEvent, Contact, datetime | None]] = []
     for event in events:
         contact = contacts.get(event.contact_id)
@@ -86,7 +90,7 @@ def _messages_for(events: list[ContactEvent], now: datetime) -> list[Message]:
         for brand_id in sorted(brand_ids):
             for trigger in triggers.get((event.type, brand_id), ()):
                 matched, not_before = conditions.match(trigger.conditions or {}, event, contact)
-                if matched and audience.includes(trigger, contact.pk):
+                if matched and audiences.includes(trigger, contact.pk):
                     fired.append((trigger, event, contact, not_before))
     if not fired:
         return []
@@ -155,7 +159,7 @@ def render_trigger(trigger: Trigger, contact: Contact, event: ContactEvent | Non
     context = message_context(
         contact=contact,
         event=event,
-        unsubscribe_url=unsubscribe_url(contact.pk, trigger.channel),
+        unsubscribe_url=lambda: unsubscribe_url(contact.pk, trigger.channel),
         balance=balance,
         tier=tier if event is None or "tier" not in (event.data or {}) else None,
     )

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from campaigns.messaging.choices import MessageStatus, Purpose, Suppression
@@ -88,7 +88,8 @@ def _claim(now: datetime, batch_size: int, gateways: dict[str, Gateway], result:
     contacts = Contact.objects.in_bulk({message.contact_id for message in rows})
     triggers = Trigger.objects.in_bulk({message.trigger_id for message in rows if message.trigger_id})
     blacklist = Blacklist(contacts.values())
-    claimed, done = [], []
+    claimed: list[Message] = []
+    done: dict[tuple[str, str], list[int]] = defaultdict(list)
     for message in rows:
         contact, trigger = contacts[message.contact_id], triggers.get(message.trigger_id or 0)
         reason = suppression_reason(
@@ -101,19 +102,24 @@ def _claim(now: datetime, batch_size: int, gateways: dict[str, Gateway], result:
         if not reason and message.purpose == Purpose.TRIGGER and trigger and cap_reached_at_send(message, trigger, now):
             reason = Suppression.FREQUENCY_CAP
         if reason:
-            message.status, message.reason, message.claimed_at = MessageStatus.SUPPRESSED, reason, None
+            done[(MessageStatus.SUPPRESSED, reason)].append(message.pk)
             result.suppressed += 1
-            done.append(message)
         elif message.claimed_at is not None and not _gateway(gateways, message.channel).deduplicates:
-            message.status, message.reason, message.claimed_at = MessageStatus.FAILED, INTERRUPTED, None
+            done[(MessageStatus.FAILED, INTERRUPTED)].append(message.pk)
             result.failed += 1
-            done.append(message)
         else:
-            message.to = address(contact, message.channel)
+            to = address(contact, message.channel)
+            if to != message.to:  # the contact's address changed since the message was made
+                Message.objects.filter(pk=message.pk).update(to=to)
+                message.to = to
             message.claimed_at, message.attempts = clock, message.attempts + 1
             claimed.append(message)
-    Message.objects.bulk_update(done, ["status", "reason", "claimed_at"])
-    Message.objects.bulk_update(claimed, ["to", "claimed_at", "attempts"])
+    for (status, reason), ids in done.items():
+        Message.objects.filter(pk__in=ids).update(status=status, reason=reason, claimed_at=None)
+    if claimed:
+        Message.objects.filter(pk__in=[message.pk for message in claimed]).update(
+            claimed_at=clock, attempts=F("attempts") + 1
+        )
     return claimed, True
 
 
@@ -136,7 +142,8 @@ def _mark(claimed: list[Message], outcomes: dict[int, str | Exception], result: 
     plain_sent = []
     for message in claimed:
         outcome = outcomes.get(message.pk, Exception("no answer from the gateway"))
-        mine = Message.objects.filter(pk=message.pk, claimed_at=message.claimed_at)
+        if isinstance(outcome, Exception) or outcome:
+            mine = Message.objects.filter(pk=message.pk, claimed_at=message.claimed_at)
         if isinstance(outcome, Exception):
             error = f"{type(outcome).__name__}: {outcome}"[:450]
             result.errors.append(error)

@@ -69,7 +69,7 @@ def message_context(
     *,
     contact: Contact,
     event: ContactEvent | None,
-    unsubscribe_url: str,
+    unsubscribe_url: Callable[[], str] | str,
     balance: Callable[[], Any] | Any = None,
     tier: Callable[[], Any] | Any = None,
 ) -> dict[str, Any]:

@@ -52,7 +52,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "command",
         nargs="?",
         default="all",
-        choices=["all", "setup", "inprocess", "http", "promocodes", "profile"],
+        choices=["all", "setup", "inprocess", "http", "promocodes", "profile", "outbox"],
         help="all (default): fresh database, in-process, HTTP and promo-code figures, the table. setup: only build "
         "the database. inprocess, http, promocodes: one part (reusing a seeded database). profile: cProfile of "
         "in-process calculate.",
@@ -97,6 +97,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         metavar="SECONDS",
         help="before measuring, wait up to this long for other work on the machine to stop (default 0: do not wait)",
     )
+    parser.add_argument("--messages", type=int, default=20_000, help="outbox: messages sent (20000)")
+    parser.add_argument("--concurrency", type=int, default=2, help="outbox: worker processes (2, one per core)")
     parser.add_argument("--json", action="store_true", help="also print every figure as JSON on stdout")
     return parser.parse_args(argv)
 
@@ -606,6 +608,8 @@ def main(argv: list[str]) -> int:
     url = configure_environment(args)
     started = time.perf_counter()
     results: dict[str, Any] = {"command": args.command, "settings": os.environ["DJANGO_SETTINGS_MODULE"]}
+    if args.command == "outbox":
+        return outbox_main(args, url, results, started)
     results["setup_seconds"] = prepare(args, url)
     if args.command == "setup":
         return 0
@@ -681,6 +685,29 @@ def main(argv: list[str]) -> int:
         print(json.dumps(to_jsonable(results), indent=2))
     failed = any(row[3] in {"FAIL"} for row in table(results))
     return 1 if failed else 0
+
+
+def outbox_main(args: argparse.Namespace, url: str, results: dict[str, Any], started: float) -> int:
+    """The outbox stage alone: its own data in the bench database (migrated, not seeded with the POS data)."""
+    from tests.bench import data as bench_data
+    from tests.bench import outbox
+
+    if not bench_data.database_exists(url):
+        bench_data.recreate_database(url)
+    import django
+
+    django.setup()
+    bench_data.migrate()
+    progress("==> the outbox: log gateway, Celery worker over Redis")
+    results["outbox"] = outbox.run(messages=args.messages, concurrency=args.concurrency, progress=progress)
+    rows = outbox.rows(results["outbox"])
+    results["total_seconds"] = round(time.perf_counter() - started, 1)
+    print()
+    print_table(rows)
+    print(f"\n(total {results['total_seconds']} s; settings {results['settings']})")
+    if args.json:
+        print(json.dumps(to_jsonable(results), indent=2))
+    return 1 if any(row[3] == "FAIL" for row in rows) else 0
 
 
 if __name__ == "__main__":
