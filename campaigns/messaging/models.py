@@ -70,6 +70,27 @@ class Trigger(TimeStampedModel):
 class Message(models.Model):
     """One message to one contact: queued, then sent, failed (with the error) or suppressed (with the reason)."""
 
+    # What the outbox shows of a message, in the API and the admin (the admin adds its bookkeeping).
+    SHOWN_FIELDS = (
+        "contact",
+        "trigger",
+        "channel",
+        "event",
+        "purpose",
+        "status",
+        "reason",
+        "to",
+        "subject",
+        "body",
+        "attempts",
+        "created_at",
+        "scheduled_at",
+        "sent_at",
+        "opened_at",
+        "clicked_at",
+        "clicks",
+    )
+
     brand = models.ForeignKey(
         "loyalty.Brand", verbose_name=_("brand"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )

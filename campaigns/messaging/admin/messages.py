@@ -15,27 +15,7 @@ from campaigns.messaging.models import Message
 from common.admin import BrandScopedAdminMixin, ReadOnlyAdminMixin, ReadOnlyInline
 from contacts.admin import CONTACT_PAGE_INLINES
 
-FIELDS = (
-    "contact",
-    "trigger",
-    "channel",
-    "event",
-    "purpose",
-    "status",
-    "reason",
-    "to",
-    "subject",
-    "body",
-    "attempts",
-    "created_at",
-    "scheduled_at",
-    "claimed_at",
-    "sent_at",
-    "opened_at",
-    "clicked_at",
-    "clicks",
-    "key",
-)
+FIELDS = (*Message.SHOWN_FIELDS, "claimed_at", "key")
 
 
 class ReasonFilter(admin.SimpleListFilter):

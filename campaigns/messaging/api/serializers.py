@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from campaigns.messaging.choices import QuietHoursZone
 from campaigns.messaging.models import Message, Trigger
-from campaigns.messaging.services.triggers import EVENT_PATTERN, parse_quiet_hours
+from campaigns.messaging.services.triggers import EDITABLE_FIELDS, EVENT_PATTERN, parse_quiet_hours
 from common.api.viewsets import ScopedModelSerializer
 
 
@@ -21,23 +21,12 @@ class TriggerSerializer(ScopedModelSerializer):
 
     class Meta:
         model = Trigger
+        # the service's fields, the quiet hours as the contract spells them
         fields = [
             "id",
-            "name",
-            "brand",
-            "event",
-            "channel",
-            "subject",
-            "template",
-            "conditions",
-            "segment",
-            "delay_minutes",
+            *(name for name in EDITABLE_FIELDS if name not in ("quiet_from", "quiet_to", "quiet_zone")),
             "quiet_hours",
             "quiet_hours_zone",
-            "max_per_contact",
-            "per_days",
-            "active",
-            "confirmed_only",
             "created_at",
             "updated_at",
         ]
@@ -60,26 +49,7 @@ class TriggerSerializer(ScopedModelSerializer):
 class MessageSerializer(serializers.ModelSerializer):
     class Meta:
         model = Message
-        fields = [
-            "id",
-            "contact",
-            "trigger",
-            "channel",
-            "event",
-            "purpose",
-            "status",
-            "reason",
-            "to",
-            "subject",
-            "body",
-            "attempts",
-            "created_at",
-            "scheduled_at",
-            "sent_at",
-            "opened_at",
-            "clicked_at",
-            "clicks",
-        ]
+        fields = ["id", *Message.SHOWN_FIELDS]
         read_only_fields = fields
 
 
