@@ -19,7 +19,7 @@ from django.db.models import Q
 ALL = ("add", "change", "delete", "view")
 VIEW = ("view",)
 # The project's apps whose models the roles cover.
-PROJECT_APPS = ("contacts", "loyalty", "campaigns", "promocodes", "promoters", "analytics")
+PROJECT_APPS = ("contacts", "loyalty", "campaigns", "messaging", "promocodes", "promoters", "analytics")
 
 # role → (app label, model name or "*" for every model of the app(s), actions); app "*" = every project app.
 ROLES: dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]] = {
@@ -27,6 +27,7 @@ ROLES: dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]] = {
         ("*", "*", VIEW),
         ("campaigns", "*", ALL),
         ("promocodes", "*", ALL),
+        ("messaging", "trigger", ALL),
         ("loyalty", "category", ALL),
         ("loyalty", "product", ALL),
     ),

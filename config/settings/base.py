@@ -463,6 +463,25 @@ UNFOLD = {
                 ],
             },
             {
+                "title": _("Messaging"),
+                "separator": True,
+                "collapsible": False,
+                "items": [
+                    {
+                        "title": _("Triggers"),
+                        "icon": "bolt",
+                        "link": reverse_lazy("admin:messaging_trigger_changelist"),
+                        "permission": lambda request: request.user.has_perm("messaging.view_trigger"),
+                    },
+                    {
+                        "title": _("Messages"),
+                        "icon": "outbox",
+                        "link": reverse_lazy("admin:messaging_message_changelist"),
+                        "permission": lambda request: request.user.has_perm("messaging.view_message"),
+                    },
+                ],
+            },
+            {
                 "title": _("Promo codes"),
                 "separator": True,
                 "collapsible": False,

@@ -29,6 +29,13 @@ def test_a_marketer_runs_campaigns_codes_and_the_catalogue_and_reads_contacts():
     assert not {"contacts.change_contact", "loyalty.change_program", "auth.add_user"} & granted
 
 
+def test_a_marketer_runs_triggers_and_reads_the_outbox():
+    granted = perms("marketer")
+    assert {"messaging.add_trigger", "messaging.change_trigger", "messaging.view_message"} <= granted
+    assert not {"messaging.change_message", "messaging.delete_message"} & granted
+    assert "messaging.view_message" in perms("analyst")
+
+
 def test_an_analyst_only_reads():
     granted = perms("analyst")
     assert "loyalty.view_purchase" in granted
