@@ -30,6 +30,8 @@ COLUMNS = (
     "city",
     "subscribed_email",
     "subscribed_sms",
+    "subscribed_push",
+    "subscribed_messenger",
 )
 LOOKUP_CHUNK = 900  # below SQLite's variable limit on old builds, small enough for PostgreSQL plans
 
@@ -126,6 +128,10 @@ class ContactResource(resources.ModelResource):
     city = fields.Field(attribute="city", column_name="city", widget=TextWidget())
     subscribed_email = fields.Field(attribute="subscribed_email", column_name="subscribed_email", widget=YesNoWidget())
     subscribed_sms = fields.Field(attribute="subscribed_sms", column_name="subscribed_sms", widget=YesNoWidget())
+    subscribed_push = fields.Field(attribute="subscribed_push", column_name="subscribed_push", widget=YesNoWidget())
+    subscribed_messenger = fields.Field(
+        attribute="subscribed_messenger", column_name="subscribed_messenger", widget=YesNoWidget()
+    )
 
     class Meta:
         model = Contact

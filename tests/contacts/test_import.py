@@ -139,8 +139,8 @@ def test_export_has_the_import_columns():
 
     exported = ContactResource().export()
 
-    assert exported.headers == HEADER.strip().split(",")
-    assert exported[0] == ("+79161234567", "a@example.com", "Anna", "S", "", "", "Moscow", "0", "0")
+    assert exported.headers == [*HEADER.strip().split(","), "subscribed_push", "subscribed_messenger"]
+    assert exported[0] == ("+79161234567", "a@example.com", "Anna", "S", "", "", "Moscow", "0", "0", "0", "0")
 
 
 def csv_format_index() -> str:
