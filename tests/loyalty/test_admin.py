@@ -272,6 +272,8 @@ def contact_form(**values) -> dict:
         "enrollments-INITIAL_FORMS": "0",
         "audit_log-TOTAL_FORMS": "0",
         "audit_log-INITIAL_FORMS": "0",
+        "messages-TOTAL_FORMS": "0",
+        "messages-INITIAL_FORMS": "0",
     }
     data.update(values)
     return data
