@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from common.models import TimeStampedModel
+from common.models import MoneyField, TimeStampedModel
 from common.scoping import ScopedManager, brand_scoped, internal
 
 from .choices import CampaignStatus, Combine
@@ -165,11 +165,9 @@ class CampaignUsage(models.Model):
         related_name="+",
     )
     at = models.DateTimeField(_("at"))
-    discount = models.DecimalField(_("discount"), max_digits=14, decimal_places=2, default=0)
-    points = models.DecimalField(_("points"), max_digits=14, decimal_places=2, default=0)
-    value = models.DecimalField(
-        _("value"), max_digits=14, decimal_places=2, default=0, help_text=_("Discount plus points × point value.")
-    )
+    discount = MoneyField(_("discount"), default=0)
+    points = MoneyField(_("points"), default=0)
+    value = MoneyField(_("value"), default=0, help_text=_("Discount plus points × point value."))
 
     objects = ScopedManager()
 
@@ -191,7 +189,7 @@ class CampaignCounter(models.Model):
 
     campaign = models.OneToOneField(Campaign, on_delete=models.CASCADE, related_name="counter", primary_key=True)
     uses = models.PositiveIntegerField(_("uses"), default=0)
-    spent = models.DecimalField(_("spent"), max_digits=14, decimal_places=2, default=0)
+    spent = MoneyField(_("spent"), default=0)
 
     objects = ScopedManager()
 

@@ -15,6 +15,7 @@ from campaigns.engine.types import CampaignRule, Customer, Limits, Line
 from campaigns.models import Campaign, SegmentMember
 from campaigns.services.limits import limits_left, usages_record
 from campaigns.snapshot import brand_snapshot, campaign_entry, with_limits
+from common.money import ZERO
 
 __all__ = ["EngineResult", "PointsAward", "apply_discounts", "apply_points", "record_uses", "rules_for"]
 
@@ -88,7 +89,7 @@ def record_uses(
     for line in lines:
         for applied in line.applied:
             campaign_id = int(applied["campaign_id"])  # type: ignore[call-overload]
-            amounts = given.setdefault(campaign_id, {"discount": Decimal("0.00"), "points": Decimal("0.00")})
+            amounts = given.setdefault(campaign_id, {"discount": ZERO, "points": ZERO})
             amounts["discount"] += Decimal(str(applied["discount"]))
             amounts["points"] += Decimal(str(applied["points"]))
     usages_record(purchase_id=purchase_id, contact_id=contact_id, at=at, given=given, point_value=point_value)

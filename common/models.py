@@ -1,7 +1,11 @@
-"""Abstract bases shared by every app's models."""
+"""Abstract bases and fields shared by every app's models."""
+
+from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from common.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
 
 
 class TimeStampedModel(models.Model):
@@ -12,3 +16,17 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class MoneyField(models.DecimalField):
+    """Money or points, with the precision of `common.money` (here, not there: the engine imports that module and
+    has no ORM). Migrations see a plain DecimalField with its digits spelled out, so they never import this."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max_digits", MONEY_MAX_DIGITS)
+        kwargs.setdefault("decimal_places", MONEY_DECIMAL_PLACES)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self) -> Any:
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.DecimalField", args, kwargs

@@ -1,9 +1,18 @@
-"""The one place where money and points are rounded: two places, ROUND_HALF_UP."""
+"""The one place where money and points are rounded: two places, ROUND_HALF_UP; and their precision as stored.
+
+Plain Python (the pricing engine imports it); the model field is `common.models.MoneyField`, the serializer field
+`common.api.fields.MoneyField`, both built on the constants below.
+"""
 
 from collections.abc import Sequence
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
-CENT = Decimal("0.01")
+MONEY_MAX_DIGITS = 14
+MONEY_DECIMAL_PLACES = 2
+CENT = Decimal(1).scaleb(-MONEY_DECIMAL_PLACES)
+ZERO = Decimal(0).quantize(CENT)
+# The largest value a money or points field holds: a receipt beyond it cannot be recorded.
+MAX_AMOUNT = Decimal(10 ** (MONEY_MAX_DIGITS - MONEY_DECIMAL_PLACES)) - CENT
 
 
 def quantize(value: Decimal | int | str) -> Decimal:
@@ -18,7 +27,7 @@ def distribute(amount: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
     """
     total = sum(weights, Decimal(0))
     if total <= 0:
-        return [Decimal("0.00") for _weight in weights]
+        return [ZERO for _weight in weights]
     exact = [amount * weight / total for weight in weights]
     parts = [value.quantize(CENT, rounding=ROUND_DOWN) for value in exact]
     cents = int(((amount - sum(parts, Decimal(0))) / CENT).to_integral_value())

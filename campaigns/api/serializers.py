@@ -15,6 +15,7 @@ from rest_framework import serializers
 
 from campaigns.models import Campaign, ProductSegment, Segment
 from campaigns.services.limits import campaign_stats
+from common.api.fields import MoneyField
 from common.api.viewsets import ScopedModelSerializer
 from common.money import quantize
 from common.scoping import ScopedQuerySet
@@ -92,11 +93,9 @@ class PrimaryKeysField(serializers.ListField):
 
 class CampaignStatsSerializer(serializers.Serializer):
     receipts = serializers.IntegerField(help_text="Confirmed receipts the campaign gave something on.")
-    discount = serializers.DecimalField(max_digits=14, decimal_places=2)
-    points = serializers.DecimalField(max_digits=14, decimal_places=2)
-    value = serializers.DecimalField(
-        max_digits=14, decimal_places=2, help_text="Discount plus points × the program's point value."
-    )
+    discount = MoneyField()
+    points = MoneyField()
+    value = MoneyField(help_text="Discount plus points × the program's point value.")
 
 
 ZERO_STATS: dict[str, Any] = {"receipts": 0, "discount": Decimal(0), "points": Decimal(0), "value": Decimal(0)}

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from datetime import time
 from decimal import Decimal
 
-from common.money import quantize
+from common.money import ZERO, quantize
 
-from .types import ZERO, CampaignRule, Customer, Line
+from .types import CampaignRule, Customer, Line
 
 
 @dataclass

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 from typing import Any, ClassVar
 
-from common.money import distribute, quantize
+from common.money import ZERO, distribute, quantize
 
-from .types import ZERO, Line
+from .types import Line
 
 HUNDRED = Decimal(100)
 

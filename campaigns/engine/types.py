@@ -5,10 +5,10 @@ from datetime import time
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from common.money import ZERO
+
 if TYPE_CHECKING:
     from .mechanics import Mechanic
-
-ZERO = Decimal("0.00")
 
 
 @dataclass(slots=True)

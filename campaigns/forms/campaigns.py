@@ -34,6 +34,7 @@ from campaigns.models import Campaign, ProductSegment, Segment
 from campaigns.rules import HOURS
 from campaigns.services.campaigns import campaign_clean
 from common.errors import InvalidInput
+from common.money import CENT, MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS, quantize
 from loyalty.models import Brand, Category, Store, Tier
 
 WEEKDAYS = [
@@ -48,7 +49,7 @@ WEEKDAYS = [
 
 
 def _money(value: Decimal) -> str:
-    return str(value.quantize(Decimal("0.01")))
+    return str(quantize(value))
 
 
 def _plain(value: Decimal) -> str:
@@ -113,8 +114,8 @@ class CampaignAdminForm(SegmentEditorForm):
         label=_("minimum eligible total"),
         required=False,
         min_value=0,
-        max_digits=14,
-        decimal_places=2,
+        max_digits=MONEY_MAX_DIGITS,
+        decimal_places=MONEY_DECIMAL_PLACES,
         widget=UnfoldAdminDecimalFieldWidget(attrs={"step": "0.01"}),
     )
     min_quantity = forms.DecimalField(
@@ -171,18 +172,18 @@ class CampaignAdminForm(SegmentEditorForm):
     budget = forms.DecimalField(
         label=_("budget"),
         required=False,
-        min_value=Decimal("0.01"),
-        max_digits=14,
-        decimal_places=2,
+        min_value=CENT,
+        max_digits=MONEY_MAX_DIGITS,
+        decimal_places=MONEY_DECIMAL_PLACES,
         widget=UnfoldAdminDecimalFieldWidget(attrs={"step": "0.01"}),
         help_text=_("Discounts plus points × point value the campaign may give in total."),
     )
     daily_budget = forms.DecimalField(
         label=_("daily budget"),
         required=False,
-        min_value=Decimal("0.01"),
-        max_digits=14,
-        decimal_places=2,
+        min_value=CENT,
+        max_digits=MONEY_MAX_DIGITS,
+        decimal_places=MONEY_DECIMAL_PLACES,
         widget=UnfoldAdminDecimalFieldWidget(attrs={"step": "0.01"}),
     )
 

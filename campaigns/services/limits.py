@@ -11,8 +11,7 @@ from django.utils import timezone
 from campaigns.engine.types import Limits
 from campaigns.models import CampaignCounter, CampaignUsage
 from campaigns.snapshot import CampaignEntry
-
-ZERO = Decimal("0.00")
+from common.money import ZERO
 
 
 def limits_left(

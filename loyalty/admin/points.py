@@ -19,6 +19,7 @@ from unfold.widgets import UnfoldAdminDecimalFieldWidget, UnfoldAdminIntegerFiel
 from common.admin import ReadOnlyAdminMixin, change_link, changelist_link, redirect_after_dialog
 from common.admin.formats import display_value
 from common.errors import DomainError
+from common.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
 from loyalty.admin.base import (
     PURCHASE_ID_MAX_DIGITS,
     ScopedModelAdmin,
@@ -36,8 +37,8 @@ class AdjustPointsForm(BaseDialogForm):
 
     points = forms.DecimalField(
         label=_("points"),
-        max_digits=14,
-        decimal_places=2,
+        max_digits=MONEY_MAX_DIGITS,
+        decimal_places=MONEY_DECIMAL_PLACES,
         widget=UnfoldAdminDecimalFieldWidget(attrs={"step": "0.01"}),
         help_text=_("Above zero adds points, active at once; below zero takes active points, never below zero."),
     )

@@ -19,6 +19,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from common.api.fields import MoneyField
 from common.api.permissions import StaffModelPermissions
 from common.errors import InvalidInput
 from contacts.models import Contact
@@ -28,11 +29,6 @@ from loyalty.selectors import account_find, balance, ledger, settlements
 from loyalty.services.adjustments import points_adjust
 
 MAX_ID = 2**63 - 1
-
-
-def _points_field() -> serializers.DecimalField:
-    """Points and money: decimal strings with two places."""
-    return serializers.DecimalField(max_digits=14, decimal_places=2)
 
 
 # --- serializers -------------------------------------------------------------------------------------------------
@@ -102,13 +98,13 @@ class SettlementQuerySerializer(_WithFromTo):
 
 class ExpiringSerializer(serializers.Serializer):
     date = serializers.DateField()
-    points = _points_field()
+    points = MoneyField()
 
 
 class BalanceSerializer(serializers.Serializer):
     program = serializers.IntegerField()
-    active = _points_field()
-    pending = _points_field()
+    active = MoneyField()
+    pending = MoneyField()
     expiring = ExpiringSerializer(many=True)
 
 
@@ -145,7 +141,7 @@ class LedgerEntrySerializer(serializers.ModelSerializer):
 
 class AdjustmentSerializer(serializers.Serializer):
     program = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
-    points = _points_field()
+    points = MoneyField()
     reason = serializers.CharField(max_length=1000)
     expires_in_days = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=36500)
 
@@ -164,7 +160,7 @@ class AdjustmentResultSerializer(serializers.Serializer):
 class SettlementSerializer(serializers.Serializer):
     debtor = serializers.IntegerField()
     creditor = serializers.IntegerField()
-    amount = _points_field()
+    amount = MoneyField()
 
 
 # --- views -------------------------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from common.models import TimeStampedModel
+from common.models import MoneyField, TimeStampedModel
 from common.scoping import ScopedManager, brand_scoped, shared
 
 
@@ -53,7 +53,7 @@ class Product(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="products",
     )
-    price = models.DecimalField(_("list price"), max_digits=14, decimal_places=2, null=True, blank=True)
+    price = MoneyField(_("list price"), null=True, blank=True)
     accrual_excluded = models.BooleanField(_("no points accrual"), default=False)
     redemption_excluded = models.BooleanField(_("no points redemption"), default=False)
 

@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from common.models import TimeStampedModel
+from common.models import MoneyField, TimeStampedModel
 from common.scoping import ScopedManager, brand_scoped
 from loyalty.choices import EntryKind
 
@@ -62,8 +62,8 @@ class Account(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="point_accounts",
     )
-    active = models.DecimalField(_("active points"), max_digits=14, decimal_places=2, default=0, editable=False)
-    pending = models.DecimalField(_("pending points"), max_digits=14, decimal_places=2, default=0, editable=False)
+    active = MoneyField(_("active points"), default=0, editable=False)
+    pending = MoneyField(_("pending points"), default=0, editable=False)
     balance_at = models.DateTimeField(
         _("balance as of"),
         default=timezone.now,
@@ -123,7 +123,7 @@ class LedgerEntry(TimeStampedModel):
     account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.PROTECT, related_name="entries")
     at = models.DateTimeField(_("at"), help_text=_("The business time, e.g. the receipt's time."))
     kind = models.CharField(_("kind"), max_length=20, choices=EntryKind.choices)
-    points = models.DecimalField(_("points"), max_digits=14, decimal_places=2)
+    points = MoneyField(_("points"))
     activation_at = models.DateTimeField(
         _("active from"), null=True, blank=True, help_text=_("Pending until then; empty = active at once.")
     )

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from common.models import TimeStampedModel
+from common.models import MoneyField, TimeStampedModel
 from common.scoping import ScopedManager, brand_scoped
 from loyalty.choices import CardStatus
 
@@ -23,9 +23,7 @@ class Tier(TimeStampedModel):
         "loyalty.Program", verbose_name=_("program"), on_delete=models.CASCADE, related_name="tiers"
     )
     name = models.CharField(_("name"), max_length=100)
-    min_spend = models.DecimalField(
-        _("minimum spend"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
-    )
+    min_spend = MoneyField(_("minimum spend"), validators=[MinValueValidator(Decimal("0"))])
     accrual_percent = models.DecimalField(
         _("accrual percent"),
         max_digits=5,

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from common.models import TimeStampedModel
+from common.models import MoneyField, TimeStampedModel
 from common.scoping import ScopedManager, brand_scoped
 
 
@@ -29,10 +29,8 @@ class Program(TimeStampedModel):
     BRAND_SCOPE_MULTI = True
 
     name = models.CharField(_("name"), max_length=200)
-    point_value = models.DecimalField(
+    point_value = MoneyField(
         _("point value"),
-        max_digits=14,
-        decimal_places=2,
         default=Decimal("1.00"),
         validators=[MinValueValidator(Decimal("0.01"))],
         help_text=_("Currency per point."),

@@ -1,19 +1,13 @@
 """Receipts confirmed at a register, their lines and refunds; idempotency records of POS commands."""
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from common.models import TimeStampedModel
+from common.models import MoneyField, TimeStampedModel
 from common.scoping import ScopedManager, brand_scoped, internal
 from loyalty.choices import TierChangeReason
-
-
-def money(verbose_name: Any) -> models.DecimalField:
-    return models.DecimalField(verbose_name, max_digits=14, decimal_places=2)
 
 
 @brand_scoped("brand")
@@ -53,12 +47,12 @@ class Purchase(TimeStampedModel):
     card_number = models.CharField(_("card"), max_length=32, blank=True)
     receipt_number = models.CharField(_("receipt number"), max_length=64)
     at = models.DateTimeField(_("at"), db_index=True)
-    base = money(_("base"))
-    discount = money(_("discount"))
-    total = money(_("total"))
-    redeemed_points = money(_("redeemed points"))
-    payable = money(_("payable"))
-    points = money(_("points"))
+    base = MoneyField(_("base"))
+    discount = MoneyField(_("discount"))
+    total = MoneyField(_("total"))
+    redeemed_points = MoneyField(_("redeemed points"))
+    payable = MoneyField(_("payable"))
+    points = MoneyField(_("points"))
     tier_name = models.CharField(_("tier at purchase"), max_length=100, blank=True)
 
     objects = ScopedManager()
@@ -95,13 +89,13 @@ class PurchaseLine(models.Model):
         "loyalty.Product", verbose_name=_("product"), null=True, blank=True, on_delete=models.SET_NULL
     )
     quantity = models.DecimalField(_("quantity"), max_digits=14, decimal_places=3)
-    price = money(_("price"))
-    base = money(_("base"))
-    discount = money(_("discount"))
-    total = money(_("total"))
-    redeemed_points = money(_("redeemed points"))
-    paid = money(_("paid"))
-    points = money(_("points"))
+    price = MoneyField(_("price"))
+    base = MoneyField(_("base"))
+    discount = MoneyField(_("discount"))
+    total = MoneyField(_("total"))
+    redeemed_points = MoneyField(_("redeemed points"))
+    paid = MoneyField(_("paid"))
+    points = MoneyField(_("points"))
     applied = models.JSONField(_("applied campaigns"), default=list, blank=True)
 
     objects = ScopedManager()
@@ -127,9 +121,9 @@ class Refund(TimeStampedModel):
 
     purchase = models.ForeignKey(Purchase, verbose_name=_("purchase"), on_delete=models.PROTECT, related_name="refunds")
     at = models.DateTimeField(_("at"))
-    refund_amount = money(_("refund amount"))
-    points_revoked = money(_("points revoked"))
-    points_returned = money(_("points returned"))
+    refund_amount = MoneyField(_("refund amount"))
+    points_revoked = MoneyField(_("points revoked"))
+    points_returned = MoneyField(_("points returned"))
 
     objects = ScopedManager()
 
@@ -149,9 +143,9 @@ class RefundLine(models.Model):
     refund = models.ForeignKey(Refund, verbose_name=_("refund"), on_delete=models.CASCADE, related_name="lines")
     line = models.ForeignKey(PurchaseLine, verbose_name=_("line"), on_delete=models.PROTECT, related_name="refunds")
     quantity = models.DecimalField(_("quantity"), max_digits=14, decimal_places=3)
-    amount = money(_("amount"))
-    points_revoked = money(_("points revoked"))
-    points_returned = money(_("points returned"))
+    amount = MoneyField(_("amount"))
+    points_revoked = MoneyField(_("points revoked"))
+    points_returned = MoneyField(_("points returned"))
 
     objects = ScopedManager()
 

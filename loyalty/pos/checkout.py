@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from campaigns import pricing
 from campaigns.models import Campaign
 from common.errors import Conflict, DomainError, InvalidInput
-from common.money import quantize
+from common.money import MAX_AMOUNT, ZERO, quantize
 from contacts.models import Contact
 from contacts.normalize import normalize_phone
 from loyalty.choices import CardStatus, EntryKind
@@ -38,7 +38,6 @@ from loyalty.models import (
     Tier,
 )
 from loyalty.pos.receipt import (
-    ZERO,
     ProgramRules,
     ReceiptLine,
     apply_base_accrual,
@@ -54,8 +53,6 @@ from promocodes import checkout as promo
 from promocodes import guessing
 
 CLOCK_SKEW = timedelta(minutes=1)
-# The largest value a money or points field holds (14 digits, 2 places): a receipt beyond it cannot be recorded.
-MAX_AMOUNT = Decimal("999999999999.99")
 
 
 class CustomerNotFound(DomainError):

@@ -10,9 +10,8 @@ from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 
 from campaigns.engine.types import Line
-from common.money import CENT, distribute, quantize
+from common.money import CENT, ZERO, distribute, quantize
 
-ZERO = Decimal("0.00")
 HUNDRED = Decimal(100)
 
 

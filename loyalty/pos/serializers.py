@@ -6,7 +6,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from common.api.fields import DecimalField
+from common.api.fields import DecimalField, MoneyField
 
 MAX_LINES = 1000
 MAX_CODES = 10
@@ -36,9 +36,7 @@ class CalculateSerializer(serializers.Serializer):
     promo_codes = serializers.ListField(
         child=serializers.CharField(max_length=64), required=False, max_length=MAX_CODES, default=list
     )
-    redeem_points = DecimalField(
-        max_digits=14, decimal_places=2, min_value=Decimal("0"), required=False, default=Decimal("0")
-    )
+    redeem_points = MoneyField(min_value=Decimal("0"), required=False, default=Decimal("0"))
     at = serializers.DateTimeField(required=False, allow_null=True)
 
 

@@ -8,7 +8,6 @@ plus those of the entries that name it.
 from loyalty.selectors.accounts import account_find, ledger, settlements
 from loyalty.selectors.balances import (
     HALF_CENT,
-    ZERO,
     ExpiryStep,
     account_roots,
     balance,
@@ -23,7 +22,6 @@ from loyalty.selectors.contacts import ProgramPoints, contact_points
 
 __all__ = [
     "HALF_CENT",
-    "ZERO",
     "ExpiryStep",
     "ProgramPoints",
     "account_find",

@@ -8,13 +8,10 @@ from typing import Any
 
 from django.db.models import F, QuerySet, Sum
 
-from common.money import quantize
+from common.money import ZERO, quantize
 from contacts.models import Contact
 from loyalty.choices import EntryKind
 from loyalty.models import Account, LedgerEntry, MasterAccountMember, Program
-from loyalty.selectors.balances import (
-    ZERO,
-)
 
 
 def account_find(*, program: Program, contact: Contact) -> Account | None:

@@ -11,17 +11,17 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import DecimalField, F, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models import F, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Abs, Coalesce
 from django.utils import timezone
 
-from common.money import quantize
+from common.models import MoneyField
+from common.money import ZERO, quantize
 from loyalty.models import Account, LedgerEntry
 
-ZERO = Decimal("0.00")
 # SQLite sums decimals as floating point: compare against half a cent, never against exact zero.
 HALF_CENT = Decimal("0.005")
-_POINTS = DecimalField(max_digits=14, decimal_places=2)
+_POINTS = MoneyField()
 
 
 def _moved_subquery() -> Coalesce:

@@ -10,11 +10,10 @@ from django.db import connection
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 
-from common.money import quantize
+from common.money import ZERO, quantize
 from loyalty.models import Account, LedgerEntry
 from loyalty.selectors.balances import (
     HALF_CENT,
-    ZERO,
     account_roots,
     balance_from_roots,
     roots_with_remaining,

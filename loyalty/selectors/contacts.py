@@ -8,12 +8,11 @@ from typing import Any
 from django.db.models import QuerySet, prefetch_related_objects
 from django.utils import timezone
 
-from common.money import quantize
+from common.money import ZERO, quantize
 from contacts.models import Contact
 from loyalty.models import Account, Enrollment, LedgerEntry, Program, Purchase, TierChange
 from loyalty.selectors.accounts import account_find, ledger
 from loyalty.selectors.balances import (
-    ZERO,
     account_roots,
     balance,
     balance_from_roots,

@@ -5,17 +5,18 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import DecimalField, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import InvalidInput
+from common.models import MoneyField
+from common.money import ZERO
 from loyalty.choices import TierChangeReason
 from loyalty.models import Enrollment, Purchase, Refund, Tier, TierChange
 
-ZERO = Decimal("0.00")
-_MONEY = DecimalField(max_digits=14, decimal_places=2)
+_MONEY = MoneyField()
 
 
 def program_tiers(program_id: int) -> list[Tier]:

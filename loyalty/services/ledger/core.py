@@ -10,12 +10,11 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from common.errors import Conflict, InvalidInput
-from common.money import quantize
+from common.money import ZERO, quantize
 from loyalty.choices import EntryKind
 from loyalty.lock_objects import account_qs_select_for_update
 from loyalty.models import Account, LedgerEntry
 from loyalty.selectors import (
-    ZERO,
     account_roots,
     expiry_due,
     expiry_plan,

@@ -11,11 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import InvalidInput
-from common.money import distribute, quantize
+from common.money import ZERO, distribute, quantize
 from loyalty.choices import EntryKind
 from loyalty.models import Account, LedgerEntry
 from loyalty.selectors import (
-    ZERO,
     account_roots,
     is_pending,
 )
