@@ -124,32 +124,8 @@ def parse_limits(raw: Any) -> dict[str, Any]:
     return limits
 
 
-MAX_NUMBER = Decimal("1000000000")
-
-
-def _check_magnitudes(raw: Any) -> None:
-    """No number in a mechanic beyond a billion: such a campaign could only overflow the receipts it touches."""
-    stack: list[tuple[str, Any]] = [("", raw)]
-    while stack:
-        path, value = stack.pop()
-        if isinstance(value, dict):
-            stack.extend((f"{path}.{key}" if path else str(key), item) for key, item in value.items() if key != "type")
-            continue
-        if isinstance(value, list):
-            stack.extend((f"{path}[{index}]", item) for index, item in enumerate(value))
-            continue
-        if isinstance(value, bool) or not isinstance(value, int | float | str):
-            continue
-        try:
-            number = Decimal(str(value))
-        except ArithmeticError:
-            continue  # not a number: the mechanic's own parser says what it should be
-        if number.is_finite() and abs(number) > MAX_NUMBER:
-            raise RuleError("mechanic", f"'{path}' is beyond 1,000,000,000.")
-
-
 def parse_campaign_mechanic(raw: Any) -> Mechanic:
-    _check_magnitudes(raw)
+    """The campaign's mechanic, checked against its class's declared parameters (`validate_mechanic`)."""
     try:
         return parse_mechanic(raw)
     except MechanicError as exc:

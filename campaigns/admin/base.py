@@ -4,7 +4,6 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from unfold.admin import ModelAdmin
 from unfold.widgets import BUTTON_CLASSES, INPUT_CLASSES, SELECT_CLASSES
 
@@ -50,8 +49,6 @@ UI_STRINGS = {
     "invalidJson": _("The JSON below is not valid: correct it, or choose the mechanic again."),
     "addStep": _("Add a step"),
     "remove": _("Remove"),
-    "stepFrom": pgettext_lazy("graded step threshold", "from"),
-    "stepPercent": _("percent"),
     "products": _("Products: %(count)s"),
     "andMore": _("… and %(count)s more"),
     "everyProduct": _("Every product of the brand."),

@@ -17,7 +17,7 @@ from unfold.views import ChangeList
 from campaigns.admin.base import UI_STRINGS, CampaignsModelAdmin, segment_preview_html, ui_classes
 from campaigns.admin.campaign_actions import CampaignActionsMixin
 from campaigns.choices import CampaignStatus
-from campaigns.forms import MECHANIC_EDITOR, POINTS_LIFETIME_PARAMS, CampaignAdminForm, campaigns_sharing
+from campaigns.forms import CampaignAdminForm, campaigns_sharing, mechanic_editor
 from campaigns.models import Campaign
 from campaigns.selectors import campaign_spent
 from campaigns.services.campaigns import campaign_delete, campaign_delete_refusal, campaign_save
@@ -152,8 +152,7 @@ class CampaignAdmin(CampaignActionsMixin, ServiceDeleteMixin, CampaignsModelAdmi
                 .values_list("pk", "name")[:TEST_PANEL_STORES]
             ]
         return {
-            "mechanics": MECHANIC_EDITOR,
-            "lifetime": POINTS_LIFETIME_PARAMS,
+            "mechanics": mechanic_editor(),
             "previewUrl": reverse("admin:campaigns_productsegment_preview"),
             "simulateUrl": reverse("campaign-simulate", kwargs={"pk": campaign.pk}) if campaign else None,
             "campaignId": campaign.pk if campaign else None,

@@ -9,10 +9,12 @@ from typing import Any
 
 from django.db.models import Manager, QuerySet
 from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from campaigns.api.schema import mechanic_schema
 from campaigns.models import Campaign, ProductSegment, Segment
 from campaigns.services.limits import campaign_stats
 from common.api.fields import MoneyField
@@ -29,23 +31,44 @@ MAX_SKUS = 10_000
 MAX_IDS = 10_000
 
 
+def check_json_size(data: Any) -> None:
+    """A JSON value of a modest size and depth: campaign parts are small, and a deep one is a mistake."""
+    items = 0
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        items += 1
+        if depth > MAX_JSON_DEPTH or items > MAX_JSON_ITEMS:
+            raise serializers.ValidationError(_("The value is nested too deeply or is too large."))
+        if isinstance(value, dict):
+            stack.extend((item, depth + 1) for item in value.values())
+        elif isinstance(value, list):
+            stack.extend((item, depth + 1) for item in value)
+
+
 @extend_schema_field(OpenApiTypes.OBJECT)
 class BoundedJSONField(serializers.JSONField):
-    """A JSON object of a modest size and depth: campaign parts are small, and a deep one is a mistake."""
+    """A JSON object of a modest size and depth (`check_json_size`)."""
 
     def to_internal_value(self, data: Any) -> Any:
-        items = 0
-        stack = [(data, 1)]
-        while stack:
-            value, depth = stack.pop()
-            items += 1
-            if depth > MAX_JSON_DEPTH or items > MAX_JSON_ITEMS:
-                raise serializers.ValidationError(_("The value is nested too deeply or is too large."))
-            if isinstance(value, dict):
-                stack.extend((item, depth + 1) for item in value.values())
-            elif isinstance(value, list):
-                stack.extend((item, depth + 1) for item in value)
+        check_json_size(data)
         return super().to_internal_value(data)
+
+
+class MechanicField(serializers.JSONField):
+    """`{"type": ..., params}`, of a modest size: the service checks it against the type's declared parameters
+    (`campaign_clean`, with the other parts' mistakes), the schema describes each type from the same declarations."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        check_json_size(data)
+        return super().to_internal_value(data)
+
+
+class MechanicFieldExtension(OpenApiSerializerFieldExtension):
+    target_class = MechanicField
+
+    def map_serializer_field(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
+        return mechanic_schema()
 
 
 class ObjectJSONField(BoundedJSONField):
@@ -121,7 +144,7 @@ class CampaignSerializer(ScopedModelSerializer):
         required=False,
         help_text='{"min_total", "min_quantity", "stores": [ids], "weekdays": [1..7], "hours": ["HH:MM", "HH:MM"]}',
     )
-    mechanic = BoundedJSONField(help_text='{"type": ..., parameters}: see the mechanics in the contract.')
+    mechanic = MechanicField(help_text='{"type": ..., parameters}: see the mechanics in the contract.')
     limits = ObjectJSONField(
         required=False,
         help_text='{"per_customer", "per_customer_days", "total_uses", "budget", "daily_budget"}, all optional.',

@@ -1,79 +1,38 @@
 """Mechanics: one small class each. A discount mechanic maps eligible lines to discounts on a basis (the line's
 base, or its total after earlier discounts); a points mechanic maps eligible lines to points on their paid amount.
 
-A new mechanic is a subclass with `kind`, `type`, `parse()` and `discounts()` or `points()`, registered in
-`MECHANICS`. `shortfall()` says what is missing for the mechanic to give anything (for hints).
+A new mechanic is one subclass, registered with `@register`: its `kind`, `type`, `label`, its parameters
+(`params`, see `params.Param`: the API's validation and schema and the admin's editor read them), an `__init__`
+taking them by name, and `discounts()` or `points()`. `shortfall()` says what is missing for the mechanic to give
+anything (for hints).
 """
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from django.utils.translation import gettext_lazy
 
 from common.money import ZERO, distribute, quantize
 
+from .params import (
+    CHOICE,
+    DECIMAL,
+    INTEGER,
+    LIFETIME,
+    PERCENT_OFF,
+    STEPS_PARAM,
+    MechanicError,
+    Param,
+    check_magnitudes,
+)
 from .types import Line
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 HUNDRED = Decimal(100)
-
-
-class MechanicError(ValueError):
-    """A mechanic's parameters are invalid; the message says which and why."""
-
-
-def _decimal(
-    params: Mapping[str, Any],
-    key: str,
-    *,
-    minimum: Decimal | None = None,
-    maximum: Decimal | None = None,
-    positive: bool = False,
-) -> Decimal:
-    if key not in params or params[key] in (None, ""):
-        raise MechanicError(f"'{key}' is required.")
-    try:
-        value = Decimal(str(params[key]))
-    except ArithmeticError as exc:
-        raise MechanicError(f"'{key}' must be a number.") from exc
-    if not value.is_finite():
-        raise MechanicError(f"'{key}' must be a number.")
-    if positive and value <= 0:
-        raise MechanicError(f"'{key}' must be above zero.")
-    if minimum is not None and value < minimum:
-        raise MechanicError(f"'{key}' must be at least {minimum}.")
-    if maximum is not None and value > maximum:
-        raise MechanicError(f"'{key}' must be at most {maximum}.")
-    return value
-
-
-def _whole(params: Mapping[str, Any], key: str, *, minimum: int) -> int:
-    value = params.get(key)
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        raise MechanicError(f"'{key}' must be a whole number.")
-    try:
-        number = int(value)
-    except ValueError as exc:
-        raise MechanicError(f"'{key}' must be a whole number.") from exc
-    if number < minimum or number > 1_000_000:
-        raise MechanicError(f"'{key}' must be between {minimum} and 1000000.")
-    return number
-
-
-def _steps(params: Mapping[str, Any]) -> tuple[tuple[Decimal, Decimal], ...]:
-    raw = params.get("steps")
-    if not isinstance(raw, list) or not raw:
-        raise MechanicError("'steps' must be a non-empty list of {from, percent}.")
-    steps = []
-    for step in raw:
-        if not isinstance(step, dict):
-            raise MechanicError("Each step is {from, percent}.")
-        steps.append(
-            (_decimal(step, "from", minimum=Decimal(0)), _decimal(step, "percent", minimum=Decimal(0), maximum=HUNDRED))
-        )
-    steps.sort()
-    if len({start for start, _percent in steps}) != len(steps):
-        raise MechanicError("Two steps start at the same value.")
-    return tuple(steps)
 
 
 def _step_percent(steps: Sequence[tuple[Decimal, Decimal]], reached: Decimal) -> Decimal | None:
@@ -101,7 +60,7 @@ def whole_units(lines: Sequence[Line], basis: Mapping[int, Decimal]) -> list[Uni
             continue
         count = int(line.quantity)
         unit_price = basis[line.index] / count
-        units.extend(Unit(line, unit_price) for _ in range(count))
+        units.extend(Unit(line, unit_price) for _unit in range(count))
     units.sort(key=lambda unit: (unit.price, unit.line.sku, unit.line.index))
     return units
 
@@ -115,14 +74,24 @@ def units_discount(units: Sequence[Unit], percent: Decimal) -> dict[int, Decimal
 
 
 class Mechanic:
+    """A mechanic: `params` declares what it takes (each passed to `__init__` by name once valid)."""
+
     kind: ClassVar[str]  # "discount" | "points"
     type: ClassVar[str]
+    label: ClassVar["StrOrPromise"]
+    params: ClassVar[tuple[Param, ...]] = ()
     expires_in_days: int | None = None
     activation_days: int = 0
 
     @classmethod
-    def parse(cls, params: Mapping[str, Any]) -> "Mechanic":
-        raise NotImplementedError
+    def declared(cls) -> tuple[Param, ...]:
+        """Every parameter the mechanic takes, in the order they are checked and shown."""
+        return cls.params
+
+    @classmethod
+    def validate(cls, raw: Mapping[str, Any]) -> dict[str, Any]:
+        """The declared parameters' values in `raw`, checked in order; MechanicError names the first wrong one."""
+        return {param.name: param.parse(raw) for param in cls.declared()}
 
     def discounts(self, lines: Sequence[Line], basis: Mapping[int, Decimal]) -> dict[int, Decimal]:
         raise NotImplementedError
@@ -136,38 +105,48 @@ class Mechanic:
 
 
 class PointsMechanic(Mechanic):
+    """Points mechanics also take the lot's lifetime: `expires_in_days` (None = never) and `activation_days`."""
+
     kind = "points"
 
-    def _lifetime(self, params: Mapping[str, Any]) -> None:
-        expires = params.get("expires_in_days")
-        self.expires_in_days = None if expires in (None, "") else _whole(params, "expires_in_days", minimum=0)
-        activation = params.get("activation_days")
-        self.activation_days = 0 if activation in (None, "") else _whole(params, "activation_days", minimum=0)
-
-
-class PercentDiscount(Mechanic):
-    kind, type = "discount", "percent_discount"
-
-    def __init__(self, percent: Decimal) -> None:
-        self.percent = percent
+    def __init__(self, *, expires_in_days: int | None = None, activation_days: int = 0) -> None:
+        self.expires_in_days, self.activation_days = expires_in_days, activation_days
 
     @classmethod
-    def parse(cls, params: Mapping[str, Any]) -> "PercentDiscount":
-        return cls(_decimal(params, "percent", positive=True, maximum=HUNDRED))
+    def declared(cls) -> tuple[Param, ...]:
+        return (*cls.params, *LIFETIME)
+
+
+MECHANICS: dict[str, type[Mechanic]] = {}
+
+
+def register[M: type[Mechanic]](mechanic: M) -> M:
+    """Make a mechanic known to the engine, the API and the admin under its `type`."""
+    MECHANICS[mechanic.type] = mechanic
+    return mechanic
+
+
+@register
+class PercentDiscount(Mechanic):
+    kind, type = "discount", "percent_discount"
+    label = gettext_lazy("Percent off each eligible line")
+    params = (PERCENT_OFF,)
+
+    def __init__(self, *, percent: Decimal) -> None:
+        self.percent = percent
 
     def discounts(self, lines: Sequence[Line], basis: Mapping[int, Decimal]) -> dict[int, Decimal]:
         return {line.index: quantize(basis[line.index] * self.percent / HUNDRED) for line in lines}
 
 
+@register
 class AmountDiscount(Mechanic):
     kind, type = "discount", "amount_discount"
+    label = gettext_lazy("Amount off the receipt")
+    params = (Param("amount", DECIMAL, gettext_lazy("amount off"), positive=True, maximum=Decimal(10**9), money=True),)
 
-    def __init__(self, amount: Decimal) -> None:
+    def __init__(self, *, amount: Decimal) -> None:
         self.amount = amount
-
-    @classmethod
-    def parse(cls, params: Mapping[str, Any]) -> "AmountDiscount":
-        return cls(quantize(_decimal(params, "amount", positive=True, maximum=Decimal("1000000000"))))
 
     def discounts(self, lines: Sequence[Line], basis: Mapping[int, Decimal]) -> dict[int, Decimal]:
         weights = [basis[line.index] for line in lines]
@@ -175,17 +154,19 @@ class AmountDiscount(Mechanic):
         return {line.index: part for line, part in zip(lines, distribute(amount, weights), strict=True)}
 
 
+@register
 class BuyNGetM(Mechanic):
     """Buy `buy`, get `get` free: of every buy + get whole units, the `get` cheapest are free."""
 
     kind, type = "discount", "buy_n_get_m"
+    label = gettext_lazy("Buy N, get M free")
+    params = (
+        Param("buy", INTEGER, gettext_lazy("buy (units)"), minimum=1),
+        Param("get", INTEGER, gettext_lazy("get free (units)"), minimum=1),
+    )
 
-    def __init__(self, buy: int, get: int) -> None:
+    def __init__(self, *, buy: int, get: int) -> None:
         self.buy, self.get = buy, get
-
-    @classmethod
-    def parse(cls, params: Mapping[str, Any]) -> "BuyNGetM":
-        return cls(_whole(params, "buy", minimum=1), _whole(params, "get", minimum=1))
 
     def discounts(self, lines: Sequence[Line], basis: Mapping[int, Decimal]) -> dict[int, Decimal]:
         units = whole_units(lines, basis)
@@ -202,17 +183,16 @@ class BuyNGetM(Mechanic):
         return (ZERO, Decimal(missing)) if missing <= self.get else None
 
 
+@register
 class NthItemDiscount(Mechanic):
     """`percent` off k = floor(units / n) of the cheapest whole units ("50 % off every third item")."""
 
     kind, type = "discount", "nth_item_discount"
+    label = gettext_lazy("Percent off every n-th item")
+    params = (Param("n", INTEGER, gettext_lazy("every n-th item"), minimum=2), PERCENT_OFF)
 
-    def __init__(self, n: int, percent: Decimal) -> None:
+    def __init__(self, *, n: int, percent: Decimal) -> None:
         self.n, self.percent = n, percent
-
-    @classmethod
-    def parse(cls, params: Mapping[str, Any]) -> "NthItemDiscount":
-        return cls(_whole(params, "n", minimum=2), _decimal(params, "percent", positive=True, maximum=HUNDRED))
 
     def discounts(self, lines: Sequence[Line], basis: Mapping[int, Decimal]) -> dict[int, Decimal]:
         units = whole_units(lines, basis)
@@ -225,20 +205,26 @@ class NthItemDiscount(Mechanic):
         return (ZERO, Decimal(self.n - units % self.n)) if units < self.n else None
 
 
+@register
 class GradedDiscount(Mechanic):
     """The highest step reached by eligible units (or eligible base total) gives its percent on every line."""
 
     kind, type = "discount", "graded_discount"
+    label = gettext_lazy("Graded discount: the more, the bigger")
+    params = (
+        Param(
+            "by",
+            CHOICE,
+            gettext_lazy("steps by"),
+            required=False,
+            default="quantity",
+            choices=(("quantity", gettext_lazy("units bought")), ("total", gettext_lazy("amount spent"))),
+        ),
+        STEPS_PARAM,
+    )
 
-    def __init__(self, by: str, steps: tuple[tuple[Decimal, Decimal], ...]) -> None:
+    def __init__(self, *, by: str, steps: tuple[tuple[Decimal, Decimal], ...]) -> None:
         self.by, self.steps = by, steps
-
-    @classmethod
-    def parse(cls, params: Mapping[str, Any]) -> "GradedDiscount":
-        by = params.get("by", "quantity")
-        if by not in ("quantity", "total"):
-            raise MechanicError("'by' is 'quantity' or 'total'.")
-        return cls(by, _steps(params))
 
     def _reached(self, lines: Sequence[Line]) -> Decimal:
         if self.by == "quantity":
@@ -260,35 +246,34 @@ class GradedDiscount(Mechanic):
         return (quantize(missing), ZERO) if self.by == "total" else (ZERO, missing)
 
 
+@register
 class PointsPercent(PointsMechanic):
     type = "points_percent"
+    label = gettext_lazy("Points: percent of the amount paid")
+    params = (Param("percent", DECIMAL, gettext_lazy("percent in points"), positive=True, maximum=Decimal(1000)),)
 
-    def __init__(self, percent: Decimal) -> None:
+    def __init__(self, *, percent: Decimal, **lifetime: Any) -> None:
+        super().__init__(**lifetime)
         self.percent = percent
-
-    @classmethod
-    def parse(cls, params: Mapping[str, Any]) -> "PointsPercent":
-        mechanic = cls(_decimal(params, "percent", positive=True, maximum=Decimal(1000)))
-        mechanic._lifetime(params)
-        return mechanic
 
     def points(self, lines: Sequence[Line]) -> dict[int, Decimal]:
         return {line.index: quantize(line.paid * self.percent / HUNDRED) for line in lines}
 
 
+@register
 class PointsPerAmount(PointsMechanic):
     """floor(paid total / per) × points, receipt level, distributed over the lines by paid amount."""
 
     type = "points_per_amount"
+    label = gettext_lazy("Points per amount spent")
+    params = (
+        Param("points", DECIMAL, gettext_lazy("points"), positive=True),
+        Param("per", DECIMAL, gettext_lazy("per amount paid"), positive=True),
+    )
 
-    def __init__(self, points: Decimal, per: Decimal) -> None:
+    def __init__(self, *, points: Decimal, per: Decimal, **lifetime: Any) -> None:
+        super().__init__(**lifetime)
         self.points_each, self.per = points, per
-
-    @classmethod
-    def parse(cls, params: Mapping[str, Any]) -> "PointsPerAmount":
-        mechanic = cls(_decimal(params, "points", positive=True), _decimal(params, "per", positive=True))
-        mechanic._lifetime(params)
-        return mechanic
 
     def points(self, lines: Sequence[Line]) -> dict[int, Decimal]:
         weights = [line.paid for line in lines]
@@ -297,17 +282,15 @@ class PointsPerAmount(PointsMechanic):
         return {line.index: part for line, part in zip(lines, distribute(total, weights), strict=True)}
 
 
+@register
 class PointsFixed(PointsMechanic):
     type = "points_fixed"
+    label = gettext_lazy("Fixed points per receipt")
+    params = (Param("points", DECIMAL, gettext_lazy("points"), positive=True, money=True),)
 
-    def __init__(self, points: Decimal) -> None:
+    def __init__(self, *, points: Decimal, **lifetime: Any) -> None:
+        super().__init__(**lifetime)
         self.points_total = points
-
-    @classmethod
-    def parse(cls, params: Mapping[str, Any]) -> "PointsFixed":
-        mechanic = cls(quantize(_decimal(params, "points", positive=True)))
-        mechanic._lifetime(params)
-        return mechanic
 
     def points(self, lines: Sequence[Line]) -> dict[int, Decimal]:
         weights = [line.paid for line in lines]
@@ -317,35 +300,31 @@ class PointsFixed(PointsMechanic):
         return {line.index: part for line, part in zip(lines, parts, strict=True)}
 
 
+@register
 class PointsMultiplier(PointsMechanic):
     """The tier's base accrual on the eligible lines × factor in total: adds base × (factor − 1)."""
 
     type = "points_multiplier"
+    label = gettext_lazy("Tier points multiplied")
+    params = (Param("factor", DECIMAL, gettext_lazy("factor"), minimum=Decimal(1), maximum=Decimal(100)),)
 
-    def __init__(self, factor: Decimal) -> None:
+    def __init__(self, *, factor: Decimal, **lifetime: Any) -> None:
+        super().__init__(**lifetime)
         self.factor = factor
-
-    @classmethod
-    def parse(cls, params: Mapping[str, Any]) -> "PointsMultiplier":
-        mechanic = cls(_decimal(params, "factor", minimum=Decimal(1), maximum=Decimal(100)))
-        mechanic._lifetime(params)
-        return mechanic
 
     def points(self, lines: Sequence[Line]) -> dict[int, Decimal]:
         return {line.index: quantize(line.base_points * (self.factor - 1)) for line in lines}
 
 
+@register
 class GradedPoints(PointsMechanic):
     type = "graded_points"
+    label = gettext_lazy("Graded points: the more, the bigger")
+    params = (STEPS_PARAM,)
 
-    def __init__(self, steps: tuple[tuple[Decimal, Decimal], ...]) -> None:
+    def __init__(self, *, steps: tuple[tuple[Decimal, Decimal], ...], **lifetime: Any) -> None:
+        super().__init__(**lifetime)
         self.steps = steps
-
-    @classmethod
-    def parse(cls, params: Mapping[str, Any]) -> "GradedPoints":
-        mechanic = cls(_steps(params))
-        mechanic._lifetime(params)
-        return mechanic
 
     def points(self, lines: Sequence[Line]) -> dict[int, Decimal]:
         percent = _step_percent(self.steps, sum((line.paid for line in lines), ZERO))
@@ -361,28 +340,19 @@ class GradedPoints(PointsMechanic):
         return (quantize(first - reached), ZERO)
 
 
-MECHANICS: dict[str, type[Mechanic]] = {
-    mechanic.type: mechanic
-    for mechanic in (
-        PercentDiscount,
-        AmountDiscount,
-        BuyNGetM,
-        NthItemDiscount,
-        GradedDiscount,
-        PointsPercent,
-        PointsPerAmount,
-        PointsFixed,
-        PointsMultiplier,
-        GradedPoints,
-    )
-}
-
-
-def parse_mechanic(raw: Any) -> Mechanic:
-    """A mechanic from its JSON (`{"type": ..., params}`); MechanicError explains what is wrong."""
+def validate_mechanic(raw: Any) -> dict[str, Any]:
+    """A mechanic's JSON (`{"type": ..., params}`) checked against its declared parameters: `{"type": ...}` and
+    each parameter's value (defaults filled in). MechanicError says what is wrong, the first mistake only."""
+    check_magnitudes(raw)
     if not isinstance(raw, dict):
         raise MechanicError("The mechanic is an object with a 'type'.")
     mechanic = MECHANICS.get(str(raw.get("type")))
     if mechanic is None:
         raise MechanicError(f"Unknown mechanic type; one of: {', '.join(sorted(MECHANICS))}.")
-    return mechanic.parse(raw)
+    return {"type": mechanic.type, **mechanic.validate(raw)}
+
+
+def parse_mechanic(raw: Any) -> Mechanic:
+    """A mechanic from its JSON, validated by `validate_mechanic`."""
+    values = validate_mechanic(raw)
+    return MECHANICS[values.pop("type")](**values)

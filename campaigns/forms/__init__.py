@@ -4,13 +4,11 @@ page (`product_segments`), and the fields they share (`fields`)."""
 
 from campaigns.forms.campaigns import WEEKDAYS, CampaignAdminForm
 from campaigns.forms.fields import SkuListField, campaigns_sharing, split_skus
-from campaigns.forms.mechanics import MECHANIC_EDITOR, POINTS_LIFETIME_PARAMS
+from campaigns.forms.mechanics import mechanic_editor
 from campaigns.forms.product_segments import ProductSegmentAdminForm
 from campaigns.forms.segment_editor import SegmentEditorForm, SegmentPlan
 
 __all__ = [
-    "MECHANIC_EDITOR",
-    "POINTS_LIFETIME_PARAMS",
     "WEEKDAYS",
     "CampaignAdminForm",
     "ProductSegmentAdminForm",
@@ -18,5 +16,6 @@ __all__ = [
     "SegmentPlan",
     "SkuListField",
     "campaigns_sharing",
+    "mechanic_editor",
     "split_skus",
 ]

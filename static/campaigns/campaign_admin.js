@@ -88,28 +88,25 @@
       }
     }
 
-    function paramsOf(spec) {
-      return spec.kind === "points" ? spec.params.concat(config.lifetime || []) : spec.params;
+    function inputmode(kind) {
+      return kind === "integer" ? "numeric" : "decimal";
     }
 
-    function stepRow(step) {
-      const from = h("input", { type: "text", inputmode: "decimal", class: config.classes.input, "data-step": "from" });
-      const percent = h("input", {
-        type: "text",
-        inputmode: "decimal",
-        class: config.classes.input,
-        "data-step": "percent",
+    // A step's inputs are the step's declared fields (`param.fields`), e.g. from and percent.
+    function stepRow(fields, step) {
+      const cells = fields.map((field) => {
+        const input = h("input", {
+          type: "text",
+          inputmode: inputmode(field.kind),
+          class: config.classes.input,
+          "data-step": field.name,
+          "data-kind": field.kind,
+        });
+        input.value = step && step[field.name] !== undefined && step[field.name] !== null ? step[field.name] : "";
+        return h("label", { class: "cmp-field" }, h("span", { text: field.label }), input);
       });
-      from.value = step && step.from !== undefined ? step.from : "";
-      percent.value = step && step.percent !== undefined ? step.percent : "";
       const remove = h("button", { type: "button", class: "cmp-link", text: strings.remove });
-      const row = h(
-        "div",
-        { class: "cmp-step" },
-        h("label", { class: "cmp-field" }, h("span", { text: strings.stepFrom }), from),
-        h("label", { class: "cmp-field" }, h("span", { text: strings.stepPercent }), percent),
-        remove,
-      );
+      const row = h("div", { class: "cmp-step" }, ...cells, remove);
       remove.addEventListener("click", () => {
         row.remove();
         write();
@@ -122,10 +119,10 @@
       if (param.kind === "steps") {
         const rows = h("div", { class: "cmp-steps", "data-param": param.name, "data-kind": "steps", id: id });
         const steps = Array.isArray(value) && value.length ? value : [{}];
-        for (const step of steps) rows.append(stepRow(step));
+        for (const step of steps) rows.append(stepRow(param.fields, step));
         const add = h("button", { type: "button", class: "cmp-link", text: strings.addStep });
         add.addEventListener("click", () => {
-          rows.append(stepRow({}));
+          rows.append(stepRow(param.fields, {}));
         });
         return h("div", { class: "cmp-field cmp-wide" }, h("span", { text: param.label }), rows, add);
       }
@@ -134,18 +131,21 @@
         input = h("select", { id: id, class: config.classes.select });
         for (const [choice, label] of param.choices) input.append(h("option", { value: choice, text: label }));
         if (value !== undefined && value !== null) input.value = value;
+        else if (param.default !== undefined && param.default !== null) input.value = param.default;
       } else {
         input = h("input", {
           id: id,
           type: "text",
-          inputmode: param.kind === "int" ? "numeric" : "decimal",
+          inputmode: inputmode(param.kind),
           class: config.classes.input,
+          placeholder: param.default === undefined || param.default === null ? null : param.default,
         });
         input.value = value === undefined || value === null ? "" : value;
       }
       input.setAttribute("data-param", param.name);
       input.setAttribute("data-kind", param.kind);
-      return h("label", { class: "cmp-field", for: id }, h("span", { text: param.label }), input);
+      const help = param.help ? h("small", { class: "cmp-note", text: param.help }) : null;
+      return h("label", { class: "cmp-field", for: id }, h("span", { text: param.label }), input, help);
     }
 
     function render(value) {
@@ -153,12 +153,12 @@
       const spec = byType[value.type];
       typeSelect.value = spec ? value.type : "";
       if (!spec) return;
-      for (const param of paramsOf(spec)) params.append(paramInput(param, value[param.name]));
+      for (const param of spec.params) params.append(paramInput(param, value[param.name]));
     }
 
     function number(text, kind) {
       const value = String(text).trim().replace(",", ".");
-      if (kind === "int" && /^-?\d+$/.test(value)) return parseInt(value, 10);
+      if (kind === "integer" && /^-?\d+$/.test(value)) return parseInt(value, 10);
       return value; // a decimal stays a string; anything else goes as typed and the server says what is wrong
     }
 
@@ -171,11 +171,15 @@
         const kind = input.getAttribute("data-kind");
         if (kind === "steps") {
           result[name] = Array.from(input.querySelectorAll(".cmp-step"))
-            .map((row) => ({
-              from: number(row.querySelector("[data-step=from]").value, "decimal"),
-              percent: number(row.querySelector("[data-step=percent]").value, "decimal"),
-            }))
-            .filter((step) => step.from !== "" || step.percent !== "");
+            .map((row) =>
+              Object.fromEntries(
+                Array.from(row.querySelectorAll("[data-step]")).map((cell) => [
+                  cell.getAttribute("data-step"),
+                  number(cell.value, cell.getAttribute("data-kind")),
+                ]),
+              ),
+            )
+            .filter((step) => Object.values(step).some((value) => value !== ""));
         } else if (kind === "choice") {
           result[name] = input.value;
         } else if (String(input.value).trim() !== "") {
