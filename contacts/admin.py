@@ -72,20 +72,18 @@ def phone_search_condition(term: str, field: str = "phone") -> Q | None:
     return Q(**{f"{field}__startswith": prefix})
 
 
-CONTACT_FORM_FIELDS = (
-    "phone",
-    "email",
-    "first_name",
-    "last_name",
-    "birth_date",
-    "gender",
-    "city",
-    "phone_confirmed",
-    "email_confirmed",
-    "subscribed_email",
-    "subscribed_sms",
-    "subscribed_push",
-    "subscribed_messenger",
+# The contact page's sections; every other editable field (`Contact.EDITABLE_FIELDS`) is under "Person", so a field
+# declared there is on the page without a change here.
+IDENTITY_FIELDS = ("phone", "email")
+CONFIRMATION_FIELDS = (
+    ("phone_confirmed", "phone_confirmed_at", "phone_confirmed_by"),
+    ("email_confirmed", "email_confirmed_at", "email_confirmed_by"),
+)
+SUBSCRIPTION_FIELDS = ("subscribed_email", "subscribed_sms", "subscribed_push", "subscribed_messenger")
+PERSON_FIELDS = tuple(
+    name
+    for name in Contact.EDITABLE_FIELDS
+    if name not in {*IDENTITY_FIELDS, *(row[0] for row in CONFIRMATION_FIELDS), *SUBSCRIPTION_FIELDS}
 )
 
 
@@ -94,7 +92,7 @@ class ContactAdminForm(forms.ModelForm):
 
     class Meta:
         model = Contact
-        fields = CONTACT_FORM_FIELDS
+        fields = Contact.EDITABLE_FIELDS
 
     service_data: dict[str, Any]
 
@@ -103,7 +101,7 @@ class ContactAdminForm(forms.ModelForm):
         cleaned = self.cleaned_data
         if any(field in self.errors for field in ("phone", "email")):
             return cleaned
-        data = {field: cleaned[field] for field in CONTACT_FORM_FIELDS if field in cleaned}
+        data = {field: cleaned[field] for field in Contact.EDITABLE_FIELDS if field in cleaned}
         try:
             prepared = prepare_contact_data(data, instance=self.instance if self.instance.pk else None)
         except DomainError as exc:
@@ -179,21 +177,10 @@ class ContactAdmin(BrandScopedAdminMixin, DomainErrorMessageMixin, ModelAdmin, P
         "updated_at",
     )
     fieldsets = (
-        (None, {"fields": ("phone", "email")}),
-        (_("Person"), {"fields": ("first_name", "last_name", "birth_date", "gender", "city")}),
-        (
-            _("Confirmation"),
-            {
-                "fields": (
-                    ("phone_confirmed", "phone_confirmed_at", "phone_confirmed_by"),
-                    ("email_confirmed", "email_confirmed_at", "email_confirmed_by"),
-                )
-            },
-        ),
-        (
-            _("Subscriptions"),
-            {"fields": ("subscribed_email", "subscribed_sms", "subscribed_push", "subscribed_messenger")},
-        ),
+        (None, {"fields": IDENTITY_FIELDS}),
+        (_("Person"), {"fields": PERSON_FIELDS}),
+        (_("Confirmation"), {"fields": CONFIRMATION_FIELDS}),
+        (_("Subscriptions"), {"fields": SUBSCRIPTION_FIELDS}),
         (_("Record"), {"fields": ("source", "created_at", "updated_at")}),
     )
     inlines = [ContactAuditLogInline]

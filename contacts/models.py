@@ -17,6 +17,23 @@ class Contact(TimeStampedModel):
     # Visible to a brand-limited manager when enrolled in a program of one of their brands.
     BRAND_SCOPE = ("enrollments__program__brands",)
     BRAND_SCOPE_MULTI = True
+    # What staff and the API set, in the order the forms show it: the service, the admin form, the import and
+    # export columns and the API serializer read it (each adds its own extras, such as the API's `cards`).
+    EDITABLE_FIELDS = (
+        "phone",
+        "email",
+        "first_name",
+        "last_name",
+        "birth_date",
+        "gender",
+        "city",
+        "phone_confirmed",
+        "email_confirmed",
+        "subscribed_email",
+        "subscribed_sms",
+        "subscribed_push",
+        "subscribed_messenger",
+    )
 
     # NULL, not "", for a missing phone or e-mail: the unique constraint must allow many contacts without one.
     phone = models.CharField(_("phone"), max_length=20, null=True, blank=True, unique=True)
@@ -137,6 +154,8 @@ class ContactAuditLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contact_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+
 from contacts.events import ContactEvent  # noqa: E402,F401  (a model of this app, in its own module)
 from contacts.scores import ContactScore  # noqa: E402,F401  (a model of this app, in its own module)
 from contacts.subscriptions import SubscriptionChange  # noqa: E402,F401  (likewise)

@@ -20,19 +20,10 @@ from contacts.models import BlacklistEntry, Contact
 from contacts.normalize import normalize_email, normalize_phone
 from contacts.services.imports import contact_bulk_create
 
-COLUMNS = (
-    "phone",
-    "email",
-    "first_name",
-    "last_name",
-    "birth_date",
-    "gender",
-    "city",
-    "subscribed_email",
-    "subscribed_sms",
-    "subscribed_push",
-    "subscribed_messenger",
-)
+# The contact's editable fields but the confirmations: a file cannot vouch that a phone or an e-mail was checked
+# (a confirmation records who checked it, and when).
+NOT_IMPORTED = ("phone_confirmed", "email_confirmed")
+COLUMNS = tuple(name for name in Contact.EDITABLE_FIELDS if name not in NOT_IMPORTED)
 LOOKUP_CHUNK = 900  # below SQLite's variable limit on old builds, small enough for PostgreSQL plans
 
 GENDER_VALUES = {
@@ -117,21 +108,19 @@ class TextWidget(widgets.CharWidget):
 
 
 class ContactResource(resources.ModelResource):
-    """Contacts in and out; import creates new contacts only (a known phone is a duplicate)."""
+    """Contacts in and out; import creates new contacts only (a known phone is a duplicate).
 
-    phone = fields.Field(attribute="phone", column_name="phone", widget=TextWidget())
-    email = fields.Field(attribute="email", column_name="email", widget=TextWidget())
-    first_name = fields.Field(attribute="first_name", column_name="first_name", widget=TextWidget())
-    last_name = fields.Field(attribute="last_name", column_name="last_name", widget=TextWidget())
-    birth_date = fields.Field(attribute="birth_date", column_name="birth_date", widget=BirthDateWidget())
+    A column's cells are read by the model field's type (`WIDGETS_MAP`): text as typed in a spreadsheet, yes/no,
+    dates in either form; the gender by its spellings."""
+
+    WIDGETS_MAP = {
+        **resources.ModelResource.WIDGETS_MAP,
+        "CharField": TextWidget,
+        "BooleanField": YesNoWidget,
+        "DateField": BirthDateWidget,
+    }
+
     gender = fields.Field(attribute="gender", column_name="gender", widget=GenderWidget())
-    city = fields.Field(attribute="city", column_name="city", widget=TextWidget())
-    subscribed_email = fields.Field(attribute="subscribed_email", column_name="subscribed_email", widget=YesNoWidget())
-    subscribed_sms = fields.Field(attribute="subscribed_sms", column_name="subscribed_sms", widget=YesNoWidget())
-    subscribed_push = fields.Field(attribute="subscribed_push", column_name="subscribed_push", widget=YesNoWidget())
-    subscribed_messenger = fields.Field(
-        attribute="subscribed_messenger", column_name="subscribed_messenger", widget=YesNoWidget()
-    )
 
     class Meta:
         model = Contact

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from contacts.models import Contact
 from tests.factories import (
     API_RESOURCES,
     BrandFactory,
@@ -34,24 +35,7 @@ FIELDS = {
     "tiers": ["program", "name", "min_spend", "accrual_percent", "valid_days", "window_days"],
     "card-types": ["program", "name", "number_prefix", "number_length"],
     "cards": ["number", "card_type", "contact", "status"],
-    "contacts": [
-        "phone",
-        "email",
-        "first_name",
-        "last_name",
-        "birth_date",
-        "gender",
-        "city",
-        "phone_confirmed",
-        "email_confirmed",
-        "subscribed_email",
-        "subscribed_sms",
-        "issue_card",
-        "program",
-        "cards",
-        "tier",
-        "source",
-    ],
+    "contacts": [*Contact.EDITABLE_FIELDS, "issue_card", "program", "cards", "tier", "source"],
     "blacklist": ["phone", "email", "reason"],
     "master-accounts": ["name", "program", "members"],
 }

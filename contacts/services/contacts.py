@@ -15,22 +15,8 @@ from contacts.normalize import normalize_email, normalize_phone
 from contacts.selectors import blacklist_match
 from contacts.services.subscriptions import subscription_changes_record, subscriptions_of
 
-EDITABLE_FIELDS = (
-    "phone",
-    "email",
-    "first_name",
-    "last_name",
-    "birth_date",
-    "gender",
-    "city",
-    "phone_confirmed",
-    "email_confirmed",
-    "subscribed_email",
-    "subscribed_sms",
-    "subscribed_push",
-    "subscribed_messenger",
-    "source",
-)
+# The contact's editable fields, and where it came from (the callers say: admin, API, import).
+EDITABLE_FIELDS = (*Contact.EDITABLE_FIELDS, "source")
 
 
 def _json_value(value: Any) -> Any:
