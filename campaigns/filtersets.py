@@ -6,7 +6,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 
 from campaigns.choices import CampaignStatus
-from campaigns.models import Campaign, ProductSegment, Segment
+from campaigns.models import Campaign, ProductSegment, Segment, SegmentMember
 
 
 class CampaignFilter(django_filters.FilterSet):
@@ -38,8 +38,14 @@ class ProductSegmentFilter(django_filters.FilterSet):
 class SegmentFilter(django_filters.FilterSet):
     name = django_filters.CharFilter(lookup_expr="icontains")
     brand = django_filters.NumberFilter(field_name="program__brands")
-    member = django_filters.NumberFilter(field_name="members__contact")
+    member = django_filters.NumberFilter(method="filter_member", label="member")
 
     class Meta:
         model = Segment
         fields = ["program", "name", "brand", "member"]
+
+    def filter_member(self, queryset: QuerySet[Segment], name: str, value: int) -> QuerySet[Segment]:
+        """The segments the contact is a member of now."""
+        return queryset.filter(
+            pk__in=SegmentMember.objects.filter(contact_id=value, left_at__isnull=True).values("segment_id")
+        )

@@ -1,14 +1,18 @@
 """Campaigns, product segments, customer segments (materialised membership) and campaign usage for limits."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.models import MoneyField, TimeStampedModel
 from common.scoping import ScopedManager, brand_scoped, internal
 
 from .choices import CampaignStatus, Combine
+
+MAX_RECOMPUTE_MINUTES = 43200  # 30 days
 
 
 @brand_scoped("brand")
@@ -40,7 +44,12 @@ class ProductSegment(TimeStampedModel):
 
 @brand_scoped("program__brands")
 class Segment(TimeStampedModel):
-    """A customer segment of a program: rules, and the members as last recomputed (or filled by hand)."""
+    """A customer segment of a program: rules, and the members as last recomputed (or added by hand).
+
+    The rules are compiled to one query over the program's contacts (`campaigns.segments`); the members are stored,
+    each with the time they entered and left, recomputed every `recompute_minutes` by the `segments` job and on
+    demand. Contacts added by hand stay members whatever the rules say, until they are removed by hand.
+    """
 
     BRAND_SCOPE = ("program__brands",)
     BRAND_SCOPE_MULTI = True
@@ -50,6 +59,12 @@ class Segment(TimeStampedModel):
         "loyalty.Program", verbose_name=_("program"), on_delete=models.CASCADE, related_name="segments"
     )
     rules = models.JSONField(_("rules"), default=dict, blank=True)
+    recompute_minutes = models.PositiveIntegerField(
+        _("recompute every (minutes)"),
+        default=60,
+        validators=[MaxValueValidator(MAX_RECOMPUTE_MINUTES)],
+        help_text=_("0 = only on demand."),
+    )
     size = models.PositiveIntegerField(_("size"), default=0, editable=False)
     recomputed_at = models.DateTimeField(_("recomputed at"), null=True, blank=True, editable=False)
 
@@ -66,13 +81,19 @@ class Segment(TimeStampedModel):
 
 @brand_scoped("segment__program__brands")
 class SegmentMember(models.Model):
-    """A contact in a customer segment."""
+    """A contact's stay in a customer segment: from `entered_at` until `left_at` (empty while a member).
+
+    A contact who leaves and comes back has one row per stay, so the history stays. `manual`: added by hand, kept
+    whatever the rules say until removed by hand.
+    """
 
     segment = models.ForeignKey(Segment, verbose_name=_("segment"), on_delete=models.CASCADE, related_name="members")
     contact = models.ForeignKey(
         "contacts.Contact", verbose_name=_("contact"), on_delete=models.CASCADE, related_name="segment_memberships"
     )
-    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
+    entered_at = models.DateTimeField(_("entered at"), default=timezone.now)
+    left_at = models.DateTimeField(_("left at"), null=True, blank=True)
+    manual = models.BooleanField(_("added by hand"), default=False)
 
     objects = ScopedManager()
 
@@ -80,9 +101,20 @@ class SegmentMember(models.Model):
         verbose_name = _("segment member")
         verbose_name_plural = _("segment members")
         constraints = [
-            models.UniqueConstraint(fields=["segment", "contact"], name="%(app_label)s_%(class)s_unique_member"),
+            # One current stay per contact and segment; its index also serves "the current members of a segment"
+            # and the recompute's anti-joins (which contacts entered, which left).
+            models.UniqueConstraint(
+                fields=["segment", "contact"],
+                condition=Q(left_at__isnull=True),
+                name="%(app_label)s_%(class)s_one_current_stay",
+            ),
         ]
-        indexes = [models.Index(fields=["contact"], name="campaigns_segmember_contact")]
+        indexes = [
+            # A contact's segments (the till's audience check, trigger audiences) and the cascade of a contact.
+            models.Index(fields=["contact"], name="campaigns_segmember_contact"),
+            # A segment's history, latest first (the admin's members panel), without sorting a million rows.
+            models.Index(fields=["segment", "-entered_at"], name="campaigns_segmember_history"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.contact_id} in {self.segment_id}"

@@ -12,7 +12,8 @@ from django.utils import timezone
 from campaigns.engine import run_discounts, run_points
 from campaigns.engine.engine import EngineResult, PointsAward
 from campaigns.engine.types import CampaignRule, Customer, Limits, Line
-from campaigns.models import Campaign, SegmentMember
+from campaigns.models import Campaign
+from campaigns.segments.selectors import contact_segment_ids
 from campaigns.services.limits import limits_left, usages_record
 from campaigns.snapshot import brand_snapshot, campaign_entry, with_limits
 from common.money import ZERO
@@ -43,8 +44,9 @@ def rules_for(
 def engine_customer(*, contact_id: int | None, tier_id: int | None) -> Customer | None:
     if contact_id is None:
         return None
-    segments = frozenset(SegmentMember.objects.filter(contact_id=contact_id).values_list("segment_id", flat=True))
-    return Customer(identified=True, tier_id=tier_id, segment_ids=segments, contact_id=contact_id)
+    return Customer(
+        identified=True, tier_id=tier_id, segment_ids=contact_segment_ids(contact_id), contact_id=contact_id
+    )
 
 
 def apply_discounts(

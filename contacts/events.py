@@ -41,8 +41,11 @@ class ContactEvent(models.Model):
         ordering = ["-at", "-pk"]
         indexes = [
             # A segment rule over all contacts ("viewed a product in the last 30 days"): the type and the window
-            # are the range, and the contact ids come from the index alone (no table visit).
-            models.Index(fields=["type", "at", "contact"], name="contacts_event_type_at_contact"),
+            # are the range, and the contact ids come from the index alone (no table visit); the brand is carried
+            # too, since a segment reads only the events of its program's brands (or of none). Measured on 10 M
+            # events: the rule's semi-join went from heap visits per candidate to an index-only scan (PostgreSQL;
+            # elsewhere the index has no included columns).
+            models.Index(fields=["type", "at", "contact"], include=["brand_id"], name="contacts_event_type_at_contact"),
             # One contact's timeline, and a rule checked for one contact.
             models.Index(fields=["contact", "at"], name="contacts_event_contact_at"),
             # The dispatcher's queue: the events no trigger has seen yet (a small partial index).

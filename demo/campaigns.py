@@ -2,8 +2,8 @@
 
 For each demo brand, through the same services as the admin and the API (`product_segment_save`, `campaign_save`):
 1+1=3 on shampoos, 50 % off every third item of a category, 1 point per 100 roubles, double points for Gold, a
-birthday-week discount for the segment "Birthday this week" (filled with the program's contacts whose birthday
-falls in the coming seven days) and an exclusive clearance sale (hair colour, or a few SKUs). All active from
+birthday-week discount for the segment "Birthday this week" (its rule: the contacts whose birthday falls in the
+coming seven days) and an exclusive clearance sale (hair colour, or a few SKUs). All active from
 30 days ago, with no end.
 """
 
@@ -17,9 +17,9 @@ from django.utils import timezone
 
 from campaigns.choices import CampaignStatus, Combine
 from campaigns.models import Campaign, ProductSegment, Segment
+from campaigns.segments.membership import segment_recompute_counts
 from campaigns.services.campaigns import campaign_save, product_segment_save
-from campaigns.services.segments import segment_members_add, segment_recompute, segment_save
-from contacts.models import Contact
+from campaigns.services.segments import segment_save
 from loyalty.models import Brand, Category, Product, Program, Tier
 
 Log = Callable[[str], None]
@@ -107,25 +107,18 @@ def _clearance_segment(brand: Brand, roots: set[str]) -> ProductSegment | None:
     return _product_segment(brand, "Clearance: last items", skus=skus) if skus else None
 
 
-def birthday_segment(*, program: Program, today: date) -> tuple[Segment, int]:
-    """The program's "Birthday this week" segment, filled with its contacts whose birthday is in the coming week."""
+def birthday_segment(*, program: Program, now: datetime) -> tuple[Segment, int]:
+    """The program's "Birthday this week" segment, recomputed from its rule: the contacts whose birthday is in the
+    coming week enter it (and its weekly schedule keeps it current)."""
     segment = Segment.objects.filter(program=program, name=BIRTHDAY_SEGMENT).first()
     if segment is None:
         segment = segment_save(
-            segment=Segment(), data={"name": BIRTHDAY_SEGMENT, "program": program, "rules": BIRTHDAY_RULES}
+            segment=Segment(),
+            data={"name": BIRTHDAY_SEGMENT, "program": program, "rules": BIRTHDAY_RULES, "recompute_minutes": 60},
         )
-    contacts = [
-        Contact(pk=pk)
-        for pk, birth_date in Contact.objects.filter(enrollments__program=program, birth_date__isnull=False)
-        .order_by("pk")
-        .values_list("pk", "birth_date")
-        .distinct()
-        if birth_date is not None and days_to_birthday(birth_date, today) < BIRTHDAY_WINDOW_DAYS
-    ]
-    added = segment_members_add(segment=segment, contacts=contacts)["added"] if contacts else 0
-    segment_recompute(segment=segment)
+    entered = segment_recompute_counts(segment=segment, now=now).entered
     segment.refresh_from_db()
-    return segment, added
+    return segment, entered
 
 
 def _brand_campaigns(
@@ -211,13 +204,12 @@ def seed_campaigns(
         log("Campaigns: demo campaigns exist, left as they are.")
         return result
     now = now or timezone.now()
-    today = timezone.localdate(now)
     starts_at = (now - timedelta(days=CAMPAIGN_DAYS_AGO)).replace(microsecond=0)
     all_roots = set(Category.objects.filter(parent__isnull=True).values_list("name", flat=True))
     birthdays: dict[int, Segment] = {}
     for brand in brands:
         if brand.program_id not in birthdays:
-            segment, added = birthday_segment(program=brand.program, today=today)
+            segment, added = birthday_segment(program=brand.program, now=now)
             birthdays[brand.program_id] = segment
             result.segments += 1
             result.birthday_members += added

@@ -6,12 +6,15 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import TabularInline
+from unfold.decorators import display
 from unfold.forms import PaginationInlineFormSet
 
 from campaigns.admin.base import CampaignsModelAdmin
 from campaigns.models import Segment, SegmentMember
+from campaigns.segments.selectors import segment_history
 from campaigns.services.segments import (
     segment_delete,
     segment_delete_refusal,
@@ -21,6 +24,9 @@ from campaigns.services.segments import (
     segment_save,
 )
 from common.admin import BrandScopedInlineMixin, ServiceDeleteMixin, copy_saved_fields
+
+HISTORY_LIMIT = 50
+HISTORY_TEMPLATE = "admin/campaigns/segment/history_panel.html"
 
 
 def _delete_segment(segment: Segment) -> None:
@@ -32,18 +38,21 @@ def _segment_delete_refusal(segment: Segment) -> str | None:
 
 
 class SegmentMemberInline(BrandScopedInlineMixin, TabularInline):
+    """The current members, paginated; a contact added here is added by hand (kept whatever the rules say), one
+    deleted here leaves the segment (its stay ends; the history panel keeps it)."""
+
     model = SegmentMember
     formset = PaginationInlineFormSet
     per_page = 20
-    fields = ("contact", "added_at")
-    readonly_fields = ("added_at",)
+    fields = ("contact", "entered_at", "manual")
+    readonly_fields = ("entered_at", "manual")
     autocomplete_fields = ("contact",)
     extra = 0
     verbose_name = _("member")
     verbose_name_plural = _("members")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).select_related("contact").order_by("-pk")
+        return super().get_queryset(request).filter(left_at__isnull=True).select_related("contact").order_by("-pk")
 
 
 @admin.register(Segment)
@@ -54,11 +63,11 @@ class SegmentAdmin(ServiceDeleteMixin, CampaignsModelAdmin):
     list_select_related = ("program",)
     list_filter = ("program",)
     search_fields = ("name",)
-    readonly_fields = ("size", "recomputed_at", "created_at", "updated_at")
+    readonly_fields = ("size", "recomputed_at", "history", "created_at", "updated_at")
     fieldsets = (
         (None, {"fields": ("name", "program")}),
-        (_("Rules"), {"fields": ("rules",)}),
-        (_("Members"), {"fields": ("size", "recomputed_at")}),
+        (_("Rules"), {"fields": ("rules", "recompute_minutes")}),
+        (_("Members"), {"fields": ("size", "recomputed_at", "history")}),
         (_("Record"), {"fields": ("created_at", "updated_at")}),
     )
     inlines = [SegmentMemberInline]
@@ -69,7 +78,9 @@ class SegmentAdmin(ServiceDeleteMixin, CampaignsModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Segment, form: forms.ModelForm, change: bool) -> None:
         data: dict[str, Any] = {
-            key: form.cleaned_data[key] for key in ("name", "program", "rules") if key in form.cleaned_data
+            key: form.cleaned_data[key]
+            for key in ("name", "program", "rules", "recompute_minutes")
+            if key in form.cleaned_data
         }
         target = Segment.objects.get(pk=obj.pk) if change else Segment()
         saved = segment_save(segment=target, data=data)
@@ -102,3 +113,11 @@ class SegmentAdmin(ServiceDeleteMixin, CampaignsModelAdmin):
                 _("“%(name)s”: %(size)s members.") % {"name": segment.name, "size": size},
                 messages.SUCCESS,
             )
+
+    @display(description=_("entered and left, latest first"), wrapper_class="max-w-none min-w-0 grow")
+    def history(self, obj: Segment) -> str:
+        """The latest `HISTORY_LIMIT` stays (who entered and left when): one indexed query, whatever the size."""
+        if obj.pk is None:
+            return "—"
+        stays = segment_history(obj, limit=HISTORY_LIMIT)
+        return render_to_string(HISTORY_TEMPLATE, {"stays": stays, "limit": HISTORY_LIMIT})

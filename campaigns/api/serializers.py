@@ -18,12 +18,12 @@ from campaigns.api.schema import mechanic_schema
 from campaigns.models import Campaign, ProductSegment, Segment
 from campaigns.services.limits import campaign_stats
 from common.api.fields import MoneyField
-from common.api.viewsets import ScopedModelSerializer
+from common.api.viewsets import ScopedModelSerializer, ScopedRelatedFieldsMixin
 from common.money import quantize
 from common.scoping import ScopedQuerySet
 from contacts.models import Contact
 from loyalty.api.serializers import ProductSerializer
-from loyalty.models import Category
+from loyalty.models import Category, Program
 
 MAX_JSON_DEPTH = 32
 MAX_JSON_ITEMS = 2000
@@ -236,16 +236,40 @@ class SegmentSerializer(ScopedModelSerializer):
 
     class Meta:
         model = Segment
-        fields = ["id", "name", "program", "rules", "size", "recomputed_at", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "name",
+            "program",
+            "rules",
+            "recompute_minutes",
+            "size",
+            "recomputed_at",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = ["size", "recomputed_at"]
 
 
 class SegmentMemberSerializer(serializers.ModelSerializer):
-    """A member of a segment: the contact's identity."""
+    """A member of a segment: the contact's identity, and since when they are a member (null in a preview)."""
+
+    entered_at = serializers.DateTimeField(read_only=True, allow_null=True, default=None)
 
     class Meta:
         model = Contact
-        fields = ["id", "phone", "email", "first_name", "last_name"]
+        fields = ["id", "phone", "email", "first_name", "last_name", "entered_at"]
+
+
+class SegmentPreviewRequestSerializer(ScopedRelatedFieldsMixin, serializers.Serializer):
+    """`{"program", "rules"}`: rules tried on a program's contacts (of the user's brands), saved nowhere."""
+
+    program = serializers.PrimaryKeyRelatedField(queryset=Program.objects.all())
+    rules = BoundedJSONField(help_text='{"all": [...]}, {"any": [...]} or {"not": {...}}, as a segment\'s rules.')
+
+
+class SegmentPreviewSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    sample = SegmentMemberSerializer(many=True)
 
 
 class SegmentContactsSerializer(serializers.Serializer):

@@ -7,7 +7,6 @@ membership services. `POST /campaigns/{id}/simulate` lives with the POS views (i
 
 from typing import Any, cast
 
-from django.db.models import QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -19,6 +18,7 @@ from rest_framework.serializers import BaseSerializer
 from campaigns import filtersets
 from campaigns.api import serializers as s
 from campaigns.models import Campaign, ProductSegment, Segment
+from campaigns.segments.selectors import segment_members, segment_preview
 from campaigns.services.campaigns import (
     campaign_delete,
     campaign_duplicate,
@@ -135,6 +135,8 @@ class SegmentViewSet(PermissionMixin, ScopedModelViewSet):
     ordering_fields = ["id", "name", "size", "recomputed_at", "created_at"]
 
     def get_serializer_class(self) -> type[BaseSerializer[Any]]:
+        if self.action == "preview":
+            return s.SegmentPreviewRequestSerializer
         if self.action == "members":
             return s.SegmentMemberSerializer if self.request.method == "GET" else s.SegmentContactsSerializer
         if self.action == "remove_members":
@@ -170,8 +172,7 @@ class SegmentViewSet(PermissionMixin, ScopedModelViewSet):
         segment = cast(Segment, self.get_object())
         if request.method == "POST":
             return Response(segment_members_add(segment=segment, contacts=self._contacts(request)))
-        contacts: QuerySet[Contact] = Contact.objects.filter(segment_memberships__segment=segment).order_by("pk")
-        page = self.paginate_queryset(contacts)
+        page = self.paginate_queryset(segment_members(segment))
         return self.get_paginated_response(s.SegmentMemberSerializer(page, many=True).data)
 
     @extend_schema(request=s.SegmentContactsSerializer, responses=s.SegmentRemovedSerializer)
@@ -195,3 +196,15 @@ class SegmentViewSet(PermissionMixin, ScopedModelViewSet):
         self.require(request, "campaigns.change_segment")
         segment = cast(Segment, self.get_object())
         return Response({"size": segment_recompute(segment=segment)})
+
+    @extend_schema(request=s.SegmentPreviewRequestSerializer, responses=s.SegmentPreviewSerializer)
+    @action(detail=False, methods=["post"], permission_classes=[IsStaff], filterset_class=None)
+    def preview(self, request: Request) -> Response:
+        """`{"program", "rules"}` → how many of the program's contacts the rules match now, and the first 20 (by
+        id); nothing is saved. Invalid rules are 400 on `rules`, saying where (as on save)."""
+        self.require(request, "campaigns.view_segment")
+        self.require(request, "contacts.view_contact")  # the sample is contacts
+        body = s.SegmentPreviewRequestSerializer(data=request.data, context=self.get_serializer_context())
+        body.is_valid(raise_exception=True)
+        found = segment_preview(program=body.validated_data["program"], rules=body.validated_data["rules"])
+        return Response(s.SegmentPreviewSerializer(found, context=self.get_serializer_context()).data)

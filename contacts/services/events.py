@@ -1,11 +1,13 @@
 """Recording contact events: one at a time (by the services of every app) or a batch (the events API)."""
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 
 from common.events_bus import events_recorded
 from contacts.events import ContactEvent
@@ -53,6 +55,43 @@ def events_record(events: Sequence[ContactEvent]) -> None:
         events_recorded()
 
 
+def events_record_select(
+    *,
+    select: tuple[str, Sequence[Any]],
+    type: str,
+    at: datetime,
+    data: dict[str, Any] | None = None,
+    brand_id: int | None = None,
+    origin: str = "system",
+) -> int:
+    """Record one event for each contact id a SELECT returns (its first column), in one INSERT ... SELECT: for a
+    service that finds its contacts in SQL (the ones who entered a segment) and may find a million. Returns how
+    many were recorded."""
+    sql, params = select
+    table = ContactEvent._meta.db_table
+    ops = connection.ops
+    payload = "%s::jsonb" if connection.vendor == "postgresql" else "%s"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH chosen (contact_id) AS ({sql})"  # noqa: S608  (the SQL is the caller's compiled query)
+            f" INSERT INTO {table} (contact_id, type, at, sku, data, brand_id, origin, client_id, created_at)"
+            f" SELECT contact_id, %s, %s, '', {payload}, %s, %s, '', %s FROM chosen",
+            [
+                *params,
+                type,
+                ops.adapt_datetimefield_value(at),
+                json.dumps(data or {}),
+                brand_id,
+                origin,
+                ops.adapt_datetimefield_value(timezone.now()),
+            ],
+        )
+        recorded = cursor.rowcount
+    if recorded:
+        events_recorded()
+    return recorded
+
+
 @dataclass(frozen=True)
 class Ingested:
     accepted: int
@@ -73,8 +112,12 @@ def events_ingest(*, origin: str, events: Iterable[ContactEvent]) -> Ingested:
             duplicates += 1
         else:
             batch[event.client_id] = event
+    # `client_id <> ''` spelled out: without it PostgreSQL cannot prove that the partial unique index (origin,
+    # client_id) covers a list of 500 ids, and reads the whole table instead.
     seen = set(
-        ContactEvent.objects.filter(origin=origin, client_id__in=list(batch)).values_list("client_id", flat=True)
+        ContactEvent.objects.filter(origin=origin, client_id__in=list(batch))
+        .exclude(client_id="")
+        .values_list("client_id", flat=True)
     )
     new = [event for client_id, event in batch.items() if client_id not in seen] + unnamed
     ContactEvent.objects.bulk_create(new, ignore_conflicts=True)

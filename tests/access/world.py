@@ -20,6 +20,8 @@ from campaigns.messaging.models import Trigger
 from campaigns.messaging.relay import relay_due
 from campaigns.messaging.services.triggers import trigger_save
 from campaigns.models import ConflictNotice
+from campaigns.services.segments import segment_recompute
+from contacts.models import ContactScore
 from contacts.services import contact_create
 from contacts.services.events import event_record
 from loyalty.models import Brand, Register
@@ -100,7 +102,8 @@ def build_brand(marker: str, *, phone_prefix: str, card_prefix: str) -> BrandWor
     coded = save_campaign(brand, name=f"{title} code campaign", requires_code=True, priority=5)
     pool = single_pool(coded, name=f"{title} flyers", prefix=f"{marker}", codes=[f"{marker}CODE2", f"{marker}CODE3"])
     ProductSegmentFactory(brand=brand, name=f"{title} shampoos", skus=[product.sku])
-    SegmentFactory(program=program, name=f"{title} buyers", members=[shopper])
+    buyers = SegmentFactory(program=program, name=f"{title} buyers", members=[shopper])
+    ContactScore.objects.create(contact=shopper, rfm="champions", churn_risk=Decimal("0.2"), computed_at=timezone.now())
     ConflictNotice.objects.create(winner=campaign, loser=coded, day=timezone.localdate())
     GenerationJob.objects.create(pool=pool, requested=10, status="done", generated=0)
     # A trigger on the product view recorded above: its message sent through the log gateway (a delivery).
@@ -131,6 +134,8 @@ def build_brand(marker: str, *, phone_prefix: str, card_prefix: str) -> BrandWor
     purchase_id = confirmed.json()["purchase_id"]
     refunded = refund(till, purchase_id, {"lines": [{"index": 0, "quantity": "1"}]}, key=f"{marker}-refund")
     assert refunded.status_code == 200, refunded.content
+    # The shopper bought: a member by the rules too (a stay, a `segment_entered` event).
+    segment_recompute(segment=buyers)
     return BrandWorld(
         brand=brand,
         register=register,

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from campaigns.engine.mechanics import MECHANICS
+from campaigns.segments.fields import FIELDS as FIELDS_OF_RULES
 from tests.factories import (
     CampaignFactory,
     CategoryFactory,
@@ -48,11 +49,11 @@ FIELDS = {
         "stats",
     ],
     "product-segments": ["brand", "name", "skus", "categories", "exclude_skus"],
-    "segments": ["name", "program", "rules", "size", "recomputed_at"],
+    "segments": ["name", "program", "rules", "recompute_minutes", "size", "recomputed_at"],
 }
 MECHANIC_KEYS = ["percent", "amount", "buy", "get", "n", "by", "steps", "points", "per", "factor"]
 MECHANIC_KEYS += ["expires_in_days", "activation_days", "from"]
-RULE_FIELDS = ["age", "city", "tier", "has_email", "total_spent", "points_expiring", "gender", "nope"]
+RULE_FIELDS = [*sorted(FIELDS_OF_RULES), "nope"]
 
 small_numbers = st.one_of(
     st.integers(min_value=-3, max_value=12),
@@ -93,11 +94,14 @@ leaves = st.fixed_dictionaries(
         "op": st.sampled_from(["eq", "ne", "gt", "gte", "lt", "lte", "in", "like"]),
         "value": values,
     },
-    optional={"window_days": values, "days": values},
+    optional={"window_days": values, "days": values, "sku": values},
 )
 rules = st.recursive(
     leaves,
-    lambda children: st.dictionaries(st.sampled_from(["all", "any"]), st.lists(children, max_size=3), min_size=1),
+    lambda children: st.one_of(
+        st.dictionaries(st.sampled_from(["all", "any"]), st.lists(children, max_size=3), min_size=1),
+        st.builds(lambda child: {"not": child}, children),
+    ),
     max_leaves=8,
 )
 
@@ -307,3 +311,27 @@ def test_random_query_parameters_never_cause_a_500(superuser_client, resource, p
 
     # then
     assert response.status_code in {200, 400, 404}, (response.status_code, params, response.content)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_random_previews_never_cause_a_500(superuser_client, data):
+    # given
+    w = world()
+    body = data.draw(
+        st.one_of(
+            st.fixed_dictionaries({"program": st.sampled_from([w["program"], 0, "x"]), "rules": rules}),
+            st.dictionaries(st.sampled_from(["program", "rules", "x"]), json_values, max_size=3),
+            json_values,
+        ),
+        label="body",
+    )
+    raw = json.dumps(body)
+
+    # when
+    response = superuser_client.post(url("segments") + "/preview", data=raw, content_type="application/json")
+
+    # then
+    assert response.status_code in {200, 400}, (response.status_code, raw, response.content)
+    if response.status_code == 200:
+        assert set(response.json()) == {"count", "sample"}
