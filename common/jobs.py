@@ -68,8 +68,39 @@ def ensure_job_schedule(
     task_model.objects.create(
         name=title, task="common.tasks.run_job", args=json.dumps([job]), interval=interval, enabled=True
     )
+    _schedules_changed(changed_model)
+    return True
+
+
+def ensure_daily_job_schedule(
+    *, crontab_model: Any, task_model: Any, changed_model: Any = None, title: str, job: str, hour: int, minute: int = 0
+) -> bool:
+    """Like `ensure_job_schedule`, for a job run once a day at `hour`:`minute` in the project's time zone (a daily
+    job whose events' time of day is when their messages go out runs at a set hour, not 24 hours after a start)."""
+    import json
+
+    from django.conf import settings
+
+    if task_model.objects.filter(name=title).exists():
+        return False
+    crontab, _created = crontab_model.objects.get_or_create(
+        minute=str(minute),
+        hour=str(hour),
+        day_of_week="*",
+        day_of_month="*",
+        month_of_year="*",
+        timezone=settings.TIME_ZONE,
+    )
+    task_model.objects.create(
+        name=title, task="common.tasks.run_job", args=json.dumps([job]), crontab=crontab, enabled=True
+    )
+    _schedules_changed(changed_model)
+    return True
+
+
+def _schedules_changed(changed_model: Any) -> None:
+    """Tell a running beat that the schedules changed."""
     if changed_model is not None:
         from django.utils import timezone
 
         changed_model.objects.update_or_create(ident=1, defaults={"last_update": timezone.now()})
-    return True

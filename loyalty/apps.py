@@ -25,3 +25,5 @@ class LoyaltyConfig(AppConfig):
         register_job("expire_points", jobs.expire_points)
         register_job("activate_points", jobs.activate_points)
         register_job("tiers", jobs.tiers)
+        register_job("points_expiring", jobs.points_expiring)
+        register_job("birthdays", jobs.birthdays)

@@ -4,6 +4,7 @@ given time, each answering with a short summary."""
 from datetime import datetime
 
 from loyalty.services.ledger import activate_due, expire_due
+from loyalty.services.reminders import birthdays_record, points_expiring_record
 from loyalty.services.tiers import tiers_lapsed
 
 
@@ -20,3 +21,13 @@ def activate_points(at: datetime) -> str:
 def tiers(at: datetime) -> str:
     """Re-evaluate the tiers whose validity lapsed by `at`."""
     return f"{tiers_lapsed(now=at)} tiers re-evaluated"
+
+
+def points_expiring(at: datetime) -> str:
+    """Record `points_expiring` events for the points that expire within the look-ahead after `at` (daily)."""
+    return f"{points_expiring_record(at=at)} points_expiring events recorded"
+
+
+def birthdays(at: datetime) -> str:
+    """Record `birthday` events for the birthdays within the look-ahead after `at`'s day (daily)."""
+    return f"{birthdays_record(at=at)} birthday events recorded"

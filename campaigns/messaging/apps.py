@@ -11,9 +11,12 @@ class MessagingConfig(AppConfig):
 
     def ready(self) -> None:
         from campaigns.messaging import jobs
-        from common.events_bus import listen
+        from campaigns.messaging.selectors import days_before_needed
+        from common.events_bus import listen, listen_ahead
         from common.jobs import register_job
 
         # After every commit that recorded events: the dispatcher (inline with eager Celery, else a task).
         listen(jobs.kick)
+        # The daily jobs record `points_expiring` and `birthday` as far ahead as the triggers' `days_before` need.
+        listen_ahead(days_before_needed)
         register_job("outbox", jobs.outbox)

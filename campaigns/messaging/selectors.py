@@ -5,6 +5,7 @@ from typing import Any
 from django.db.models import Count, Q
 
 from campaigns.messaging.choices import MessageStatus, Suppression
+from campaigns.messaging.conditions import DAYS_BEFORE_DEFAULT
 from campaigns.messaging.models import Message, Trigger
 
 
@@ -24,3 +25,17 @@ def trigger_figures(trigger: Trigger) -> dict[str, Any]:
         "opened": row["opened"],
         "clicked": row["clicked"],
     }
+
+
+def days_before_needed(event_type: str) -> int:
+    """The most days before its day that an active trigger on `event_type` sends (`conditions.days_before`): how far
+    ahead the daily jobs must record such events (common.events_bus.days_ahead)."""
+    default = DAYS_BEFORE_DEFAULT.get(event_type)
+    if default is None:
+        return 0
+    days = [default]
+    for conditions in Trigger.objects.filter(active=True, event=event_type).values_list("conditions", flat=True):
+        value = conditions.get("days_before", default) if isinstance(conditions, dict) else default
+        if isinstance(value, int) and not isinstance(value, bool):
+            days.append(value)
+    return max(days)

@@ -269,6 +269,10 @@ MESSAGING_MAX_ATTEMPTS = env.int("MESSAGING_MAX_ATTEMPTS", default=5)
 MESSAGING_RETRY_BASE_SECONDS = env.int("MESSAGING_RETRY_BASE_SECONDS", default=30)
 MESSAGING_CLAIM_TIMEOUT = env.int("MESSAGING_CLAIM_TIMEOUT", default=300)
 
+# The daily jobs record `points_expiring` and `birthday` events this many days ahead (further when an active
+# trigger's `days_before` asks).
+EVENTS_LOOKAHEAD_DAYS = env.int("EVENTS_LOOKAHEAD_DAYS", default=30)
+
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 

@@ -13,10 +13,16 @@ from contacts.choices import AuditAction
 from contacts.models import Contact, ContactAuditLog
 from contacts.normalize import normalize_email, normalize_phone
 from contacts.selectors import blacklist_match
+from contacts.services.events import event_record
 from contacts.services.subscriptions import subscription_changes_record, subscriptions_of
 
 # The contact's editable fields, and where it came from (the callers say: admin, API, import).
 EDITABLE_FIELDS = (*Contact.EDITABLE_FIELDS, "source")
+
+
+def registered_data(contact: Contact) -> dict[str, Any]:
+    """The `contact_registered` event's data: where the contact came from (admin, api, import...)."""
+    return {"source": contact.source}
 
 
 def _json_value(value: Any) -> Any:
@@ -98,7 +104,8 @@ def _audit(contact: Contact, user: Any, action: str, changes: dict[str, Any], so
 
 @transaction.atomic
 def contact_create(*, data: dict[str, Any], user: Any = None, source: str | None = None) -> Contact:
-    """Create a contact after normalisation, blacklist and duplicate checks; writes an audit row."""
+    """Create a contact after normalisation, blacklist and duplicate checks; writes an audit row and records
+    `contact_registered` (no brand: the triggers of the brands it is enrolled in by the commit fire)."""
     cleaned = prepare_contact_data(data)
     if source:
         cleaned["source"] = source
@@ -113,6 +120,7 @@ def contact_create(*, data: dict[str, Any], user: Any = None, source: str | None
         raise
     _audit(contact, user, AuditAction.CREATED, cleaned, source=contact.source)
     subscription_changes_record(contact=contact, before=None, user=user, source=contact.source)
+    event_record(contact_id=contact.pk, type="contact_registered", at=contact.created_at, data=registered_data(contact))
     return contact
 
 

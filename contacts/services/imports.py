@@ -8,8 +8,9 @@ from django.utils.translation import gettext as _
 
 from common.errors import Conflict, InvalidInput
 from contacts.choices import AuditAction, ContactSource
-from contacts.models import BlacklistEntry, Contact, ContactAuditLog, SubscriptionChange
-from contacts.services.contacts import EDITABLE_FIELDS, _json_value
+from contacts.models import BlacklistEntry, Contact, ContactAuditLog, ContactEvent, SubscriptionChange
+from contacts.services.contacts import EDITABLE_FIELDS, _json_value, registered_data
+from contacts.services.events import events_record
 from contacts.services.subscriptions import SUBSCRIPTION_FIELDS
 
 BATCH_SIZE = 500
@@ -39,7 +40,7 @@ def _first_blacklisted(field: str, values: list[str]) -> str | None:
 def contact_bulk_create(
     *, contacts: Sequence[Contact], user: Any = None, source: str = ContactSource.IMPORT
 ) -> list[Contact]:
-    """Insert new contacts, each with its `created` audit row, all or none.
+    """Insert new contacts, each with its `created` audit row and `contact_registered` event, all or none.
 
     The contacts come normalised and checked one by one by the caller (an import checks every row and
     reports each failure on its row). The rules that depend on the database are checked again here for the
@@ -104,5 +105,13 @@ def contact_bulk_create(
             if getattr(contact, field)
         ],
         batch_size=BATCH_SIZE,
+    )
+    events_record(
+        [
+            ContactEvent(
+                contact=contact, type="contact_registered", at=contact.created_at, data=registered_data(contact)
+            )
+            for contact in contacts
+        ]
     )
     return contacts

@@ -21,7 +21,9 @@ from common.errors import Conflict, DomainError, InvalidInput
 from common.money import MAX_AMOUNT, ZERO, quantize
 from contacts.models import Contact
 from contacts.normalize import normalize_phone
+from contacts.services.events import events_record
 from loyalty.choices import CardStatus, EntryKind
+from loyalty.events import purchase_confirmed_events, purchase_refunded_events
 from loyalty.lock_objects import account_qs_select_for_update
 from loyalty.models import (
     Account,
@@ -416,6 +418,7 @@ def confirm(
             )
     answer = calculation_answer(calc)
     totals = answer["totals"]
+    tier_change = None
     try:
         with transaction.atomic():
             purchase = Purchase.objects.create(
@@ -491,7 +494,7 @@ def confirm(
                 account=customer.account, lots=lots, at=calc.at, partner=store.partner, purchase_id=purchase.pk
             )
         enrollment = customer.enrollment or enrollment_ensure(contact=customer.contact, program=program)
-        tier_evaluate(enrollment=enrollment, at=calc.at, tiers=customer.tiers)
+        tier_change = tier_evaluate(enrollment=enrollment, at=calc.at, tiers=customer.tiers)
     promo.codes_burn(
         checks=calc.code_checks, purchase=purchase, contact_id=customer.contact.pk if customer else None, at=calc.at
     )
@@ -503,6 +506,8 @@ def confirm(
         at=calc.at,
         point_value=program.point_value,
     )
+    # The triggers' events, all in one insert (a trigger costs the receipt nothing more: dispatch is after commit).
+    events_record(purchase_confirmed_events(purchase=purchase, store=store, totals=totals, tier_change=tier_change))
     # The calculate answer as it was computed (the customer's balance before this receipt), plus the purchase id.
     answer["purchase_id"] = purchase.pk
     return purchase, answer
@@ -584,6 +589,7 @@ def refund(
     if all(done[index]["quantity"] + wanted.get(index, ZERO) == line.quantity for index, line in lines.items()):
         promo.codes_release(purchase_id=purchase.pk, at=now)  # only pools that say so give the code back
     account = purchase.account
+    tier_change = None
     if account is not None:
         if refund_row.points_revoked > 0:
             ledger.revoke(account=account, points=refund_row.points_revoked, at=now, purchase_id=purchase.pk)
@@ -595,9 +601,9 @@ def refund(
                 contact_id=purchase.contact_id, program_id=purchase.program_id
             ).first()
             if enrollment is not None:
-                tier_evaluate(enrollment=enrollment, at=now, reason="refund")
+                tier_change = tier_evaluate(enrollment=enrollment, at=now, reason="refund")
     current = balance(account=account, now=now)
-    return {
+    answer = {
         "refund_id": refund_row.pk,
         "refund_amount": _money(refund_row.refund_amount),
         "points_revoked": _money(refund_row.points_revoked),
@@ -607,6 +613,12 @@ def refund(
             "pending": _money(current["pending"]),
         },
     }
+    events_record(
+        purchase_refunded_events(
+            purchase=purchase, store=register.store, refund=answer, at=now, tier_change=tier_change
+        )
+    )
+    return answer
 
 
 def codes_guard(*, register: Register, data: dict[str, Any]) -> None:

@@ -13,7 +13,9 @@ from django.utils.translation import gettext as _
 from common.errors import InvalidInput
 from common.models import MoneyField
 from common.money import ZERO
+from contacts.services.events import events_record
 from loyalty.choices import TierChangeReason
+from loyalty.events import program_brand_ids, tier_changed_events
 from loyalty.models import Enrollment, Purchase, Refund, Tier, TierChange
 
 _MONEY = MoneyField()
@@ -135,12 +137,19 @@ def tier_evaluate(
 
 
 def tiers_lapsed(*, now: datetime) -> int:
-    """Re-evaluate every enrollment whose tier validity has lapsed (the daily job); returns how many changed."""
+    """Re-evaluate every enrollment whose tier validity has lapsed (the daily job); returns how many changed. Each
+    change records its `tier_changed` events (one per brand of the program) in its own transaction."""
     changed = 0
-    lapsed = Enrollment.objects.filter(Q(tier_valid_until__lte=now), tier__isnull=False).only("pk")
+    brands: dict[int, list[int]] = {}
+    lapsed = Enrollment.objects.filter(Q(tier_valid_until__lte=now), tier__isnull=False).only("pk", "program_id")
     for enrollment in lapsed.iterator(chunk_size=500):
-        if tier_evaluate(enrollment=enrollment, at=now, reason=TierChangeReason.VALIDITY_LAPSED):
-            changed += 1
+        with transaction.atomic():
+            change = tier_evaluate(enrollment=enrollment, at=now, reason=TierChangeReason.VALIDITY_LAPSED)
+            if change is not None:
+                if enrollment.program_id not in brands:
+                    brands[enrollment.program_id] = program_brand_ids(enrollment.program_id)
+                events_record(tier_changed_events(change, brand_ids=brands[enrollment.program_id]))
+                changed += 1
     return changed
 
 
@@ -171,7 +180,8 @@ def tier_set_manually(
     The enrollment row is locked like `tier_evaluate` locks it, so that a purchase's re-evaluation and a manual
     change never both start from the same old tier. A change of tier is written as a `TierChange` (reason
     `manual`, with who made it); a new validity of the same tier is not a change. Until the validity lapses,
-    purchases only raise the tier; then the daily job re-evaluates it from the spend.
+    purchases only raise the tier; then the daily job re-evaluates it from the spend. A change records its
+    `tier_changed` events (one per brand of the program).
     """
     locked = _locked(enrollment)
     now = timezone.now()
@@ -182,7 +192,7 @@ def tier_set_manually(
     )
     locked.save(update_fields=["tier", "tier_valid_until", "updated_at"])
     if (previous.pk if previous else None) != (tier.pk if tier else None):
-        TierChange.objects.create(
+        change = TierChange.objects.create(
             enrollment=locked,
             at=now,
             from_tier=previous,
@@ -190,4 +200,5 @@ def tier_set_manually(
             reason=TierChangeReason.MANUAL,
             created_by=user if getattr(user, "is_authenticated", False) else None,
         )
+        events_record(tier_changed_events(change, brand_ids=program_brand_ids(locked.program_id)))
     return locked
