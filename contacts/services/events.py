@@ -4,7 +4,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -124,3 +124,73 @@ def events_ingest(*, origin: str, events: Iterable[ContactEvent]) -> Ingested:
     if new:
         events_recorded()
     return Ingested(accepted=len(new), duplicates=duplicates + len(seen))
+
+
+class EventRow(NamedTuple):
+    """An event of a batch, before it is stored (`events_ingest_rows`)."""
+
+    contact_id: int
+    type: str
+    at: datetime
+    sku: str
+    data: dict[str, Any]
+    brand_id: int | None
+    client_id: str
+
+
+_INGEST_SQL = """
+    INSERT INTO {table} (contact_id, type, at, sku, data, brand_id, origin, client_id, created_at)
+    SELECT contact_id, type, at, sku, data::jsonb, brand_id, %s, client_id, %s
+    FROM unnest(%s::bigint[], %s::text[], %s::timestamptz[], %s::text[], %s::text[], %s::bigint[], %s::text[])
+        AS batch (contact_id, type, at, sku, data, brand_id, client_id)
+    ON CONFLICT (origin, client_id) WHERE client_id <> '' DO NOTHING
+    RETURNING 1
+"""
+
+
+@transaction.atomic
+def events_ingest_rows(*, origin: str, rows: Sequence[EventRow]) -> Ingested:
+    """A batch from a sender as plain rows (the events API's): each client id once, like `events_ingest`.
+
+    On PostgreSQL one statement, `INSERT ... SELECT FROM unnest(arrays) ON CONFLICT DO NOTHING RETURNING`: no model
+    instance per event, no separate look-up of the ids already stored, and what was taken is counted by the
+    database, so two batches racing with the same ids are counted right too. Elsewhere, `events_ingest`.
+    """
+    if not rows:
+        return Ingested(accepted=0, duplicates=0)
+    if connection.vendor != "postgresql":
+        return events_ingest(
+            origin=origin,
+            events=[
+                ContactEvent(
+                    contact_id=row.contact_id,
+                    type=row.type,
+                    at=row.at,
+                    sku=row.sku,
+                    data=row.data,
+                    brand_id=row.brand_id,
+                    client_id=row.client_id,
+                )
+                for row in rows
+            ],
+        )
+    columns = list(zip(*rows, strict=True))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _INGEST_SQL.format(table=ContactEvent._meta.db_table),
+            [
+                origin,
+                timezone.now(),
+                list(columns[0]),
+                list(columns[1]),
+                list(columns[2]),
+                list(columns[3]),
+                [json.dumps(data) for data in columns[4]],
+                list(columns[5]),
+                list(columns[6]),
+            ],
+        )
+        accepted = len(cursor.fetchall())
+    if accepted:
+        events_recorded()
+    return Ingested(accepted=accepted, duplicates=len(rows) - accepted)

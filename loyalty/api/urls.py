@@ -1,7 +1,7 @@
 from django.urls import re_path
 
 from common.api.routers import OptionalSlashRouter
-from loyalty.api import ledger_views, views
+from loyalty.api import events, ledger_views, views
 
 router = OptionalSlashRouter()
 router.register("programs", views.ProgramViewSet)
@@ -27,5 +27,6 @@ urlpatterns = [
         name="contact-adjustments",
     ),
     re_path(r"^settlements/?$", ledger_views.SettlementsView.as_view(), name="settlements"),
+    re_path(r"^events/?$", events.EventsView.as_view(), name="events"),
     *router.urls,
 ]

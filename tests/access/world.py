@@ -134,8 +134,14 @@ def build_brand(marker: str, *, phone_prefix: str, card_prefix: str) -> BrandWor
     purchase_id = confirmed.json()["purchase_id"]
     refunded = refund(till, purchase_id, {"lines": [{"index": 0, "quantity": "1"}]}, key=f"{marker}-refund")
     assert refunded.status_code == 200, refunded.content
-    # The shopper bought: a member by the rules too (a stay, a `segment_entered` event).
+    # The shopper bought: a member by the rules too (a stay, a `segment_entered` event); an event from the shop.
     segment_recompute(segment=buyers)
+    posted = till.post(
+        "/api/v1/events",
+        {"events": [{"id": f"{marker}-E1", "type": "cart_abandoned", "contact": {"card": card.number}}]},
+        format="json",
+    )
+    assert posted.status_code == 202, posted.content
     return BrandWorld(
         brand=brand,
         register=register,
