@@ -48,7 +48,7 @@ class MessageAdmin(ReadOnlyAdminMixin, BrandScopedAdminMixin, ModelAdmin):
         ("trigger", AutocompleteSelectFilter),
         ("contact", AutocompleteSelectFilter),
     )
-    search_fields = ("=to", "event")
+    search_fields = ("=to", "=event")
     readonly_fields = FIELDS
     fields = FIELDS
     ordering = ("-pk",)
