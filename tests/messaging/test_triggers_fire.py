@@ -175,3 +175,18 @@ def test_the_audience_limits_a_trigger_to_its_segments_members():
     dispatch_pending()
 
     assert list(Message.objects.values_list("contact_id", flat=True)) == [member.pk]
+
+
+def test_a_contact_who_left_the_audience_gets_nothing():
+    from django.utils import timezone
+
+    from campaigns.models import SegmentMember
+
+    brand = BrandFactory()
+    former = subscribed_contact(brand)
+    audience = SegmentFactory(program=brand.program, members=[former])
+    SegmentMember.objects.filter(segment=audience, contact=former).update(left_at=timezone.now())
+    trigger(brand, segment=audience)
+    record(former, "purchase_confirmed", brand=brand)
+
+    assert dispatch_pending() == 0
