@@ -49,7 +49,7 @@ def _counted(rows: QuerySet[Any], rule: dict[str, Any]) -> Q:
         return has(rows) if shortcut == "exists" else ~has(rows)
 
     def grouped(condition: Q) -> QuerySet[Any]:
-        return rows.values("contact_id").annotate(value=Count("pk")).filter(condition).values("contact_id")
+        return rows.values("contact_id").annotate(value=Count("*")).filter(condition).values("contact_id")
 
     return with_default(grouped, "value", rule["op"], rule["value"], ZERO_COUNT)
 
