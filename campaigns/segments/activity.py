@@ -7,8 +7,7 @@ Purchases, lines and points are those of the segment's program; events those of 
 
 from typing import Any
 
-from django.db.models import Count, DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, DecimalField, Q, QuerySet, Sum
 
 from campaigns.segments.compiler import (
     NOTHING,
@@ -25,7 +24,9 @@ from campaigns.segments.compiler import (
 from campaigns.segments.rules import as_id, values_of
 from common.money import ZERO
 from contacts.models import ContactEvent
-from loyalty.models import Account, Category, LedgerEntry, MasterAccountMember, Purchase, PurchaseLine, Refund
+from loyalty.models import Account, Category, MasterAccountMember, Purchase, PurchaseLine
+from loyalty.selectors.balances import roots_with_remaining
+from loyalty.selectors.spend import net_paid
 
 _MONEY = DecimalField(max_digits=14, decimal_places=2)
 ZERO_COUNT = ZERO * 0
@@ -60,17 +61,9 @@ def _purchases_count(rule: dict[str, Any], ctx: Context) -> Q:
 
 def _total_spent(rule: dict[str, Any], ctx: Context) -> Q:
     """Money paid in the window, less what was refunded of those purchases (the tiers' measure of spend)."""
-    refunded = (
-        Refund.objects.filter(purchase=OuterRef("pk"))
-        .order_by()
-        .values("purchase")
-        .annotate(total=Sum("refund_amount"))
-        .values("total")
-    )
-    net = F("payable") - Coalesce(Subquery(refunded, output_field=_MONEY), Value(ZERO), output_field=_MONEY)
 
     def rows(condition: Q) -> QuerySet[Any]:
-        summed = _purchases(ctx, rule).values("contact_id").annotate(value=Sum(net, output_field=_MONEY))
+        summed = _purchases(ctx, rule).values("contact_id").annotate(value=Sum(net_paid(), output_field=_MONEY))
         return summed.filter(condition).values("contact_id")
 
     return with_default(rows, "value", rule["op"], rule["value"], ZERO)
@@ -155,24 +148,12 @@ def _points_balance(rule: dict[str, Any], ctx: Context) -> Q:
 
 def _points_expiring(rule: dict[str, Any], ctx: Context) -> Q:
     """Points of lots that expire after `now` and within `days` (default 30): what is left of each lot."""
-    moved = (
-        LedgerEntry.objects.filter(lot=OuterRef("pk"))
-        .order_by()
-        .values("lot")
-        .annotate(total=Sum("points"))
-        .values("total")
+    lots = roots_with_remaining().filter(
+        account__program_id=ctx.program_id, points__gt=0, expires_at__gt=ctx.now, expires_at__lte=ctx.until(rule)
     )
-    remaining = F("points") + Coalesce(Subquery(moved, output_field=_MONEY), Value(ZERO), output_field=_MONEY)
-    lots = LedgerEntry.objects.filter(
-        account__program_id=ctx.program_id,
-        lot__isnull=True,
-        points__gt=0,
-        expires_at__gt=ctx.now,
-        expires_at__lte=ctx.until(rule),
-    ).order_by()
 
     def matching(condition: Q) -> Q:
-        summed = lots.values("account_id").annotate(value=Sum(remaining, output_field=_MONEY)).filter(condition)
+        summed = lots.values("account_id").annotate(value=Sum("remaining_raw", output_field=_MONEY)).filter(condition)
         return _by_account(ctx, Account.objects.filter(pk__in=summed.values("account_id")))
 
     return by_value(rule["op"], rule["value"], ZERO, "value", matching)

@@ -161,18 +161,7 @@ def events_ingest_rows(*, origin: str, rows: Sequence[EventRow]) -> Ingested:
     if connection.vendor != "postgresql":
         return events_ingest(
             origin=origin,
-            events=[
-                ContactEvent(
-                    contact_id=row.contact_id,
-                    type=row.type,
-                    at=row.at,
-                    sku=row.sku,
-                    data=row.data,
-                    brand_id=row.brand_id,
-                    client_id=row.client_id,
-                )
-                for row in rows
-            ],
+            events=[ContactEvent(**row._asdict()) for row in rows],
         )
     columns = list(zip(*rows, strict=True))
     with connection.cursor() as cursor:

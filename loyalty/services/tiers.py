@@ -5,8 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,7 +15,8 @@ from common.money import ZERO
 from contacts.services.events import events_record
 from loyalty.choices import TierChangeReason
 from loyalty.events import program_brand_ids, tier_changed_events
-from loyalty.models import Enrollment, Purchase, Refund, Tier, TierChange
+from loyalty.models import Enrollment, Purchase, Tier, TierChange
+from loyalty.selectors.spend import net_paid
 
 _MONEY = MoneyField()
 
@@ -31,14 +31,7 @@ def contact_spends(*, contact_id: int, program_id: int, windows: set[int], until
     refunded of those purchases. One query for all the windows."""
     if not windows:
         return {}
-    refunded = (
-        Refund.objects.filter(purchase=OuterRef("pk"))
-        .order_by()
-        .values("purchase")
-        .annotate(total=Sum("refund_amount"))
-        .values("total")
-    )
-    net = F("payable") - Coalesce(Subquery(refunded, output_field=_MONEY), Value(ZERO), output_field=_MONEY)
+    net = net_paid()
     starts = {days: until - timedelta(days=days) for days in windows}
     sums = Purchase.objects.filter(
         contact_id=contact_id, program_id=program_id, at__gte=min(starts.values()), at__lte=until
