@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class AnalyticsConfig(AppConfig):
     name = "analytics"
     verbose_name = _("Analytics")
+
+    def ready(self) -> None:
+        from analytics import jobs
+        from common.jobs import register_job
+
+        register_job("licence", jobs.licence)

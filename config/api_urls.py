@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("campaigns.messaging.api.urls")),
     path("", include("promocodes.api.urls")),
     path("", include("access.api.urls")),
+    path("", include("analytics.api.urls")),
 ]

@@ -158,6 +158,12 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    # plotly.js for the admin's charts, from the plotly package's own copy (vendor/plotly/plotly.min.js).
+    "analytics.finders.PlotlyFinder",
+]
 # Served by WhiteNoise straight from the apps' folders: a deployer runs no collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
@@ -272,6 +278,10 @@ MESSAGING_CLAIM_TIMEOUT = env.int("MESSAGING_CLAIM_TIMEOUT", default=300)
 # The daily jobs record `points_expiring` and `birthday` events this many days ahead (further when an active
 # trigger's `days_before` asks).
 EVENTS_LOOKAHEAD_DAYS = env.int("EVENTS_LOOKAHEAD_DAYS", default=30)
+# Licence use (analytics): active contacts allowed (0 = unlimited); a contact is active with a purchase or an event
+# of their own within the last ACTIVE_CONTACT_DAYS.
+LICENSED_ACTIVE_CONTACTS = env.int("LICENSED_ACTIVE_CONTACTS", default=0)
+ACTIVE_CONTACT_DAYS = env.int("ACTIVE_CONTACT_DAYS", default=365)
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
@@ -519,6 +529,19 @@ UNFOLD = {
                         "icon": "gpp_bad",
                         "link": reverse_lazy("admin:promocodes_attemptblock_changelist"),
                         "permission": lambda request: request.user.has_perm("promocodes.view_attemptblock"),
+                    },
+                ],
+            },
+            {
+                "title": _("Analytics"),
+                "separator": True,
+                "collapsible": False,
+                "items": [
+                    {
+                        "title": _("Licence use"),
+                        "icon": "monitoring",
+                        "link": reverse_lazy("admin:analytics_licenceusage_changelist"),
+                        "permission": lambda request: request.user.has_perm("analytics.view_licenceusage"),
                     },
                 ],
             },

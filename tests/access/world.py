@@ -15,6 +15,7 @@ from django.contrib.auth.models import Permission
 from django.db.models import Model
 from django.utils import timezone
 
+from analytics.services import licence_record
 from campaigns.messaging.dispatcher import dispatch_pending
 from campaigns.messaging.models import Trigger
 from campaigns.messaging.relay import relay_due
@@ -153,6 +154,7 @@ def build_world() -> tuple[BrandWorld, BrandWorld]:
     """The manager's brand and the other brand (`ZEBRA`), each with one of everything."""
     mine = build_brand("MINE", phone_prefix="+7916", card_prefix="2111")
     theirs = build_brand(OTHER, phone_prefix="+7999", card_prefix="7999")
+    licence_record(at=timezone.now())  # the day's licence use of each brand (and in all)
     return mine, theirs
 
 
