@@ -5,12 +5,14 @@ Membership is the stored one (as of the last recompute or hand edit); none of th
 preview.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils.translation import gettext as _
 
 from campaigns.models import Segment, SegmentMember
 from campaigns.segments.compiler import raise_work_mem, segment_contacts
@@ -21,6 +23,8 @@ from contacts.models import Contact
 from loyalty.models import Program
 
 PREVIEW_SAMPLE = 20
+PREVIEW_TIMEOUT_MS = 30_000
+QUERY_CANCELED = "57014"  # PostgreSQL's statement_timeout
 
 
 def _segment_id(segment: Segment | int) -> int:
@@ -69,17 +73,41 @@ def segment_history(segment: Segment | int, *, limit: int = 50) -> list[SegmentM
     )
 
 
+@contextmanager
+def _time_limit() -> Iterator[None]:
+    """PostgreSQL's statement_timeout at PREVIEW_TIMEOUT_MS inside, as it was after (it is transaction-wide): the
+    builder asks as the marketer types, and rules that would keep the database busy for minutes are refused rather
+    than queued behind each other."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('statement_timeout')")
+        (before,) = cursor.fetchone()
+        cursor.execute("SELECT set_config('statement_timeout', %s, true)", [str(PREVIEW_TIMEOUT_MS)])
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('statement_timeout', %s, true)", [before])
+
+
 def segment_preview(
     *, program: Program, rules: Any, now: datetime | None = None, sample: int = PREVIEW_SAMPLE
 ) -> dict[str, Any]:
     """How many of the program's contacts the rules match now, and the first `sample` of them (by id), without
     saving anything. The rules are checked first (InvalidInput on `rules` saying where)."""
     rules = segment_rules_references_check(segment_rules_check(rules), program=program)
-    with transaction.atomic():
-        raise_work_mem()
-        contacts = segment_contacts(rules, program=program, now=now)
-        count = contacts.count()
-        chosen = list(contacts.order_by("pk")[:sample]) if count else []
+    try:
+        with transaction.atomic():
+            raise_work_mem()
+            with _time_limit():
+                contacts = segment_contacts(rules, program=program, now=now)
+                count = contacts.count()
+                chosen = list(contacts.order_by("pk")[:sample]) if count else []
+    except OperationalError as error:
+        if getattr(getattr(error, "__cause__", None), "sqlstate", None) != QUERY_CANCELED:
+            raise
+        message = _("These rules take too long to count; use fewer or narrower conditions.")
+        raise InvalidInput(message, fields={"rules": [message]}) from error
     return {"count": count, "sample": chosen}
 
 

@@ -3,8 +3,12 @@ samples, field errors in the contract's shape, scoping."""
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.db import connection
+from django.db.models import BooleanField, ExpressionWrapper
+from django.db.models.expressions import RawSQL
 
 from campaigns.models import SegmentMember
+from campaigns.segments import selectors
 from tests.campaigns.segment_support import make_shop, member, purchase
 from tests.conftest import grant_app_permissions, token_client
 from tests.factories import ProgramFactory, SegmentFactory, UserFactory
@@ -151,3 +155,30 @@ def test_preview_needs_the_segments_and_the_contacts_view_permissions(manager_br
     user.user_permissions.add(Permission.objects.get(codename="view_contact"))
     client = token_client(user)
     assert client.post(PREVIEW, body, format="json").status_code == 200
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="statement_timeout is PostgreSQL's")
+def test_rules_too_slow_to_count_are_refused_on_the_rules_field(superuser_client, shop, monkeypatch):
+    # given: a preview allowed 50 ms, and a count that needs more
+    monkeypatch.setattr("campaigns.segments.selectors.PREVIEW_TIMEOUT_MS", 50)
+    slow = ExpressionWrapper(
+        RawSQL("(SELECT count(*) FROM generate_series(1, 50000000)) > 0", []), output_field=BooleanField()
+    )
+    compiled = selectors.segment_contacts
+    monkeypatch.setattr(selectors, "segment_contacts", lambda *args, **kwargs: compiled(*args, **kwargs).filter(slow))
+    member(shop, city="Moscow")
+
+    # when
+    response = superuser_client.post(PREVIEW, {"program": shop.program.pk, "rules": MOSCOW}, format="json")
+
+    # then: refused, and the time limit is gone with the preview
+    assert_error(
+        response,
+        400,
+        "invalid",
+        fields={"rules": ["These rules take too long to count; use fewer or narrower conditions."]},
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone() == ("0",)
