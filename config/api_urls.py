@@ -10,5 +10,6 @@ urlpatterns = [
     path("", include("campaigns.messaging.api.urls")),
     path("", include("promocodes.api.urls")),
     path("", include("access.api.urls")),
+    path("", include("account.api.urls")),
     path("", include("analytics.api.urls")),
 ]

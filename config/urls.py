@@ -12,7 +12,10 @@ urlpatterns = [
     re_path(r"^api/schema/?$", SchemaView.as_view(), name="schema"),
     re_path(r"^api/docs/?$", SwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/v1/", include("config.api_urls")),
+    path("promo/", include("promoters.urls")),
     path("", include("campaigns.messaging.urls")),
+    path("", include("campaigns.surveys.urls")),
+    path("", include("account.urls")),
     path("", include("config.home_urls")),
 ]
 

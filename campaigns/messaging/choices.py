@@ -37,3 +37,4 @@ class Purpose(models.TextChoices):
     TRIGGER = "trigger", _("trigger")
     CONFIRM_PHONE = "confirm_phone", _("phone confirmation code")
     CONFIRM_EMAIL = "confirm_email", _("e-mail confirmation link")
+    LOGIN_CODE = "login_code", _("personal account login code")

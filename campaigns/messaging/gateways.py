@@ -125,7 +125,7 @@ class EmailGateway:
         html = body if is_html(body) else linebreaks(urlize(body, autoescape=True))
         text = strip_tags(body) if is_html(body) else body
         headers = {"Message-ID": f"<{message.key}@{settings.MESSAGING_MESSAGE_ID_DOMAIN}>"}
-        if message.purpose == Purpose.TRIGGER:
+        if message.purpose == Purpose.TRIGGER and message.contact_id is not None:
             unsubscribe = unsubscribe_url(message.contact_id, Channel.EMAIL)
             headers["List-Unsubscribe"] = f"<{unsubscribe}>"
             headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"

@@ -97,8 +97,14 @@ class Message(models.Model):
     trigger = models.ForeignKey(
         Trigger, verbose_name=_("trigger"), null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
     )
+    # Empty only for a message the product sends to an address no contact has yet (a login code to a new phone).
     contact = models.ForeignKey(
-        "contacts.Contact", verbose_name=_("contact"), on_delete=models.CASCADE, related_name="messages"
+        "contacts.Contact",
+        verbose_name=_("contact"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="messages",
     )
     # The event that made it (the dispatcher's), and its type, kept even if the event row goes.
     source_event = models.ForeignKey(

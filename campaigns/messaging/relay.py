@@ -25,7 +25,7 @@ from campaigns.messaging.choices import MessageStatus, Purpose, Suppression
 from campaigns.messaging.gateways import Gateway, gateway_for
 from campaigns.messaging.models import Message, Trigger
 from campaigns.messaging.scheduling import cap_reached_at_send
-from campaigns.messaging.suppression import Blacklist, address, suppression_reason
+from campaigns.messaging.suppression import Blacklist, address, address_suppression_reason, suppression_reason
 from contacts.models import Contact
 
 BATCH_SIZE = 200
@@ -85,20 +85,24 @@ def _claim(now: datetime, batch_size: int, gateways: dict[str, Gateway], result:
     if not rows:
         return [], False
     result.claimed += len(rows)
-    contacts = Contact.objects.in_bulk({message.contact_id for message in rows})
+    contacts = Contact.objects.in_bulk({message.contact_id for message in rows if message.contact_id is not None})
     triggers = Trigger.objects.in_bulk({message.trigger_id for message in rows if message.trigger_id})
-    blacklist = Blacklist(contacts.values())
+    blacklist = Blacklist(contacts.values(), [message.to for message in rows if message.contact_id is None])
     claimed: list[Message] = []
     done: dict[tuple[str, str], list[int]] = defaultdict(list)
     for message in rows:
-        contact, trigger = contacts[message.contact_id], triggers.get(message.trigger_id or 0)
-        reason = suppression_reason(
-            contact=contact,
-            channel=message.channel,
-            purpose=message.purpose,
-            confirmed_only=bool(trigger and trigger.confirmed_only),
-            blacklist=blacklist,
-        )
+        contact = contacts[message.contact_id] if message.contact_id is not None else None
+        trigger = triggers.get(message.trigger_id or 0)
+        if contact is None:
+            reason = address_suppression_reason(message.to, blacklist)
+        else:
+            reason = suppression_reason(
+                contact=contact,
+                channel=message.channel,
+                purpose=message.purpose,
+                confirmed_only=bool(trigger and trigger.confirmed_only),
+                blacklist=blacklist,
+            )
         if not reason and message.purpose == Purpose.TRIGGER and trigger and cap_reached_at_send(message, trigger, now):
             reason = Suppression.FREQUENCY_CAP
         if reason:
@@ -108,7 +112,7 @@ def _claim(now: datetime, batch_size: int, gateways: dict[str, Gateway], result:
             done[(MessageStatus.FAILED, INTERRUPTED)].append(message.pk)
             result.failed += 1
         else:
-            to = address(contact, message.channel)
+            to = address(contact, message.channel) if contact is not None else message.to
             if to != message.to:  # the contact's address changed since the message was made
                 Message.objects.filter(pk=message.pk).update(to=to)
                 message.to = to

@@ -33,12 +33,13 @@ def address(contact: Contact, channel: str) -> str:
 
 
 class Blacklist:
-    """The blacklisted phones and e-mails among some contacts, read in one query."""
+    """The blacklisted phones and e-mails among some contacts (and addresses of no contact), read in one query."""
 
-    def __init__(self, contacts: Iterable[Contact]) -> None:
+    def __init__(self, contacts: Iterable[Contact], addresses: Iterable[str] = ()) -> None:
         contacts = list(contacts)
-        phones = {contact.phone for contact in contacts if contact.phone}
-        emails = {contact.email for contact in contacts if contact.email}
+        extra = {value for value in addresses if value}
+        phones = {contact.phone for contact in contacts if contact.phone} | extra
+        emails = {contact.email for contact in contacts if contact.email} | extra
         self.values: set[str] = set()
         if phones or emails:
             rows = BlacklistEntry.objects.filter(Q(phone__in=phones) | Q(email__in=emails)).values_list(
@@ -48,6 +49,14 @@ class Blacklist:
 
     def has(self, contact: Contact) -> bool:
         return bool({contact.phone, contact.email} & self.values)
+
+
+def address_suppression_reason(to: str, blacklist: Blacklist) -> str:
+    """A message the product sends to an address of no contact (a login code to a new phone): only the blacklist
+    and a missing address stop it."""
+    if not to:
+        return Suppression.NO_ADDRESS
+    return Suppression.BLACKLISTED if to in blacklist.values else ""
 
 
 def suppression_reason(

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "promoters",
     "analytics",
     "demo",
+    # Pages for people outside the office, above the apps they call (like the checkout).
+    "account",
     # Last: staff scope and roles name every app above.
     "access",
 ]
@@ -282,6 +284,23 @@ EVENTS_LOOKAHEAD_DAYS = env.int("EVENTS_LOOKAHEAD_DAYS", default=30)
 # of their own within the last ACTIVE_CONTACT_DAYS.
 LICENSED_ACTIVE_CONTACTS = env.int("LICENSED_ACTIVE_CONTACTS", default=0)
 ACTIVE_CONTACT_DAYS = env.int("ACTIVE_CONTACT_DAYS", default=365)
+
+# The personal account (account/): the program a new phone joins at its first login, with a virtual card (its id;
+# empty: the first program), and how long a customer's token lives. Wallet cards are offered only when configured:
+# Apple's pass type id, team id, its certificate and key and Apple's WWDR certificate (PEM: a file's path, or the
+# text itself); Google's issuer id and a service account's JSON key (a file's path, or the JSON itself).
+ACCOUNT_PROGRAM_ID = env.int("ACCOUNT_PROGRAM_ID", default=0) or None
+ACCOUNT_TOKEN_DAYS = env.int("ACCOUNT_TOKEN_DAYS", default=90)
+APPLE_WALLET_PASS_TYPE_ID = env("APPLE_WALLET_PASS_TYPE_ID", default="")
+APPLE_WALLET_TEAM_ID = env("APPLE_WALLET_TEAM_ID", default="")
+APPLE_WALLET_CERTIFICATE = env("APPLE_WALLET_CERTIFICATE", default="")
+APPLE_WALLET_KEY = env("APPLE_WALLET_KEY", default="")
+APPLE_WALLET_KEY_PASSWORD = env("APPLE_WALLET_KEY_PASSWORD", default="")
+APPLE_WALLET_WWDR_CERTIFICATE = env("APPLE_WALLET_WWDR_CERTIFICATE", default="")
+APPLE_WALLET_ORGANIZATION = env("APPLE_WALLET_ORGANIZATION", default="Loyalty CRM")
+GOOGLE_WALLET_ISSUER_ID = env("GOOGLE_WALLET_ISSUER_ID", default="")
+GOOGLE_WALLET_SERVICE_ACCOUNT = env("GOOGLE_WALLET_SERVICE_ACCOUNT", default="")
+GOOGLE_WALLET_CLASS_SUFFIX = env("GOOGLE_WALLET_CLASS_SUFFIX", default="loyalty")
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False

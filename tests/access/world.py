@@ -16,6 +16,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from analytics.services import licence_record
+from account.services.notes import contact_note_add
 from campaigns.messaging.dispatcher import dispatch_pending
 from campaigns.messaging.models import Trigger
 from campaigns.messaging.relay import relay_due
@@ -121,6 +122,7 @@ def build_brand(marker: str, *, phone_prefix: str, card_prefix: str) -> BrandWor
     dispatch_pending()
     relay_due()
     AttemptBlock.objects.create(register=register, attempts=21, codes=[f"{marker}GUESS"])
+    contact_note_add(contact=shopper, store=store, text=f"{title} asked about the {marker} sale", user=None)
 
     till = pos_client(register)
     body = {

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from campaigns.messaging.choices import Channel, MessageStatus, Purpose
 from campaigns.messaging.links import confirm_email_url
 from campaigns.messaging.models import Message, PhoneCode
-from campaigns.messaging.suppression import Blacklist, address, suppression_reason
+from campaigns.messaging.suppression import Blacklist, address, address_suppression_reason, suppression_reason
 from common.errors import Conflict, InvalidInput
 from contacts.models import Contact
 from contacts.services import contact_update
@@ -29,8 +29,11 @@ def _code_hash(contact_id: int, code: str) -> str:
     return salted_hmac("messaging.phone_code", f"{contact_id}:{code}", algorithm="sha256").hexdigest()
 
 
-def service_message_queue(*, contact: Contact, channel: str, purpose: str, subject: str, body: str) -> Message:
-    """A message the product sends itself (no trigger, no brand), queued now and relayed after the commit."""
+def service_message_queue(
+    *, contact: Contact | None, channel: str, purpose: str, subject: str, body: str, to: str = ""
+) -> Message:
+    """A message the product sends itself (no trigger, no brand), queued now and relayed after the commit. With no
+    contact it goes to `to` (a login code to a phone no contact has yet), stopped only by the blacklist."""
     from campaigns.messaging.jobs import kick_relay
 
     message = Message(
@@ -38,14 +41,17 @@ def service_message_queue(*, contact: Contact, channel: str, purpose: str, subje
         event=purpose,
         purpose=purpose,
         channel=channel,
-        to=address(contact, channel),
+        to=address(contact, channel) if contact is not None else to,
         subject=subject,
         body=body,
         scheduled_at=timezone.now(),
     )
-    reason = suppression_reason(
-        contact=contact, channel=channel, purpose=purpose, confirmed_only=False, blacklist=Blacklist([contact])
-    )
+    if contact is None:
+        reason = address_suppression_reason(to, Blacklist([], [to]))
+    else:
+        reason = suppression_reason(
+            contact=contact, channel=channel, purpose=purpose, confirmed_only=False, blacklist=Blacklist([contact])
+        )
     if reason:
         message.status, message.reason = MessageStatus.SUPPRESSED, reason
     message.save()

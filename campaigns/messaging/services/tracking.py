@@ -12,6 +12,8 @@ from contacts.services.events import event_record
 
 
 def _event(message: Message, type: str, at: datetime, **data: object) -> None:
+    if message.contact_id is None:  # a login code to a phone of no contact: nobody to record it for
+        return
     event_record(
         contact_id=message.contact_id,
         type=type,
