@@ -2,7 +2,8 @@
 
 - a marketer runs campaigns, promo codes, customer segments, triggers, surveys and the catalogue, and reads the rest;
 - an analyst reads everything;
-- support edits contacts and the blacklist, blocks cards and adjusts points, and reads the rest;
+- support edits contacts and the blacklist, blocks cards and adjusts points, keeps conversation notes as a store
+  assistant (/assistant/), and reads the rest;
 - a promoter only captures leads.
 
 The groups are made by a data migration and brought up to date after every `migrate` (a new model's permissions
@@ -19,7 +20,7 @@ from django.db.models import Q
 ALL = ("add", "change", "delete", "view")
 VIEW = ("view",)
 # The project's apps whose models the roles cover.
-PROJECT_APPS = ("contacts", "loyalty", "campaigns", "messaging", "promocodes", "promoters", "analytics")
+PROJECT_APPS = ("contacts", "loyalty", "campaigns", "messaging", "promocodes", "promoters", "analytics", "account")
 
 # role → (app label, model name or "*" for every model of the app(s), actions); app "*" = every project app.
 ROLES: dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]] = {
@@ -38,6 +39,8 @@ ROLES: dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]] = {
         ("contacts", "blacklistentry", ALL),
         ("loyalty", "card", ("change", "view")),
         ("loyalty", "enrollment", ("add", "change", "view")),
+        # Support on the shop floor is the store assistant (/assistant/): conversation notes.
+        ("account", "contactnote", ("add", "view")),
     ),
     "promoter": (
         ("promoters", "lead", ("add", "view")),
