@@ -572,6 +572,25 @@ UNFOLD = {
                 ],
             },
             {
+                "title": _("Promoters"),
+                "separator": True,
+                "collapsible": False,
+                "items": [
+                    {
+                        "title": _("Stands"),
+                        "icon": "storefront",
+                        "link": reverse_lazy("admin:promoters_stand_changelist"),
+                        "permission": lambda request: request.user.has_perm("promoters.view_stand"),
+                    },
+                    {
+                        "title": _("Leads"),
+                        "icon": "person_add",
+                        "link": reverse_lazy("admin:promoters_lead_changelist"),
+                        "permission": lambda request: request.user.has_perm("promoters.view_lead"),
+                    },
+                ],
+            },
+            {
                 "title": _("Settings"),
                 "separator": True,
                 "collapsible": False,
