@@ -21,6 +21,7 @@ from demo.campaigns import campaign_counts, seed_campaigns
 from demo.data import BRANDS, MANAGER_BRAND
 from demo.loyalty import demo_counts, demo_seed
 from demo.promocodes import promo_counts, seed_promocodes
+from demo.promoters import PROMOTER_PASSWORD, PROMOTER_USERNAME, seed_promoters
 from demo.purchases import seed_code_receipts
 
 CODE_RECEIPTS = 30
@@ -103,6 +104,10 @@ class Command(BaseCommand):
             )
         else:
             result.skipped.append("promo codes")
+        stands = seed_promoters(
+            brands=result.org.brands.values(),
+            log=lambda message: self.stdout.write(message) if options["verbosity"] > 1 else None,
+        )
         write = self.stdout.write
         write(self.style.SUCCESS(f"Demo data ready in {time.monotonic() - started:.1f} s."))
         if result.skipped:
