@@ -20,7 +20,17 @@ from django.db.models import Q
 ALL = ("add", "change", "delete", "view")
 VIEW = ("view",)
 # The project's apps whose models the roles cover.
-PROJECT_APPS = ("contacts", "loyalty", "campaigns", "messaging", "promocodes", "promoters", "analytics", "account")
+PROJECT_APPS = (
+    "contacts",
+    "loyalty",
+    "campaigns",
+    "messaging",
+    "promocodes",
+    "promoters",
+    "analytics",
+    "metrics",
+    "account",
+)
 
 # role → (app label, model name or "*" for every model of the app(s), actions); app "*" = every project app.
 ROLES: dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]] = {

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "promocodes",
     "promoters",
     "analytics",
+    "analytics.metrics",
     "demo",
     # Pages for people outside the office, above the apps they call (like the checkout).
     "account",
