@@ -121,6 +121,11 @@ class Command(BaseCommand):
             f"(staff, limited to the brand {MANAGER_BRAND})"
         )
         write("API docs:     /api/docs/")
+        write(
+            f"Promoter:     /promo/      login {PROMOTER_USERNAME} / {PROMOTER_PASSWORD} (every brand's stand: "
+            + ", ".join(f"/promo/{code}/" for code in stands.stands.values())
+            + f"); {MANAGER_USERNAME} stands at the stand of {MANAGER_BRAND}"
+        )
         for brand_id, code in promos.welcome_codes.items():
             flyer = promos.flyer_codes.get(brand_id, [""])[0]
             write(f"Promo codes of brand {brand_id}: welcome {code} (10 % off), flyer {flyer} (500 off from 2,000)")
