@@ -25,10 +25,10 @@ PROJECT_APPS = (
     "loyalty",
     "campaigns",
     "messaging",
+    "surveys",
     "promocodes",
     "promoters",
     "analytics",
-    "metrics",
     "account",
 )
 
@@ -39,6 +39,7 @@ ROLES: dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]] = {
         ("campaigns", "*", ALL),
         ("promocodes", "*", ALL),
         ("messaging", "trigger", ALL),
+        ("surveys", "*", ALL),
         ("loyalty", "category", ALL),
         ("loyalty", "product", ALL),
     ),

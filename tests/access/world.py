@@ -6,7 +6,6 @@ Objects are made through the services and the POS API, the way the product makes
 the project gets rows (the walk asserts that no model of ours is left without an object of the other brand).
 """
 
-import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
@@ -16,23 +15,23 @@ from django.contrib.auth.models import Permission
 from django.db.models import Model
 from django.utils import timezone
 
-from access.services import staff_user_set_roles
-from account.services.notes import contact_note_add
 from analytics.services import licence_record
+from account.services.notes import contact_note_add
 from campaigns.messaging.dispatcher import dispatch_pending
 from campaigns.messaging.models import Trigger
 from campaigns.messaging.relay import relay_due
 from campaigns.messaging.services.triggers import trigger_save
 from campaigns.models import ConflictNotice
 from campaigns.services.segments import segment_recompute
+from campaigns.surveys.models import Survey
+from campaigns.surveys.services import survey_invite, survey_respond, survey_save
+from campaigns.surveys.tokens import make_token
 from contacts.models import ContactScore
 from contacts.services import contact_create
 from contacts.services.events import event_record
 from loyalty.models import Brand, Register
 from loyalty.services import ledger
 from promocodes.models import AttemptBlock, GenerationJob
-from promoters.models import Stand
-from promoters.services import LeadInput, lead_capture, stand_save
 from tests.campaigns.test_pos_campaigns import save_campaign
 from tests.factories import (
     BrandFactory,
@@ -128,33 +127,6 @@ def build_brand(marker: str, *, phone_prefix: str, card_prefix: str) -> BrandWor
     AttemptBlock.objects.create(register=register, attempts=21, codes=[f"{marker}GUESS"])
     contact_note_add(contact=shopper, store=store, text=f"{title} asked about the {marker} sale", user=None)
 
-    # A stand with its promoter (staff of the brand, the promoter role) and a lead captured there.
-    promoter = UserFactory(username=f"{marker.lower()}-promoter", is_staff=True)
-    brand.managers.add(promoter)
-    staff_user_set_roles(user=promoter, roles=["promoter"])
-    stand = stand_save(
-        stand=Stand(),
-        data={
-            "brand": brand,
-            "name": f"{title} stand",
-            "code": f"{marker}-stand",
-            "event": f"{title} fair",
-            "place": f"{title} hall",
-            "promoters": [promoter],
-            "welcome_points": Decimal("50"),
-        },
-    )
-    lead = LeadInput(
-        client_id=uuid.uuid5(uuid.NAMESPACE_URL, marker),
-        stand=stand.code,
-        phone=f"{phone_prefix}{3:07d}",
-        first_name=title,
-        email=f"{marker.lower()}3@example.com",
-        consent_terms=True,
-        consent_marketing=True,
-    )
-    lead_capture(user=promoter, data=lead)
-
     till = pos_client(register)
     body = {
         "customer": {"card": card.number},
@@ -170,6 +142,14 @@ def build_brand(marker: str, *, phone_prefix: str, card_prefix: str) -> BrandWor
     assert refunded.status_code == 200, refunded.content
     # The shopper bought: a member by the rules too (a stay, a `segment_entered` event); an event from the shop.
     segment_recompute(segment=buyers)
+    # A survey of the buyers, with its invitation, the shopper's response (answers, a reward) and their events.
+    poll = survey_save(
+        survey=Survey(),
+        data={"name": f"{title} survey", "brand": brand, "segment": buyers, "reward_points": 5},
+        questions=[{"text": f"{title} or not?", "kind": "single", "options": [f"{title}", "Other"]}],
+    )
+    survey_invite(survey=poll)
+    survey_respond(token=make_token(poll.pk, shopper.pk), answers=[{"question": 0, "value": 0}])
     posted = till.post(
         "/api/v1/events",
         {"events": [{"id": f"{marker}-E1", "type": "cart_abandoned", "contact": {"card": card.number}}]},
