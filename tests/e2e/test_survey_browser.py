@@ -106,22 +106,14 @@ def test_the_survey_page_speaks_russian_and_fits_the_phone(phone, live_server):
     assert problems.found == []
 
 
-def test_the_marketer_reads_the_results_with_charts(phone, browser, live_server):
-    _page, _problems = phone
+def test_the_marketer_reads_the_results_with_charts(watched, live_server):
+    page, problems = watched
     # given: one response
     brand, _contact, saved, link = invited(live_server)
     survey_respond(token=link.rstrip("/").rsplit("/", 1)[1], answers=ANSWERS)
     user = UserFactory(username="marketer", is_staff=True)
     user.user_permissions.add(*Permission.objects.filter(content_type__app_label="surveys"))
     brand.managers.add(user)
-    context = browser.new_context(base_url=live_server.url, locale="en-US", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    problems = Problems()
-    page.expose_function("reportCspViolation", lambda text: problems.add("CSP violation", text))
-    page.add_init_script(REPORT_VIOLATIONS)
-    page.on("console", lambda message: on_console(problems, message))
-    page.on("pageerror", lambda error: problems.add("uncaught", str(error)))
-    page.on("response", lambda response: on_response(problems, response))
     # when
     log_in(page, "marketer")
     problems.current = "results"
@@ -134,23 +126,15 @@ def test_the_marketer_reads_the_results_with_charts(phone, browser, live_server)
     assert page.locator("[data-nps]").inner_text() == "100.0"
     assert "More stores" in page.locator("[data-texts]").inner_text()
     assert problems.found == []
-    context.close()
 
 
-def test_the_marketer_builds_a_survey_in_the_admin(browser, live_server):
+def test_the_marketer_builds_a_survey_in_the_admin(watched):
+    page, problems = watched
     # given: a marketer of one brand
     brand = BrandFactory(name="Mine")
     user = UserFactory(username="builder", is_staff=True)
     user.user_permissions.add(*Permission.objects.filter(content_type__app_label="surveys"))
     brand.managers.add(user)
-    context = browser.new_context(base_url=live_server.url, locale="en-US", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    problems = Problems()
-    page.expose_function("reportCspViolation", lambda text: problems.add("CSP violation", text))
-    page.add_init_script(REPORT_VIOLATIONS)
-    page.on("console", lambda message: on_console(problems, message))
-    page.on("pageerror", lambda error: problems.add("uncaught", str(error)))
-    page.on("response", lambda response: on_response(problems, response))
     log_in(page, "builder")
     problems.current = "builder"
     # when: the name, the brand, the reward and one question of one option of two
@@ -173,4 +157,3 @@ def test_the_marketer_builds_a_survey_in_the_admin(browser, live_server):
     assert saved.reward_points == Decimal("30.00")
     settle(page)
     assert problems.found == []
-    context.close()
