@@ -58,7 +58,8 @@ def check_admins_are_scoped(app_configs: Any = None, **kwargs: Any) -> list[Chec
     ours = set(_project_models())
     errors: list[CheckMessage] = []
     for model, model_admin in admin.site._registry.items():
-        base = BrandScopedAdminMixin if model in ours else UnlimitedStaffOnlyMixin
+        # A proxy (a report page over purchases, say) is scoped as the model it stands for.
+        base = BrandScopedAdminMixin if model._meta.concrete_model in ours else UnlimitedStaffOnlyMixin
         if not isinstance(model_admin, base):
             errors.append(
                 Error(

@@ -18,7 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from account.models import WalletRegistration
-from account.wallet.apple import CONTENT_TYPE, AppleConfig, apple_config, authentication_token, pkpass
+from account.wallet.apple import CONTENT_TYPE, apple_config, authentication_token, pkpass
 from account.wallet.images import badge_png
 from account.wallet.state import pass_state, tag_moment, update_tag
 from common.api.errors import error_body
@@ -31,8 +31,12 @@ def _not_configured() -> JsonResponse:
     return JsonResponse(error_body("not_configured", "Wallet cards are not configured."), status=404)
 
 
-def _pass_card(request: HttpRequest, config: AppleConfig, pass_type: str, serial: str) -> Card | HttpResponse:
-    """The card of an authenticated request about its pass, or the answer refusing it (401, 404)."""
+def _pass_card(request: HttpRequest, pass_type: str, serial: str) -> Card | HttpResponse:
+    """The card of an authenticated request about its pass, or the answer refusing it (404 when no pass type is
+    configured or it is another one, 401 for a wrong or missing authentication token)."""
+    config = apple_config()
+    if config is None:
+        return _not_configured()
     if pass_type != config.pass_type_id:
         return HttpResponse(status=404)
     card = (
@@ -50,10 +54,7 @@ def _pass_card(request: HttpRequest, config: AppleConfig, pass_type: str, serial
 @require_http_methods(["POST", "DELETE"])
 def registration(request: HttpRequest, device: str, pass_type: str, serial: str) -> HttpResponse:
     """POST: register the device for the pass's updates (201 new, 200 known); DELETE: unregister (200)."""
-    config = apple_config()
-    if config is None:
-        return _not_configured()
-    found = _pass_card(request, config, pass_type, serial)
+    found = _pass_card(request, pass_type, serial)
     if isinstance(found, HttpResponse):
         return found
     if request.method == "DELETE":
@@ -101,10 +102,7 @@ def updatable(request: HttpRequest, device: str, pass_type: str) -> HttpResponse
 @require_http_methods(["GET"])
 def latest_pass(request: HttpRequest, pass_type: str, serial: str) -> HttpResponse:
     """The pass as it is now; 304 when unchanged since `If-Modified-Since`."""
-    config = apple_config()
-    if config is None:
-        return _not_configured()
-    found = _pass_card(request, config, pass_type, serial)
+    found = _pass_card(request, pass_type, serial)
     if isinstance(found, HttpResponse):
         return found
     state = pass_state(found)

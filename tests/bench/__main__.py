@@ -771,6 +771,12 @@ def segments_main(args: argparse.Namespace, url: str, results: dict[str, Any], s
         progress("==> segments: preview and recompute")
         results["segments"] = segments.run(data, singles=not args.no_singles, progress=progress)
         rows = segments.rows(results["segments"])
+    elif args.command == "licence":
+        from tests.bench import licence
+
+        progress("==> licence use: counting active contacts")
+        results["licence"] = licence.run(data, progress=progress)
+        rows = licence.rows(results["licence"])
     else:
         from tests.bench import events
 
@@ -789,9 +795,11 @@ def segments_main(args: argparse.Namespace, url: str, results: dict[str, Any], s
     results["total_seconds"] = round(time.perf_counter() - started, 1)
     print()
     print_table(rows)
-    machine = (results.get("segments") or {}).get("recompute_empty", {}).get("machine") or (
-        results.get("events") or {}
-    ).get("machine")
+    machine = (
+        (results.get("segments") or {}).get("recompute_empty", {}).get("machine")
+        or (results.get("events") or {}).get("machine")
+        or (results.get("licence") or {}).get("all", {}).get("machine")
+    )
     if machine:
         print(
             f"\nCPU during the run, in cores of 2: busy {machine.get('busy_cores')}, bench {machine.get('own_cores')},"

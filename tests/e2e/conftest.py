@@ -50,3 +50,18 @@ def page(browser, live_server) -> Iterator[object]:
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def watched(page) -> tuple[object, object]:
+    """The page, and what goes wrong on it (`test_csp_browser.Problems`): policy violations, console errors, uncaught
+    errors and failed requests."""
+    from tests.e2e.test_csp_browser import REPORT_VIOLATIONS, Problems, on_console, on_response
+
+    problems = Problems()
+    page.expose_function("reportCspViolation", lambda text: problems.add("CSP violation", text))
+    page.add_init_script(REPORT_VIOLATIONS)
+    page.on("console", lambda message: on_console(problems, message))
+    page.on("pageerror", lambda error: problems.add("uncaught", str(error)))
+    page.on("response", lambda response: on_response(problems, response))
+    return page, problems

@@ -55,17 +55,6 @@ def on_response(problems: Problems, response) -> None:
         problems.add(f"HTTP {response.status}", response.url)
 
 
-@pytest.fixture
-def watched(page) -> tuple[object, Problems]:
-    problems = Problems()
-    page.expose_function("reportCspViolation", lambda text: problems.add("CSP violation", text))
-    page.add_init_script(REPORT_VIOLATIONS)
-    page.on("console", lambda message: on_console(problems, message))
-    page.on("pageerror", lambda error: problems.add("uncaught", str(error)))
-    page.on("response", lambda response: on_response(problems, response))
-    return page, problems
-
-
 def settle(page) -> None:
     """A violation's event is queued as a task: one more turn of the page's loop lets the last ones arrive."""
     page.evaluate("() => new Promise((resolve) => setTimeout(resolve, 50))")

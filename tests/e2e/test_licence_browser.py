@@ -11,7 +11,6 @@ from django.utils import timezone
 from analytics.services import licence_record
 from contacts.services.events import event_record
 from tests.e2e.test_admin_browser import log_in
-from tests.e2e.test_csp_browser import REPORT_VIOLATIONS, Problems, on_console, on_response
 from tests.factories import BrandFactory, ContactFactory, EnrollmentFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
@@ -24,18 +23,6 @@ def active_contacts(brand, count: int, at) -> None:
         contact = ContactFactory()
         EnrollmentFactory(contact=contact, program=brand.program)
         event_record(contact_id=contact.pk, type="product_viewed", at=at, brand_id=brand.pk)
-
-
-@pytest.fixture
-def watched(page) -> tuple[object, Problems]:
-    """The page, and what goes wrong on it: policy violations, console errors, uncaught errors, failed requests."""
-    problems = Problems()
-    page.expose_function("reportCspViolation", lambda text: problems.add("CSP violation", text))
-    page.add_init_script(REPORT_VIOLATIONS)
-    page.on("console", lambda message: on_console(problems, message))
-    page.on("pageerror", lambda error: problems.add("uncaught", str(error)))
-    page.on("response", lambda response: on_response(problems, response))
-    return page, problems
 
 
 @pytest.fixture

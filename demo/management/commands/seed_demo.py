@@ -21,6 +21,7 @@ from demo.campaigns import campaign_counts, seed_campaigns
 from demo.data import BRANDS, MANAGER_BRAND
 from demo.loyalty import demo_counts, demo_seed
 from demo.promocodes import promo_counts, seed_promocodes
+from demo.promoters import PROMOTER_PASSWORD, PROMOTER_USERNAME, seed_promoters
 from demo.purchases import seed_code_receipts
 
 CODE_RECEIPTS = 30
@@ -103,6 +104,10 @@ class Command(BaseCommand):
             )
         else:
             result.skipped.append("promo codes")
+        stands = seed_promoters(
+            brands=result.org.brands.values(),
+            log=lambda message: self.stdout.write(message) if options["verbosity"] > 1 else None,
+        )
         write = self.stdout.write
         write(self.style.SUCCESS(f"Demo data ready in {time.monotonic() - started:.1f} s."))
         if result.skipped:
@@ -116,6 +121,11 @@ class Command(BaseCommand):
             f"(staff, limited to the brand {MANAGER_BRAND})"
         )
         write("API docs:     /api/docs/")
+        write(
+            f"Promoter:     /promo/      login {PROMOTER_USERNAME} / {PROMOTER_PASSWORD} (every brand's stand: "
+            + ", ".join(f"/promo/{code}/" for code in stands.stands.values())
+            + f"); {MANAGER_USERNAME} stands at the stand of {MANAGER_BRAND}"
+        )
         for brand_id, code in promos.welcome_codes.items():
             flyer = promos.flyer_codes.get(brand_id, [""])[0]
             write(f"Promo codes of brand {brand_id}: welcome {code} (10 % off), flyer {flyer} (500 off from 2,000)")

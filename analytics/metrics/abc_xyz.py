@@ -1,0 +1,159 @@
+"""ABC/XYZ of products (or categories) over a window.
+
+- `revenue`: money paid for it net of refunds; `share`: of the window's total.
+- `abc`: by revenue descending (ties by key: brand, then SKU), a product is A while the share of those before it is
+  below 80 % (so the product that crosses 80 % is still A), B while it is below 95 %, C after. Exact: compared in
+  decimals, never floats.
+- `cv`: over the ISO weeks (Monday to Sunday, the project's time zone) that the window touches, the units sold per
+  week net of refunds, weeks without sales counting 0: population standard deviation ÷ mean; `xyz`: X when
+  cv ≤ 0.10, Y when ≤ 0.25, Z above (decided on exact fractions; `cv` is shown to 4 places). A product whose units
+  were all refunded is left out; one whose mean is 0 cannot be (every row sold something).
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from fractions import Fraction
+from math import sqrt
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from analytics.metrics.base import Period
+from analytics.metrics.lines import By, LineSum, line_sums, monday
+from common.money import ZERO, quantize
+from loyalty.models import Category, Product
+
+A_SHARE = Decimal("0.80")
+B_SHARE = Decimal("0.95")
+X_CV = Fraction(1, 10)
+Y_CV = Fraction(1, 4)
+
+
+@dataclass(frozen=True)
+class AbcRow:
+    key: tuple[Any, ...]
+    product: int | None
+    category: int | None
+    sku: str
+    name: str
+    revenue: Decimal
+    share: float
+    abc: str
+    units: Decimal
+    cv: float | None
+    xyz: str
+
+
+def window_weeks(period: Period) -> list[date]:
+    """The Mondays of the ISO weeks the window touches (its end excluded)."""
+    first = monday(timezone.localtime(period.start).date())
+    last = monday(timezone.localtime(period.end - timedelta(microseconds=1)).date())
+    return [first + timedelta(weeks=n) for n in range((last - first).days // 7 + 1)]
+
+
+def abc_classes(revenues: list[Decimal]) -> list[str]:
+    """A, B or C for revenues already sorted descending."""
+    total = sum(revenues, ZERO)
+    classes, before = [], ZERO
+    for revenue in revenues:
+        if total > 0 and before < A_SHARE * total:
+            classes.append("A")
+        elif total > 0 and before < B_SHARE * total:
+            classes.append("B")
+        else:
+            classes.append("C")
+        before += revenue
+    return classes
+
+
+def variation(weekly: list[Fraction]) -> tuple[Fraction, Fraction] | None:
+    """(variance, mean²) of the weekly units, population variance; None when the mean is 0."""
+    count = len(weekly)
+    mean = sum(weekly, Fraction(0)) / count
+    if mean == 0:
+        return None
+    variance = sum(((units - mean) ** 2 for units in weekly), Fraction(0)) / count
+    return variance, mean * mean
+
+
+def xyz_class(variance: Fraction, mean_squared: Fraction) -> str:
+    if variance <= X_CV * X_CV * mean_squared:
+        return "X"
+    if variance <= Y_CV * Y_CV * mean_squared:
+        return "Y"
+    return "Z"
+
+
+def _names(by: By, sums: list[LineSum]) -> dict[Any, tuple[str, str, int | None]]:
+    """key → (sku, name, category)."""
+    if by == "product":
+        ids = {row.product for row in sums if row.product is not None}
+        products = {
+            pk: (name, category)
+            for pk, name, category in Product.objects.filter(pk__in=ids).values_list("pk", "name", "category_id")
+        }
+        found = {}
+        for row in sums:
+            name, category = products.get(row.product, ("", None)) if row.product is not None else ("", None)
+            found[row.key] = (row.key[1], name, category)
+        return found
+    ids = {row.key[0] for row in sums if row.key[0] is not None}
+    categories = dict(Category.objects.filter(pk__in=ids).values_list("pk", "name"))
+    return {
+        row.key: ("", categories.get(row.key[0], "") if row.key[0] else _("No category"), row.key[0]) for row in sums
+    }
+
+
+def abc_xyz_table(brand_ids: list[int] | None, period: Period, *, by: By = "product") -> list[AbcRow]:
+    """The rows by revenue descending."""
+    sums = line_sums(brand_ids, period, by=by)
+    weeks = window_weeks(period)
+    revenue: dict[Any, Decimal] = defaultdict(lambda: ZERO)
+    units: dict[Any, dict[date, Decimal]] = defaultdict(dict)
+    product: dict[Any, int | None] = {}
+    for row in sums:
+        revenue[row.key] += row.revenue
+        units[row.key][row.bucket] = units[row.key].get(row.bucket, ZERO) + row.units
+        product[row.key] = row.product
+    names = _names(by, sums)
+    order = sorted(revenue, key=lambda key: (-revenue[key], tuple("" if part is None else part for part in key)))
+    total = sum(revenue.values(), ZERO)
+    classes = abc_classes([revenue[key] for key in order])
+    rows = []
+    for key, abc in zip(order, classes, strict=True):
+        weekly = [Fraction(units[key].get(week, ZERO)) for week in weeks]
+        spread = variation(weekly)
+        if spread is None:
+            cv, xyz = None, "Z"
+        else:
+            cv, xyz = round(sqrt(spread[0] / spread[1]), 4), xyz_class(*spread)
+        sku, name, category = names[key]
+        rows.append(
+            AbcRow(
+                key=key,
+                product=product[key],
+                category=category,
+                sku=sku,
+                name=name,
+                revenue=quantize(revenue[key]),
+                share=float(round(revenue[key] / total, 4)) if total else 0.0,
+                abc=abc,
+                units=sum(units[key].values(), ZERO),
+                cv=cv,
+                xyz=xyz,
+            )
+        )
+    return rows
+
+
+def abc_xyz_matrix(rows: list[AbcRow]) -> dict[str, dict[str, Any]]:
+    """Count and revenue of each of the nine cells, e.g. matrix["A"]["X"]."""
+    matrix: dict[str, dict[str, Any]] = {abc: {xyz: {"count": 0, "revenue": ZERO} for xyz in "XYZ"} for abc in "ABC"}
+    for row in rows:
+        cell = matrix[row.abc][row.xyz]
+        cell["count"] += 1
+        cell["revenue"] += row.revenue
+    return matrix

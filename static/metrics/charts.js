@@ -1,0 +1,103 @@
+// The metric pages' charts (templates/admin/metrics/): each holder names the JSON it draws (`data-source`, or the
+// page's own #metric-chart-data), and the data says which kind of chart it is. Plotly is served from this
+// installation; both scripts are deferred. On the RFM map a click on a tile submits that segment's form.
+(function () {
+  "use strict";
+  if (typeof Plotly === "undefined") {
+    return;
+  }
+  const dark = document.documentElement.classList.contains("dark");
+  const ink = dark ? "#e5e7eb" : "#374151";
+  const base = {
+    paper_bgcolor: "rgba(0,0,0,0)",
+    plot_bgcolor: "rgba(0,0,0,0)",
+    font: { color: ink },
+    margin: { l: 70, r: 20, t: 50, b: 60 },
+    height: 400,
+  };
+
+  function layout(chart, extra) {
+    return Object.assign({}, base, { title: { text: chart.title } }, extra || {});
+  }
+
+  const draw = {
+    treemap: function (holder, chart) {
+      const text = chart.values.map(function (count, index) {
+        return chart.contacts_label + ": " + count + "<br>" + chart.revenue_label + ": " + chart.revenue[index];
+      });
+      const trace = {
+        type: "treemap",
+        labels: chart.labels,
+        parents: chart.labels.map(function () { return ""; }),
+        values: chart.values,
+        customdata: chart.keys,
+        text: text,
+        textinfo: "label+text",
+        hoverinfo: "label+text",
+      };
+      Plotly.newPlot(holder, [trace], layout(chart), { displaylogo: false, responsive: true });
+      holder.on("plotly_click", function (event) {
+        const key = event.points && event.points[0] && event.points[0].customdata;
+        const form = key && document.querySelector('form.rfm-make[data-segment="' + key + '"]');
+        if (form) {
+          form.requestSubmit();
+        }
+      });
+    },
+    heatmap: function (holder, chart) {
+      const trace = { type: "heatmap", x: chart.x, y: chart.y, z: chart.z, colorscale: "Blues", hoverongaps: false };
+      if (chart.percent) {
+        trace.zmin = 0;
+        trace.zmax = 1;
+        trace.hovertemplate = "%{y}, +%{x}: %{z:.0%}<extra></extra>";
+      }
+      Plotly.newPlot(holder, [trace], layout(chart, { xaxis: { title: { text: chart.x_title }, type: "category" }, yaxis: { type: "category", autorange: "reversed" } }), { displaylogo: false, responsive: true });
+    },
+    matrix: function (holder, chart) {
+      const text = chart.z.map(function (row, i) {
+        return row.map(function (count, j) { return count + "<br>" + chart.revenue[i][j]; });
+      });
+      const trace = { type: "heatmap", x: chart.x, y: chart.y, z: chart.z, text: text, texttemplate: "%{text}", colorscale: "Greens", showscale: false };
+      Plotly.newPlot(holder, [trace], layout(chart, { xaxis: { type: "category" }, yaxis: { type: "category", autorange: "reversed" } }), { displaylogo: false, responsive: true });
+    },
+    scatter: function (holder, chart) {
+      const largest = Math.max.apply(null, chart.size.concat([1]));
+      const trace = {
+        type: "scatter",
+        mode: "markers+text",
+        x: chart.x,
+        y: chart.y.map(function (value) { return value === null ? 1 : value; }),
+        text: chart.text,
+        textposition: "top center",
+        marker: { size: chart.size.map(function (value) { return 12 + 38 * Math.sqrt(value / largest); }), opacity: 0.7 },
+      };
+      const lines = [
+        { type: "line", x0: chart.x_line, x1: chart.x_line, yref: "paper", y0: 0, y1: 1, line: { dash: "dot", color: ink } },
+        { type: "line", y0: chart.y_line, y1: chart.y_line, xref: "paper", x0: 0, x1: 1, line: { dash: "dot", color: ink } },
+      ];
+      Plotly.newPlot(holder, [trace], layout(chart, { shapes: lines, xaxis: { title: { text: chart.x_title } }, yaxis: { title: { text: chart.y_title } } }), { displaylogo: false, responsive: true });
+    },
+    bars: function (holder, chart) {
+      Plotly.newPlot(holder, [{ type: "bar", orientation: "h", x: chart.x, y: chart.y }], layout(chart, { margin: { l: 130, r: 20, t: 50, b: 40 } }), { displaylogo: false, responsive: true });
+    },
+    histogram: function (holder, chart) {
+      Plotly.newPlot(holder, [{ type: "bar", x: chart.x, y: chart.y }], layout(chart, { xaxis: { type: "category" } }), { displaylogo: false, responsive: true });
+    },
+  };
+
+  function render(holder, sourceId) {
+    const source = document.getElementById(sourceId);
+    if (!holder || !source) {
+      return;
+    }
+    const chart = JSON.parse(source.textContent);
+    if (draw[chart.kind]) {
+      draw[chart.kind](holder, chart);
+    }
+  }
+
+  render(document.getElementById("metric-chart"), "metric-chart-data");
+  document.querySelectorAll("[data-source]").forEach(function (holder) {
+    render(holder, holder.getAttribute("data-source"));
+  });
+})();
