@@ -1,11 +1,9 @@
-"""The customer's open surveys, for the account page.
-
-TODO(issue 12, surveys): the surveys app (campaigns/surveys/) gives a selector of a contact's open surveys with
-their personal links; it is not in the tree yet, so the account shows none. Replace the body with a call to it.
-"""
+"""The customer's open surveys, for the account page: those the surveys app says the contact was invited to, has not
+answered and may answer now (`campaigns.surveys.selectors.surveys_open_for`), each with its personal page."""
 
 from dataclasses import dataclass
 
+from campaigns.surveys.selectors import surveys_open_for
 from contacts.models import Contact
 
 
@@ -16,5 +14,5 @@ class OpenSurvey:
 
 
 def open_surveys(*, contact: Contact) -> list[OpenSurvey]:
-    """The surveys the contact is invited to and has not answered (none until the surveys app is in)."""
-    return []
+    """The surveys the contact is invited to and has not answered, open now, the earliest to end first."""
+    return [OpenSurvey(name=survey.name, url=survey.path) for survey in surveys_open_for(contact)]

@@ -6,6 +6,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from account.selectors.surveys import open_surveys
 from campaigns.surveys.selectors import nps_score, surveys_open_for
 from campaigns.surveys.services import survey_invite, survey_respond
 from tests.factories import BrandFactory
@@ -128,3 +129,15 @@ def test_a_contacts_open_surveys_are_those_invited_not_answered_and_open():
         (still.pk, "Still open", f"/s/{token(still, contact)}/")
     ]
     assert str(found[0].reward_points) == "20.00"
+
+
+def test_the_personal_account_lists_the_open_surveys_with_their_pages():
+    # given
+    brand = BrandFactory()
+    [contact] = enrolled(brand)
+    saved = survey(brand, name="Tell us")
+    survey_invite(survey=saved)
+    # when
+    found = open_surveys(contact=contact)
+    # then
+    assert [(item.name, item.url) for item in found] == [("Tell us", f"/s/{token(saved, contact)}/")]
