@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("campaigns.messaging.api.urls")),
     path("", include("campaigns.surveys.api.urls")),
     path("", include("promocodes.api.urls")),
+    path("", include("promoters.api.urls")),
     path("", include("access.api.urls")),
     path("", include("account.api.urls")),
     path("", include("analytics.api.urls")),

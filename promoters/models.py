@@ -40,7 +40,7 @@ class Stand(TimeStampedModel):
         max_length=50,
         unique=True,
         validators=[STAND_CODE],
-        help_text=_("The last part of the page's address: /promo/<code>/."),
+        help_text=_("The last part of the page's address: /promo/CODE/."),
     )
     event = models.CharField(_("event"), max_length=200, blank=True)
     place = models.CharField(_("place"), max_length=200, blank=True)
@@ -97,6 +97,27 @@ class Stand(TimeStampedModel):
 @brand_scoped("stand__brand")
 class Lead(TimeStampedModel):
     """A visitor captured at a stand: what was typed, the consents given, and the contact it became or matched."""
+
+    # What a lead shows, in the API and the admin (read-only in both: a lead is a record of what happened).
+    SHOWN_FIELDS = (
+        "client_id",
+        "stand",
+        "promoter",
+        "contact",
+        "card",
+        "created",
+        "phone",
+        "first_name",
+        "email",
+        "birth_date",
+        "consent_terms",
+        "consent_marketing",
+        "consent_version",
+        "welcome_points",
+        "address",
+        "captured_at",
+        "created_at",
+    )
 
     # The client's id for the lead (a UUID made on the tablet): the same id is one lead, however often it is sent.
     client_id = models.UUIDField(_("client id"), unique=True)

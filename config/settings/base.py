@@ -303,6 +303,13 @@ GOOGLE_WALLET_ISSUER_ID = env("GOOGLE_WALLET_ISSUER_ID", default="")
 GOOGLE_WALLET_SERVICE_ACCOUNT = env("GOOGLE_WALLET_SERVICE_ACCOUNT", default="")
 GOOGLE_WALLET_CLASS_SUFFIX = env("GOOGLE_WALLET_CLASS_SUFFIX", default="loyalty")
 
+# Promoters: the consent text's version stored with a lead whose stand names none; leads a stand, and an address,
+# may send in a minute before 429 `too_many_requests`; how old a lead kept offline on a tablet may be.
+PROMOTERS_CONSENT_VERSION = env("PROMOTERS_CONSENT_VERSION", default="1")
+PROMOTERS_LEADS_PER_MINUTE_PER_STAND = env.int("PROMOTERS_LEADS_PER_MINUTE_PER_STAND", default=30)
+PROMOTERS_LEADS_PER_MINUTE_PER_ADDRESS = env.int("PROMOTERS_LEADS_PER_MINUTE_PER_ADDRESS", default=60)
+PROMOTERS_OFFLINE_DAYS = env.int("PROMOTERS_OFFLINE_DAYS", default=7)
+
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
@@ -568,6 +575,25 @@ UNFOLD = {
                         "icon": "monitoring",
                         "link": reverse_lazy("admin:analytics_licenceusage_changelist"),
                         "permission": lambda request: request.user.has_perm("analytics.view_licenceusage"),
+                    },
+                ],
+            },
+            {
+                "title": _("Promoters"),
+                "separator": True,
+                "collapsible": False,
+                "items": [
+                    {
+                        "title": _("Stands"),
+                        "icon": "storefront",
+                        "link": reverse_lazy("admin:promoters_stand_changelist"),
+                        "permission": lambda request: request.user.has_perm("promoters.view_stand"),
+                    },
+                    {
+                        "title": _("Leads"),
+                        "icon": "person_add",
+                        "link": reverse_lazy("admin:promoters_lead_changelist"),
+                        "permission": lambda request: request.user.has_perm("promoters.view_lead"),
                     },
                 ],
             },

@@ -59,25 +59,7 @@ class LeadAdmin(ReadOnlyAdminMixin, BrandScopedAdminMixin, ModelAdmin):
     date_hierarchy = "captured_at"
     ordering = ("-captured_at", "-pk")
     list_before_template = FIGURES_TEMPLATE
-    fields = (
-        "client_id",
-        "stand",
-        "promoter",
-        "contact",
-        "card",
-        "created",
-        "phone",
-        "first_name",
-        "email",
-        "birth_date",
-        "consent_terms",
-        "consent_marketing",
-        "consent_version",
-        "welcome_points",
-        "address",
-        "captured_at",
-        "created_at",
-    )
+    fields = Lead.SHOWN_FIELDS
     readonly_fields = fields
 
     def get_queryset(self, request: HttpRequest) -> Any:

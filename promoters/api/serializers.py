@@ -90,25 +90,7 @@ class LeadSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Lead
-        fields = [
-            "id",
-            "client_id",
-            "stand",
-            "promoter",
-            "contact",
-            "card",
-            "created",
-            "phone",
-            "first_name",
-            "email",
-            "birth_date",
-            "consent_terms",
-            "consent_marketing",
-            "consent_version",
-            "welcome_points",
-            "captured_at",
-            "created_at",
-        ]
+        fields = ["id", *Lead.SHOWN_FIELDS]
         read_only_fields = fields
 
 

@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
                 ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('code', models.CharField(help_text="The last part of the page's address: /promo/<code>/.", max_length=50, unique=True, validators=[django.core.validators.RegexValidator('^[A-Za-z0-9_-]+$', 'Letters, digits, hyphens and underscores only.')], verbose_name='code')),
+                ('code', models.CharField(help_text="The last part of the page's address: /promo/CODE/.", max_length=50, unique=True, validators=[django.core.validators.RegexValidator('^[A-Za-z0-9_-]+$', 'Letters, digits, hyphens and underscores only.')], verbose_name='code')),
                 ('event', models.CharField(blank=True, max_length=200, verbose_name='event')),
                 ('place', models.CharField(blank=True, max_length=200, verbose_name='place')),
                 ('starts_at', models.DateTimeField(blank=True, null=True, verbose_name='starts at')),

@@ -22,7 +22,8 @@
     plot_bgcolor: "rgba(0,0,0,0)",
     font: { color: dark ? "#e5e7eb" : "#374151" },
     xaxis: { type: "date", tickformat: chart.period === "hour" ? "%d.%m %H:%M" : "%Y-%m-%d" },
-    yaxis: { rangemode: "tozero", tickformat: "d" },
+    // Whole leads only: a tick per lead while they are few.
+    yaxis: { rangemode: "tozero", tickformat: "d", dtick: Math.max.apply(null, chart.leads.concat([0])) <= 10 ? 1 : undefined },
     legend: { orientation: "h" },
   };
   Plotly.newPlot(holder, traces, layout, { displaylogo: false, responsive: true });

@@ -6,6 +6,7 @@ Objects are made through the services and the POS API, the way the product makes
 the project gets rows (the walk asserts that no model of ours is left without an object of the other brand).
 """
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
@@ -15,8 +16,9 @@ from django.contrib.auth.models import Permission
 from django.db.models import Model
 from django.utils import timezone
 
-from analytics.services import licence_record
+from access.services import staff_user_set_roles
 from account.services.notes import contact_note_add
+from analytics.services import licence_record
 from campaigns.messaging.dispatcher import dispatch_pending
 from campaigns.messaging.models import Trigger
 from campaigns.messaging.relay import relay_due
@@ -32,6 +34,8 @@ from contacts.services.events import event_record
 from loyalty.models import Brand, Register
 from loyalty.services import ledger
 from promocodes.models import AttemptBlock, GenerationJob
+from promoters.models import Stand
+from promoters.services import LeadInput, lead_capture, stand_save
 from tests.campaigns.test_pos_campaigns import save_campaign
 from tests.factories import (
     BrandFactory,
@@ -126,6 +130,33 @@ def build_brand(marker: str, *, phone_prefix: str, card_prefix: str) -> BrandWor
     relay_due()
     AttemptBlock.objects.create(register=register, attempts=21, codes=[f"{marker}GUESS"])
     contact_note_add(contact=shopper, store=store, text=f"{title} asked about the {marker} sale", user=None)
+
+    # A stand with its promoter (staff of the brand, the promoter role) and a lead captured there.
+    promoter = UserFactory(username=f"{marker.lower()}-promoter", is_staff=True)
+    brand.managers.add(promoter)
+    staff_user_set_roles(user=promoter, roles=["promoter"])
+    stand = stand_save(
+        stand=Stand(),
+        data={
+            "brand": brand,
+            "name": f"{title} stand",
+            "code": f"{marker}-stand",
+            "event": f"{title} fair",
+            "place": f"{title} hall",
+            "promoters": [promoter],
+            "welcome_points": Decimal("50"),
+        },
+    )
+    lead = LeadInput(
+        client_id=uuid.uuid5(uuid.NAMESPACE_URL, marker),
+        stand=stand.code,
+        phone=f"{phone_prefix}{3:07d}",
+        first_name=title,
+        email=f"{marker.lower()}3@example.com",
+        consent_terms=True,
+        consent_marketing=True,
+    )
+    lead_capture(user=promoter, data=lead)
 
     till = pos_client(register)
     body = {
