@@ -129,14 +129,13 @@ def test_stats_count_leads_and_new_contacts_per_promoter_and_per_hour(settings):
     settings.TIME_ZONE = "Europe/Moscow"
     brand = brand_with_cards()
     anna, boris = promoter(brand, "anna"), promoter(brand, "boris")
-    now = timezone.now().replace(minute=30, second=0, microsecond=0)
-    fair = stand(brand, promoters=[anna, boris], starts_at=now - timedelta(days=1))
-    hour_ago = (now - timedelta(hours=1)).isoformat()
+    first = (timezone.now() - timedelta(hours=2)).replace(minute=30, second=0, microsecond=0)  # in the past
+    fair = stand(brand, promoters=[anna, boris], starts_at=first - timedelta(days=1))
     sent = [
-        (anna, "+79165550001", hour_ago),
-        (anna, "+79165550002", hour_ago),
-        (boris, "+79165550001", hour_ago),
-        (boris, "+79165550003", now.isoformat()),
+        (anna, "+79165550001", first.isoformat()),
+        (anna, "+79165550002", first.isoformat()),
+        (boris, "+79165550001", first.isoformat()),
+        (boris, "+79165550003", (first + timedelta(hours=1)).isoformat()),
     ]
     for user, phone, at in sent:
         response = token_client(user).post("/api/v1/leads", lead_body(phone=phone, captured_at=at), format="json")
@@ -153,7 +152,7 @@ def test_stats_count_leads_and_new_contacts_per_promoter_and_per_hour(settings):
         ("anna", 2, 2),
         ("boris", 2, 1),
     ]
-    local = timezone.localtime(now - timedelta(hours=1)).replace(minute=0)
+    local = timezone.localtime(first).replace(minute=0)
     assert [(row["hour"], row["leads"], row["new_contacts"]) for row in body["per_hour"]] == [
         (local.isoformat(), 3, 2),
         ((local + timedelta(hours=1)).isoformat(), 1, 1),
