@@ -159,10 +159,10 @@ class Lead(TimeStampedModel):
             # A stand's figures (per hour, per promoter) and its leads in the admin.
             models.Index(fields=["stand", "captured_at"], name="promoters_lead_stand_captured"),
             # A promoter's leaderboard line.
-            models.Index(fields=["promoter", "captured_at"], name="promoters_lead_promoter_captured"),
+            models.Index(fields=["promoter", "captured_at"], name="promoters_lead_promoter_at"),
             # The rate limits: leads received lately from a stand, from an address.
             models.Index(fields=["stand", "created_at"], name="promoters_lead_stand_received"),
-            models.Index(fields=["address", "created_at"], name="promoters_lead_address_received"),
+            models.Index(fields=["address", "created_at"], name="promoters_lead_address_at"),
         ]
 
     def __str__(self) -> str:

@@ -85,7 +85,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='lead',
-            index=models.Index(fields=['promoter', 'captured_at'], name='promoters_lead_promoter_captured'),
+            index=models.Index(fields=['promoter', 'captured_at'], name='promoters_lead_promoter_at'),
         ),
         migrations.AddIndex(
             model_name='lead',
@@ -93,6 +93,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='lead',
-            index=models.Index(fields=['address', 'created_at'], name='promoters_lead_address_received'),
+            index=models.Index(fields=['address', 'created_at'], name='promoters_lead_address_at'),
         ),
     ]
