@@ -86,9 +86,12 @@ def sync_roles(apps: Any = global_apps) -> None:
 def create_all_permissions(apps: Any, app_configs: Iterable[Any]) -> None:
     """Django makes permissions after `migrate`; a data migration that hands them out makes them first."""
     for app_config in app_configs:
+        # Put back what was there: an app left without its models module gets no post-migrate step later in the run
+        # (no content types or permissions for the models of the migrations that come after this one).
+        models_module = app_config.models_module
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        app_config.models_module = models_module
 
 
 def sync_roles_after_migrate(sender: Any, **kwargs: Any) -> None:
