@@ -19,6 +19,7 @@ from analytics.exports import FORMATS, file_response
 from analytics.finders import PLOTLY_JS
 from analytics.metrics import pages
 from analytics.metrics.forms import MetricFilterForm
+from analytics.metrics.fraud import KIND_LABELS
 from analytics.metrics.models import AbcXyzReport, BcgReport, ChurnModel, FraudReport, LtvReport, RfmReport
 from analytics.metrics.rfm import SEGMENT_LABELS
 from analytics.metrics.services import rfm_segment_create
@@ -156,7 +157,7 @@ class FraudReportAdmin(ReportAdmin):
             links = [(reverse(view, args=[pk]), f"#{pk}") for pk in ids] if view else []
             if len(links) == 1:
                 links = [(links[0][0], target["label"])]
-            groups.setdefault(signal.kind, []).append({"signal": signal, "links": links})
+            groups.setdefault(str(KIND_LABELS[signal.kind]), []).append({"signal": signal, "links": links})
         return {"groups": groups}
 
 

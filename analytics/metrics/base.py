@@ -32,6 +32,17 @@ def on_postgresql() -> bool:
     return connection.vendor == "postgresql"
 
 
+# A metric's statement over millions of rows hashes and sorts hundreds of thousands of groups: in the default 4 MB
+# of work_mem they spill to disk. And JIT compiles ~140 functions for it (measured: 6 s of CPU), more than it saves.
+STATEMENT_SETTINGS = ("SET LOCAL work_mem = '256MB'", "SET LOCAL jit = off")
+
+
+def big_statement(cursor: Any) -> None:
+    """Settings for one big read, for the transaction it runs in (the caller holds one: `transaction.atomic`)."""
+    for setting in STATEMENT_SETTINGS:
+        cursor.execute(setting)
+
+
 def day_start(day: date) -> datetime:
     """Midnight at the start of a local day (the project's time zone)."""
     return timezone.make_aware(datetime.combine(day, time.min))

@@ -29,7 +29,7 @@ from django.db.models.functions import Left, Length
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from analytics.metrics.base import Period, by_brands
 from contacts.models import Contact
@@ -82,7 +82,7 @@ def _card_many_stores(brand_ids: list[int] | None, period: Period) -> list[Signa
             if len(stores) > best:
                 best, best_at = len(stores), at
         if best >= CARD_STORES:
-            reason = _("Card %(card)s was used in %(stores)s stores within an hour from %(at)s.") % {
+            reason = _("Card %(card)s was used in %(stores)s stores within an hour (from %(at)s).") % {
                 "card": number,
                 "stores": best,
                 "at": _when(best_at),
@@ -265,6 +265,14 @@ def _shared_card(brand_ids: list[int] | None, period: Period) -> list[Signal]:
     return signals
 
 
+KIND_LABELS = {
+    "card_many_stores": gettext_lazy("A card in several stores within an hour"),
+    "redemption_near_limit": gettext_lazy("Redemptions just under the limit"),
+    "register_refunds": gettext_lazy("Registers refunding far more than their store"),
+    "staff_adjustments": gettext_lazy("Staff adjusting points far more than the others"),
+    "shared_phone": gettext_lazy("Contacts with phones from one block"),
+    "shared_card": gettext_lazy("A card presented for several contacts"),
+}
 KINDS = {
     "card_many_stores": _card_many_stores,
     "redemption_near_limit": _redemption_near_limit,

@@ -12,12 +12,12 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Case, IntegerField, Max, Sum, Value, When
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
-from analytics.metrics.base import Period, counted_lines, on_postgresql
+from analytics.metrics.base import Period, big_statement, counted_lines, on_postgresql
 from common.money import ZERO
 
 By = Literal["product", "category"]
@@ -64,7 +64,8 @@ def _postgresql(brand_ids: list[int] | None, period: Period, by: By, split: date
         join, width = "LEFT JOIN loyalty_product pr ON pr.id = l.product_id", 1
     bucket = "date_trunc('week', p.at AT TIME ZONE %(tz)s)::date" if split is None else "(p.at >= %(split)s)::int"
     sql = LINES_SQL.format(key=key, product=product, bucket=bucket, join=join, brands=brands)
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        big_statement(cursor)
         cursor.execute(sql, params)
         return [
             LineSum(tuple(row[:width]), row[width], row[width + 1], row[width + 2], row[width + 3])

@@ -23,23 +23,16 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, Max, Sum
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
-from analytics.metrics.base import Period, counted_purchases, on_postgresql
+from analytics.metrics.base import Period, big_statement, counted_purchases, on_postgresql
 from common.money import ZERO, quantize
+from contacts.scores import RFM_SEGMENT_LABELS, RFM_SEGMENTS
 
-SEGMENTS = ("champions", "loyal", "at_risk", "lost", "new", "others")
-SEGMENT_LABELS = {
-    "champions": _("Champions"),
-    "loyal": _("Loyal"),
-    "at_risk": _("At risk"),
-    "lost": _("Lost"),
-    "new": _("New"),
-    "others": _("Others"),
-}
+SEGMENTS = RFM_SEGMENTS
+SEGMENT_LABELS = RFM_SEGMENT_LABELS
 
 
 def segment_of(r: int, f: int) -> str:
@@ -168,7 +161,8 @@ def rfm_sql(brand_ids: list[int] | None, period: Period, *, per_brand: bool) -> 
 
 def _postgresql(brand_ids: list[int] | None, period: Period, *, per_brand: bool) -> list[RfmRow]:
     sql, params = rfm_sql(brand_ids, period, per_brand=per_brand)
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        big_statement(cursor)
         cursor.execute(sql + " ORDER BY contact_id, part", params)
         return [
             RfmRow(contact, days, frequency, quantize(money), r, f, m, segment, last, part if per_brand else None)

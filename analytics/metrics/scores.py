@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from analytics.metrics.base import Period, on_postgresql
+from analytics.metrics.base import Period, big_statement, on_postgresql
 from analytics.metrics.churn import churn_risks
 from analytics.metrics.churn.features import features_at
 from analytics.metrics.models import ChurnModel
@@ -33,6 +33,7 @@ def _rfm_postgresql(period: Period, at: datetime) -> int:
     sql, params = rfm_sql(None, period, per_brand=True)
     params["at"] = at
     with connection.cursor() as cursor:
+        big_statement(cursor)  # in rfm_scores_refresh's transaction
         cursor.execute("DROP TABLE IF EXISTS metrics_rfm_now")  # left by an outer transaction that ran this before
         cursor.execute(
             "CREATE TEMPORARY TABLE metrics_rfm_now ON COMMIT DROP AS "  # noqa: S608  (our own statement; values are parameters)

@@ -571,6 +571,42 @@ UNFOLD = {
                 "collapsible": False,
                 "items": [
                     {
+                        "title": _("RFM"),
+                        "icon": "groups",
+                        "link": reverse_lazy("admin:metrics_rfmreport_changelist"),
+                        "permission": lambda request: request.user.has_perm("metrics.view_rfmreport"),
+                    },
+                    {
+                        "title": _("LTV and retention"),
+                        "icon": "timeline",
+                        "link": reverse_lazy("admin:metrics_ltvreport_changelist"),
+                        "permission": lambda request: request.user.has_perm("metrics.view_ltvreport"),
+                    },
+                    {
+                        "title": _("ABC/XYZ"),
+                        "icon": "grid_view",
+                        "link": reverse_lazy("admin:metrics_abcxyzreport_changelist"),
+                        "permission": lambda request: request.user.has_perm("metrics.view_abcxyzreport"),
+                    },
+                    {
+                        "title": _("BCG matrix"),
+                        "icon": "scatter_plot",
+                        "link": reverse_lazy("admin:metrics_bcgreport_changelist"),
+                        "permission": lambda request: request.user.has_perm("metrics.view_bcgreport"),
+                    },
+                    {
+                        "title": _("Fraud signals"),
+                        "icon": "gpp_maybe",
+                        "link": reverse_lazy("admin:metrics_fraudreport_changelist"),
+                        "permission": lambda request: request.user.has_perm("metrics.view_fraudreport"),
+                    },
+                    {
+                        "title": _("Churn"),
+                        "icon": "trending_down",
+                        "link": reverse_lazy("admin:metrics_churnmodel_changelist"),
+                        "permission": lambda request: request.user.has_perm("metrics.view_churnmodel"),
+                    },
+                    {
                         "title": _("Licence use"),
                         "icon": "monitoring",
                         "link": reverse_lazy("admin:analytics_licenceusage_changelist"),

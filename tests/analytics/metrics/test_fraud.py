@@ -37,7 +37,7 @@ def test_a_card_in_three_stores_within_an_hour():
     assert [(signal.kind, signal.object, signal.score) for signal in found] == [
         ("card_many_stores", {"type": "card", "id": card.pk, "label": card.number}, 3.0)
     ]
-    assert found[0].reason.startswith(f"Card {card.number} was used in 3 stores within an hour from ")
+    assert found[0].reason.startswith(f"Card {card.number} was used in 3 stores within an hour (from ")
 
 
 def test_redemptions_repeatedly_just_under_the_limit():
