@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from account.services.login import SOURCES
 from account.services.profile import PROFILE_FIELDS
+from campaigns.messaging.links import public_url
 from common.api.fields import MoneyField
 from contacts.models import Contact
 
@@ -109,10 +110,23 @@ class ProgramSummarySerializer(serializers.Serializer):
         return summary.tier.next_tier.name if summary.tier.next_tier else None
 
 
+class OpenSurveySerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="survey_id")
+    name = serializers.CharField()
+    brand = serializers.CharField(source="brand_name")
+    reward_points = MoneyField()
+    ends_at = serializers.DateTimeField(allow_null=True)
+    url = serializers.SerializerMethodField(help_text="The survey's personal page.")
+
+    def get_url(self, survey: Any) -> str:
+        return public_url(survey.path)
+
+
 class MeSerializer(serializers.Serializer):
     contact = ContactSerializer()
     cards = CardSerializer(many=True)
     programs = ProgramSummarySerializer(many=True)
+    surveys = OpenSurveySerializer(many=True, help_text="Surveys waiting for the customer's answer.")
 
 
 class PurchaseItemSerializer(serializers.Serializer):

@@ -20,7 +20,6 @@ from django.views.decorators.http import require_http_methods
 from account.models import CustomerToken
 from account.selectors.history import AccountHistory
 from account.selectors.overview import account_overview
-from account.selectors.surveys import open_surveys
 from account.services.login import customer_login, login_code_send
 from account.services.profile import PROFILE_FIELDS, account_card_block, account_profile_update
 from account.services.tokens import customer_token_by_id, customer_token_revoke
@@ -135,7 +134,7 @@ def _show(request: HttpRequest, contact: Contact) -> HttpResponse:
         "overview": overview,
         "contact": contact,
         "history": history,
-        "surveys": open_surveys(contact=contact),
+        "surveys": overview.surveys,
         "subscriptions": [(field, getattr(contact, field)) for field in SUBSCRIPTIONS],
         "apple_wallet": apple_config() is not None,
         "google_wallet": google_configured(),

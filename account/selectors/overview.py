@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from account.barcodes import barcode_svg, qr_svg
+from account.selectors.surveys import OpenSurvey, open_surveys
 from common.money import ZERO, quantize
 from contacts.models import Contact
 from loyalty.choices import CardStatus
@@ -55,6 +56,7 @@ class AccountOverview:
     contact: Contact
     cards: list[CardView]
     programs: list[ProgramSummary]
+    surveys: list[OpenSurvey]
 
 
 def account_programs(contact: Contact) -> QuerySet[Program]:
@@ -106,4 +108,4 @@ def account_overview(*, contact: Contact, now: datetime | None = None) -> Accoun
                 tier=tier_progress(contact=contact, program=program, enrollment=enrollment, now=now),
             )
         )
-    return AccountOverview(contact=contact, cards=cards, programs=programs)
+    return AccountOverview(contact=contact, cards=cards, programs=programs, surveys=open_surveys(contact=contact))
