@@ -8,6 +8,8 @@ class AnalyticsConfig(AppConfig):
 
     def ready(self) -> None:
         from analytics import jobs
+        from analytics.summaries.job import summaries_job
         from common.jobs import register_job
 
         register_job("licence", jobs.licence)
+        register_job("analytics", summaries_job)

@@ -50,3 +50,32 @@ class LicenceUsage(TimeStampedModel):
     def __str__(self) -> str:
         scope = self.brand if self.brand is not None else _("all brands")
         return f"{self.day}: {self.active} ({scope})"
+
+# The summary tables (analytics.summaries): daily figures per register, store, brand, hour, contact, campaign,
+# product and the ledger, filled by the `analytics` job.
+from analytics.summaries.models import (  # noqa: E402
+    BrandDay,
+    CampaignDay,
+    ContactDay,
+    ContactFirst,
+    LedgerDay,
+    ProductDay,
+    RegisterDay,
+    RegisterHour,
+    StoreDay,
+    SummaryState,
+)
+
+__all__ = [
+    "BrandDay",
+    "CampaignDay",
+    "ContactDay",
+    "ContactFirst",
+    "LedgerDay",
+    "LicenceUsage",
+    "ProductDay",
+    "RegisterDay",
+    "RegisterHour",
+    "StoreDay",
+    "SummaryState",
+]

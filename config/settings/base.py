@@ -112,6 +112,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 if env("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+# Analytics' reads go to the replica when there is one; writes (the summaries' refresh too) to the primary.
+DATABASE_ROUTERS = ["analytics.router.AnalyticsReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -285,6 +288,9 @@ EVENTS_LOOKAHEAD_DAYS = env.int("EVENTS_LOOKAHEAD_DAYS", default=30)
 # of their own within the last ACTIVE_CONTACT_DAYS.
 LICENSED_ACTIVE_CONTACTS = env.int("LICENSED_ACTIVE_CONTACTS", default=0)
 ACTIVE_CONTACT_DAYS = env.int("ACTIVE_CONTACT_DAYS", default=365)
+# Analytics' summaries: before a dashboard or an analytics answer reads them, the days touched since the last refresh
+# are written again when that means reading at most this many receipts (or ledger entries); more waits for the job.
+ANALYTICS_CATCH_UP_ROWS = env.int("ANALYTICS_CATCH_UP_ROWS", default=5000)
 
 # The personal account (account/): the program a new phone joins at its first login, with a virtual card (its id;
 # empty: the first program), and how long a customer's token lives. Wallet cards are offered only when configured:

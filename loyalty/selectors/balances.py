@@ -45,21 +45,33 @@ def roots_with_remaining() -> QuerySet[LedgerEntry]:
     )
 
 
+def _holding(roots: QuerySet[LedgerEntry]) -> list[LedgerEntry]:
+    """The roots that still hold points, each with `remaining` (a quantized Decimal), in the order redemptions take
+    them: earliest expiry first, never-expiring last, then earliest created."""
+    queryset = (
+        roots.alias(magnitude=Abs("remaining_raw"))
+        .filter(magnitude__gte=HALF_CENT)
+        .order_by(F("expires_at").asc(nulls_last=True), "pk")
+    )
+    holding: list[LedgerEntry] = list(queryset)
+    for root in holding:
+        root.remaining = quantize(root.remaining_raw)  # type: ignore[attr-defined]
+    return holding
+
+
 def account_roots(*, account: Account) -> list[LedgerEntry]:
     """The account's lots and debts that still hold points, each with `remaining` (a quantized Decimal).
 
     Ordered as redemptions take them: earliest expiry first, never-expiring last, then earliest created.
     """
-    queryset = (
-        roots_with_remaining()
-        .filter(account=account)
-        .alias(magnitude=Abs("remaining_raw"))
-        .filter(magnitude__gte=HALF_CENT)
-        .order_by(F("expires_at").asc(nulls_last=True), "pk")
-    )
-    roots: list[LedgerEntry] = list(queryset)
-    for root in roots:
-        root.remaining = quantize(root.remaining_raw)  # type: ignore[attr-defined]
+    return _holding(roots_with_remaining().filter(account=account))
+
+
+def accounts_roots(*, accounts: QuerySet[Any]) -> dict[int, list[LedgerEntry]]:
+    """`account_roots` of several accounts at once (`accounts`: a query of their ids), in one query."""
+    roots: dict[int, list[LedgerEntry]] = defaultdict(list)
+    for root in _holding(roots_with_remaining().filter(account_id__in=accounts)):
+        roots[root.account_id].append(root)
     return roots
 
 

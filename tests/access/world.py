@@ -19,6 +19,7 @@ from django.utils import timezone
 from access.services import staff_user_set_roles
 from account.services.notes import contact_note_add
 from analytics.services import licence_record
+from analytics.summaries.refresh import summaries_refresh
 from campaigns.messaging.dispatcher import dispatch_pending
 from campaigns.messaging.models import Trigger
 from campaigns.messaging.relay import relay_due
@@ -199,6 +200,7 @@ def build_world() -> tuple[BrandWorld, BrandWorld]:
     mine = build_brand("MINE", phone_prefix="+7916", card_prefix="2111")
     theirs = build_brand(OTHER, phone_prefix="+7999", card_prefix="7999")
     licence_record(at=timezone.now())  # the day's licence use of each brand (and in all)
+    summaries_refresh()  # the analytics' summaries of both brands' receipts and points
     return mine, theirs
 
 

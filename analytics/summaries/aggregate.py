@@ -1,0 +1,140 @@
+"""The summaries of the store-days in `an_dirty`, written again from their counted purchases in `an_cp`
+(`fill.py`): plain SQL that PostgreSQL and SQLite both run (grouping, `COUNT(DISTINCT …)`, row values and
+`ROW_NUMBER()` windows), each day's old rows deleted first, so that a refresh can run any number of times.
+
+Registers' days and hours and contacts' days come from the receipts; a store's day adds up its registers' and counts
+its buyers; a brand's day adds up its stores' (all of them, the untouched ones too) and counts its buyers from the
+contacts' days; a contact's first receipt at a brand is read again, for every contact the refresh touched, from
+its contact-days (`ROW_NUMBER() OVER (PARTITION BY brand, contact ORDER BY first_at)`); a campaign's day sums its
+uses by the counted receipts.
+"""
+
+from datetime import datetime
+from typing import Any
+
+from django.db import connection
+from django.db.backends.utils import CursorWrapper
+
+from analytics.summaries.fill import analyze, drop_temp, table, temp_table
+from analytics.summaries.models import (
+    BrandDay,
+    CampaignDay,
+    ContactDay,
+    ContactFirst,
+    RegisterDay,
+    RegisterHour,
+    StoreDay,
+)
+from campaigns.models import CampaignUsage
+
+FIGURES = "receipts, identified, revenue, refunded, discount, points_accrued, points_redeemed"
+FIGURE_SUMS_FROM_PURCHASES = (
+    "COUNT(*), COUNT(contact_id), SUM(payable - refunded), SUM(refunded), SUM(discount), SUM(points - revoked),"
+    " SUM(redeemed - returned)"
+)
+FIGURE_SUMS = (
+    "SUM(receipts), SUM(identified), SUM(revenue), SUM(refunded), SUM(discount), SUM(points_accrued),"
+    " SUM(points_redeemed)"
+)
+# Row values against the temporary tables: both databases probe the summaries' (store, day) indexes with them.
+IN_DIRTY = "({t}.store_id, {t}.day) IN (SELECT store_id, day FROM an_dirty)"
+IN_BRAND_DAYS = "({t}.brand_id, {t}.day) IN (SELECT brand_id, day FROM an_bd)"
+
+
+def _delete_store_days(cursor: CursorWrapper, *models: type) -> None:
+    for model in models:
+        name = table(model)
+        cursor.execute(f"DELETE FROM {name} WHERE {IN_DIRTY.format(t=name)}")  # noqa: S608
+
+
+def summarise_store_days(cursor: CursorWrapper, now: datetime) -> None:
+    """Every summary of the `days` stream for the store-days in `an_dirty` (and their brands' days)."""
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    # The contacts whose first receipt may move: those of the old rows and those of the new.
+    temp_table(cursor, "an_fc", "brand_id bigint, contact_id bigint")
+    contact_day = table(ContactDay)
+    cursor.execute(
+        f"INSERT INTO an_fc SELECT DISTINCT brand_id, contact_id FROM {contact_day}"  # noqa: S608
+        f" WHERE {IN_DIRTY.format(t=contact_day)}"
+    )
+    _delete_store_days(cursor, RegisterDay, StoreDay, RegisterHour, ContactDay, CampaignDay)
+
+    cursor.execute(
+        f"INSERT INTO {table(RegisterDay)} (day, register_id, store_id, brand_id, partner_id, {FIGURES},"  # noqa: S608
+        f" created_at, updated_at) SELECT day, register_id, store_id, brand_id, partner_id,"
+        f" {FIGURE_SUMS_FROM_PURCHASES}, %s, %s FROM an_cp GROUP BY day, register_id, store_id, brand_id, partner_id",
+        [stamp, stamp],
+    )
+    cursor.execute(
+        f"INSERT INTO {table(RegisterHour)} (day, hour, weekday, register_id, store_id, brand_id, receipts,"  # noqa: S608
+        " revenue) SELECT day, hour, weekday, register_id, store_id, brand_id, COUNT(*), SUM(payable - refunded)"
+        " FROM an_cp GROUP BY day, hour, weekday, register_id, store_id, brand_id"
+    )
+    cursor.execute(
+        f"INSERT INTO {contact_day} (day, register_id, contact_id, store_id, brand_id, first_at, receipts,"  # noqa: S608
+        " revenue, discount, points_accrued, points_redeemed) SELECT day, register_id, contact_id, store_id,"
+        " brand_id, MIN(at), COUNT(*), SUM(payable - refunded), SUM(discount), SUM(points - revoked),"
+        " SUM(redeemed - returned) FROM an_cp WHERE contact_id IS NOT NULL"
+        " GROUP BY day, register_id, contact_id, store_id, brand_id"
+    )
+    register_day = table(RegisterDay)
+    cursor.execute(
+        f"INSERT INTO {table(StoreDay)} (day, store_id, brand_id, partner_id, {FIGURES}, buyers, created_at,"  # noqa: S608
+        f" updated_at) SELECT r.day, r.store_id, r.brand_id, r.partner_id, {FIGURE_SUMS},"
+        " COALESCE(MAX(b.buyers), 0), %s, %s"
+        f" FROM {register_day} r LEFT JOIN (SELECT store_id, day, COUNT(DISTINCT contact_id) AS buyers FROM an_cp"
+        " WHERE contact_id IS NOT NULL GROUP BY store_id, day) b ON b.store_id = r.store_id AND b.day = r.day"
+        f" WHERE {IN_DIRTY.format(t='r')} GROUP BY r.day, r.store_id, r.brand_id, r.partner_id",
+        [stamp, stamp],
+    )
+    cursor.execute(
+        f"INSERT INTO {table(CampaignDay)} (day, campaign_id, store_id, brand_id, receipts, discount, points,"  # noqa: S608
+        " value) SELECT cp.day, u.campaign_id, cp.store_id, cp.brand_id, COUNT(DISTINCT u.purchase_id),"
+        f" SUM(u.discount), SUM(u.points), SUM(u.value) FROM an_cp cp JOIN {table(CampaignUsage)} u"
+        " ON u.purchase_id = cp.id GROUP BY cp.day, u.campaign_id, cp.store_id, cp.brand_id"
+    )
+    _summarise_brand_days(cursor, stamp)
+    cursor.execute("INSERT INTO an_fc SELECT DISTINCT brand_id, contact_id FROM an_cp WHERE contact_id IS NOT NULL")
+    _first_receipts(cursor)
+    drop_temp(cursor, "an_fc")
+
+
+def _summarise_brand_days(cursor: CursorWrapper, stamp: Any) -> None:
+    temp_table(cursor, "an_bd", "brand_id bigint, day date")
+    cursor.execute("INSERT INTO an_bd SELECT DISTINCT brand_id, day FROM an_dirty")
+    analyze(cursor, "an_bd")
+    brand_day = table(BrandDay)
+    cursor.execute(f"DELETE FROM {brand_day} WHERE {IN_BRAND_DAYS.format(t=brand_day)}")  # noqa: S608
+    cursor.execute(
+        f"INSERT INTO {brand_day} (day, brand_id, {FIGURES}, buyers, created_at, updated_at)"  # noqa: S608
+        f" SELECT s.day, s.brand_id, {FIGURE_SUMS}, 0, %s, %s FROM {table(StoreDay)} s"
+        f" WHERE {IN_BRAND_DAYS.format(t='s')} GROUP BY s.day, s.brand_id",
+        [stamp, stamp],
+    )
+    cursor.execute(
+        f"UPDATE {brand_day} SET buyers = (SELECT COUNT(DISTINCT c.contact_id) FROM {table(ContactDay)} c"  # noqa: S608
+        f" WHERE c.brand_id = {brand_day}.brand_id AND c.day = {brand_day}.day)"
+        f" WHERE {IN_BRAND_DAYS.format(t=brand_day)}"
+    )
+    drop_temp(cursor, "an_bd")
+
+
+def _first_receipts(cursor) -> None:
+    """Each touched contact's first counted receipt at the brand, read again from its contact-days."""
+    temp_table(cursor, "an_fcd", "brand_id bigint, contact_id bigint")
+    cursor.execute("INSERT INTO an_fcd SELECT DISTINCT brand_id, contact_id FROM an_fc")
+    analyze(cursor, "an_fcd")
+    first = table(ContactFirst)
+    cursor.execute(
+        f"DELETE FROM {first} WHERE ({first}.brand_id, {first}.contact_id) IN"  # noqa: S608
+        " (SELECT brand_id, contact_id FROM an_fcd)"
+    )
+    cursor.execute(
+        f"INSERT INTO {first} (brand_id, contact_id, first_at, day, store_id, register_id)"  # noqa: S608
+        " SELECT brand_id, contact_id, first_at, day, store_id, register_id FROM ("
+        " SELECT c.brand_id, c.contact_id, c.first_at, c.day, c.store_id, c.register_id, ROW_NUMBER() OVER"
+        " (PARTITION BY c.brand_id, c.contact_id ORDER BY c.first_at, c.register_id) AS n"
+        f" FROM an_fcd f JOIN {table(ContactDay)} c ON c.contact_id = f.contact_id AND c.brand_id = f.brand_id"
+        ") firsts WHERE n = 1"
+    )
+    drop_temp(cursor, "an_fcd")
