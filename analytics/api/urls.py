@@ -1,6 +1,6 @@
 from django.urls import re_path
 
-from analytics.api import metrics, views
+from analytics.api import load, metrics, overview, program, views
 
 urlpatterns = [
     re_path(r"^analytics/licence/?$", views.LicenceView.as_view(), name="analytics-licence"),
@@ -10,4 +10,7 @@ urlpatterns = [
     re_path(r"^analytics/abc-xyz/?$", metrics.AbcXyzView.as_view(), name="analytics-abc-xyz"),
     re_path(r"^analytics/bcg/?$", metrics.BcgView.as_view(), name="analytics-bcg"),
     re_path(r"^analytics/fraud/?$", metrics.FraudView.as_view(), name="analytics-fraud"),
+    re_path(r"^analytics/overview/?$", overview.OverviewView.as_view(), name="analytics-overview"),
+    re_path(r"^analytics/registers/?$", load.RegisterLoadView.as_view(), name="analytics-registers"),
+    re_path(r"^analytics/program/?$", program.ProgramReportView.as_view(), name="analytics-program"),
 ]
