@@ -6,8 +6,7 @@ import segno
 from django import forms
 from django.conf import settings
 from django.contrib import admin
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.html import format_html
@@ -72,8 +71,7 @@ class StandAdmin(BrandScopedAdminMixin, DomainErrorMessageMixin, ModelAdmin):
         stands = super().get_queryset(request)
         if own_stands_only(request.user):
             stands = stands.filter(promoters=request.user)
-        leads = Lead.objects.filter(stand=OuterRef("pk")).order_by().values("stand").annotate(n=Count("pk"))
-        return stands.annotate(lead_count=Coalesce(Subquery(leads.values("n"), output_field=IntegerField()), 0))
+        return stands
 
     def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "promoters":
@@ -107,9 +105,7 @@ class StandAdmin(BrandScopedAdminMixin, DomainErrorMessageMixin, ModelAdmin):
 
     @display(description=_("leads"), ordering="lead_count")
     def leads_link(self, obj: Stand) -> str:
-        return format_html(
-            '<a href="{}">{}</a>', changelist_url(Lead, stand__id__exact=obj.pk), getattr(obj, "lead_count", "")
-        )
+        return format_html('<a href="{}">{}</a>', changelist_url(Lead, stand__id__exact=obj.pk), obj.lead_count)
 
     @display(description=_("page"))
     def page_link(self, obj: Stand) -> str:

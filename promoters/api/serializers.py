@@ -23,7 +23,7 @@ class StandSerializer(ScopedModelSerializer):
 
     class Meta:
         model = Stand
-        fields = ["id", *Stand.EDITABLE_FIELDS, "page_url", "created_at", "updated_at"]
+        fields = ["id", *Stand.EDITABLE_FIELDS, "lead_count", "page_url", "created_at", "updated_at"]
 
     def get_fields(self) -> dict[str, serializers.Field]:
         fields = super().get_fields()

@@ -22,6 +22,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -196,6 +197,7 @@ def _capture(*, user: Any, stand: Stand, data: LeadInput, clean: _Clean, at: dat
         )
     lead.contact, lead.card, lead.created, lead.welcome_points = contact, card, created, points
     lead.save(update_fields=["contact", "card", "created", "welcome_points", "updated_at"])
+    Stand.objects.filter(pk=stand.pk).update(lead_count=F("lead_count") + 1)
     event_record(
         contact_id=contact.pk,
         type="lead_captured",

@@ -55,8 +55,21 @@ def test_the_leads_list_shows_the_leaderboard_of_what_it_lists(world):
     board = html[html.index("promo-leaderboard") :]
     assert board.index("anna") < board.index("boris")
 
+    assert 'id="promo-figures-window"' in html  # the latest 30 days unless a period is chosen
+
     filtered = client.get("/admin/promoters/lead/", {"promoter": anna.pk})
     assert 'data-figure="leads">2<' in filtered.content.decode()
+    this_year = client.get("/admin/promoters/lead/", {"captured_at__gte": "2000-01-01"}).content.decode()
+    assert 'id="promo-figures-window"' not in this_year
+    assert 'data-figure="leads">3<' in this_year
+
+
+def test_the_stands_list_shows_each_stands_leads(world):
+    _brand, fair, _anna, _boris = world
+
+    html = admin_client().get("/admin/promoters/stand/").content.decode()
+
+    assert f'href="/admin/promoters/lead/?stand__id__exact={fair.pk}">3</a>' in html
 
 
 def test_a_stand_saved_in_the_admin_goes_through_the_service(world):

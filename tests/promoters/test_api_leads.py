@@ -75,6 +75,8 @@ def test_a_new_phone_becomes_a_contact_in_the_brands_program_with_a_card_points_
     assert (lead.stand_id, lead.promoter_id, lead.contact_id, lead.card_id) == (fair.pk, user.pk, contact.pk, card.pk)
     assert (lead.consent_terms, lead.consent_marketing, lead.consent_version) == (True, True, "2025-03")
     assert (lead.created, lead.welcome_points, lead.address) == (True, Decimal("100.00"), "10.1.2.3")
+    fair.refresh_from_db()
+    assert fair.lead_count == 1
 
 
 def test_the_same_id_again_replays_the_first_answer(client, fair):
@@ -91,6 +93,8 @@ def test_the_same_id_again_replays_the_first_answer(client, fair):
     assert Lead.objects.count() == 1
     assert Contact.objects.count() == 1
     assert LedgerEntry.objects.filter(kind=EntryKind.REWARD).count() == 1
+    fair.refresh_from_db()
+    assert fair.lead_count == 1
 
 
 def test_the_same_id_from_a_user_who_cannot_see_the_lead_is_a_conflict(client, fair, brand):
