@@ -319,11 +319,31 @@ PROMOTERS_OFFLINE_DAYS = env.int("PROMOTERS_OFFLINE_DAYS", default=7)
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
+
+
+def _technical(request: object, permission: str) -> bool:
+    """The sidebar's technical entries: unlimited staff with the permission only."""
+    from common.scoping import user_scope
+
+    user = request.user  # type: ignore[attr-defined]
+    return user_scope(user).unlimited and user.has_perm(permission)
+
+
 UNFOLD = {
     "SITE_TITLE": _("Loyalty CRM"),
     "SITE_HEADER": _("Loyalty CRM"),
     "SHOW_LANGUAGES": True,
     "SHOW_HISTORY": True,
+    # The home page is the marketer's overview of their brands (analytics), not Django's list of apps.
+    "DASHBOARD_CALLBACK": "analytics.dashboards.home.dashboard_callback",
+    # The analytics dashboards: pages of the admin site, each limited to the user's brands.
+    "SITE_VIEWS": [
+        ("analytics/dashboards/overview/", "analytics_overview", "analytics.dashboards.views.OverviewDashboard"),
+        ("analytics/dashboards/register-load/", "analytics_load", "analytics.dashboards.views.LoadDashboard"),
+        ("analytics/dashboards/registers/", "analytics_registers", "analytics.dashboards.views.InventoryDashboard"),
+        ("analytics/dashboards/program/", "analytics_program", "analytics.dashboards.views.ProgramDashboard"),
+        ("analytics/dashboards/refresh/", "analytics_refresh", "analytics.dashboards.views.RefreshView"),
+    ],
     # The marketer's menu; each entry shows only to users who may view its model.
     "SIDEBAR": {
         "show_search": True,
@@ -577,6 +597,30 @@ UNFOLD = {
                 "collapsible": False,
                 "items": [
                     {
+                        "title": _("Brand overview"),
+                        "icon": "dashboard",
+                        "link": reverse_lazy("admin:analytics_overview"),
+                        "permission": lambda request: request.user.has_perm("analytics.view_brandday"),
+                    },
+                    {
+                        "title": _("Register load"),
+                        "icon": "schedule",
+                        "link": reverse_lazy("admin:analytics_load"),
+                        "permission": lambda request: request.user.has_perm("analytics.view_brandday"),
+                    },
+                    {
+                        "title": _("Registers"),
+                        "icon": "point_of_sale",
+                        "link": reverse_lazy("admin:analytics_registers"),
+                        "permission": lambda request: request.user.has_perm("analytics.view_brandday"),
+                    },
+                    {
+                        "title": _("Program report"),
+                        "icon": "account_balance",
+                        "link": reverse_lazy("admin:analytics_program"),
+                        "permission": lambda request: request.user.has_perm("analytics.view_brandday"),
+                    },
+                    {
                         "title": _("RFM"),
                         "icon": "groups",
                         "link": reverse_lazy("admin:metrics_rfmreport_changelist"),
@@ -650,35 +694,42 @@ UNFOLD = {
                         "link": reverse_lazy("admin:auth_user_changelist"),
                         "permission": lambda request: request.user.has_perm("auth.view_user"),
                     },
+                ],
+            },
+            {
+                "title": _("Technical"),
+                "separator": True,
+                "collapsible": True,
+                "items": [
                     {
                         "title": _("Groups"),
                         "icon": "group",
                         "link": reverse_lazy("admin:auth_group_changelist"),
-                        "permission": lambda request: request.user.has_perm("auth.view_group"),
+                        "permission": lambda request: _technical(request, "auth.view_group"),
                     },
                     {
                         "title": _("API tokens"),
                         "icon": "key",
                         "link": reverse_lazy("admin:authtoken_tokenproxy_changelist"),
-                        "permission": lambda request: request.user.has_perm("authtoken.view_tokenproxy"),
+                        "permission": lambda request: _technical(request, "authtoken.view_tokenproxy"),
                     },
                     {
                         "title": _("Periodic tasks"),
                         "icon": "schedule",
                         "link": reverse_lazy("admin:django_celery_beat_periodictask_changelist"),
-                        "permission": lambda request: request.user.has_perm("django_celery_beat.view_periodictask"),
+                        "permission": lambda request: _technical(request, "django_celery_beat.view_periodictask"),
                     },
                     {
                         "title": _("Crontab schedules"),
                         "icon": "calendar_month",
                         "link": reverse_lazy("admin:django_celery_beat_crontabschedule_changelist"),
-                        "permission": lambda request: request.user.has_perm("django_celery_beat.view_crontabschedule"),
+                        "permission": lambda request: _technical(request, "django_celery_beat.view_crontabschedule"),
                     },
                     {
                         "title": _("Interval schedules"),
                         "icon": "timer",
                         "link": reverse_lazy("admin:django_celery_beat_intervalschedule_changelist"),
-                        "permission": lambda request: request.user.has_perm("django_celery_beat.view_intervalschedule"),
+                        "permission": lambda request: _technical(request, "django_celery_beat.view_intervalschedule"),
                     },
                 ],
             },

@@ -45,7 +45,7 @@
       });
     },
     heatmap: function (holder, chart) {
-      const trace = { type: "heatmap", x: chart.x, y: chart.y, z: chart.z, colorscale: "Blues", hoverongaps: false };
+      const trace = { type: "heatmap", x: chart.x, y: chart.y, z: chart.z, colorscale: chart.colorscale || "Blues", hoverongaps: false };
       if (chart.percent) {
         trace.zmin = 0;
         trace.zmax = 1;
@@ -79,6 +79,23 @@
     },
     bars: function (holder, chart) {
       Plotly.newPlot(holder, [{ type: "bar", orientation: "h", x: chart.x, y: chart.y }], layout(chart, { margin: { l: 130, r: 20, t: 50, b: 40 } }), { displaylogo: false, responsive: true });
+    },
+    // Money per day as bars, a count per day as a line on its own axis (the dashboards' revenue and receipts).
+    daily: function (holder, chart) {
+      const most = Math.max.apply(null, chart.counts.concat([0]));
+      const traces = [
+        { type: "bar", x: chart.days, y: chart.amounts, name: chart.amount_label },
+        { type: "scatter", mode: "lines+markers", x: chart.days, y: chart.counts, name: chart.count_label, yaxis: "y2" },
+      ];
+      Plotly.newPlot(holder, traces, layout(chart, {
+        height: 340,
+        margin: { l: 70, r: 60, t: chart.title ? 50 : 20, b: 60 },
+        xaxis: { type: "date", tickformat: "%Y-%m-%d", hoverformat: "%Y-%m-%d" },
+        yaxis: { title: { text: chart.amount_label }, rangemode: "tozero" },
+        // Whole receipts: a tick each while they are few.
+        yaxis2: { title: { text: chart.count_label }, overlaying: "y", side: "right", rangemode: "tozero", showgrid: false, dtick: most <= 10 ? 1 : undefined },
+        legend: { orientation: "h" },
+      }), { displaylogo: false, responsive: true });
     },
     histogram: function (holder, chart) {
       Plotly.newPlot(holder, [{ type: "bar", x: chart.x, y: chart.y }], layout(chart, { xaxis: { type: "category" } }), { displaylogo: false, responsive: true });
