@@ -36,7 +36,11 @@ class ContactNote(TimeStampedModel):
         verbose_name = _("conversation note")
         verbose_name_plural = _("conversation notes")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["contact", "brand", "-created_at"], name="account_contactnote_contact")]
+        indexes = [
+            # A customer's notes at a brand (the assistant's page, the admin's search), and a brand's newest (its list).
+            models.Index(fields=["contact", "brand", "-created_at"], name="account_contactnote_contact"),
+            models.Index(fields=["brand", "-created_at", "-id"], name="account_contactnote_brand"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.contact_id} @ {self.created_at:%Y-%m-%d %H:%M}"

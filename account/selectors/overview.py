@@ -14,7 +14,7 @@ from account.selectors.surveys import OpenSurvey, open_surveys
 from common.money import ZERO, quantize
 from contacts.models import Contact
 from loyalty.choices import CardStatus
-from loyalty.models import Card, Enrollment, Program, Tier
+from loyalty.models import Account, Card, Enrollment, Program, Tier
 from loyalty.selectors import account_find, balance
 from loyalty.services.tiers import contact_spends, effective_tier, program_tiers
 
@@ -60,12 +60,11 @@ class AccountOverview:
 
 
 def account_programs(contact: Contact) -> QuerySet[Program]:
-    """The programs the contact is in (enrolled, or holding points there)."""
-    return (
-        Program.objects.filter(Q(enrollments__contact=contact) | Q(point_accounts__contact=contact))
-        .distinct()
-        .order_by("pk")
-    )
+    """The programs the contact is in (enrolled, or holding points there): two IN-subqueries read from the contact's
+    indexes (an OR over joins to the enrollments would read them all)."""
+    enrolled = Enrollment.objects.filter(contact=contact).values("program_id")
+    holding = Account.objects.filter(contact=contact).values("program_id")
+    return Program.objects.filter(Q(pk__in=enrolled) | Q(pk__in=holding)).order_by("pk")
 
 
 def account_cards(contact: Contact) -> QuerySet[Card]:
