@@ -29,6 +29,7 @@ PROJECT_APPS = (
     "promocodes",
     "promoters",
     "analytics",
+    "metrics",
     "account",
 )
 

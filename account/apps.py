@@ -11,6 +11,7 @@ class AccountConfig(AppConfig):
 
     def ready(self) -> None:
         from account import jobs
+        from account.api import schema  # noqa: F401  (registers the OpenAPI auth extension)
         from common.jobs import register_job
 
         register_job("account_cleanup", jobs.cleanup, description="Forget spent login codes and expired tokens.")

@@ -23,7 +23,7 @@ class LicenceUsage(TimeStampedModel):
         _("licensed active contacts"), default=0, help_text=_("The licence on that day; 0 = unlimited.")
     )
     alerted = models.BooleanField(
-        _("e-mail sent"), default=False, help_text=_("Superusers were told that the licence was 90 % used.")
+        _("e-mail sent"), default=False, help_text=_("Superusers were told that 90 percent of the licence was used.")
     )
 
     objects = ScopedManager()
@@ -50,6 +50,7 @@ class LicenceUsage(TimeStampedModel):
     def __str__(self) -> str:
         scope = self.brand if self.brand is not None else _("all brands")
         return f"{self.day}: {self.active} ({scope})"
+
 
 # The summary tables (analytics.summaries): daily figures per register, store, brand, hour, contact, campaign,
 # product and the ledger, filled by the `analytics` job.

@@ -219,3 +219,11 @@ def test_a_username_longer_than_any_users_is_invalid(staff):
 
     assert_error(response, 400, "invalid")
     assert AccessAttempt.objects.count() == 0
+
+
+def test_the_admin_login_lands_on_the_admins_home(staff):
+    # unfold's login form sends no `next`: Django's default would be /accounts/profile/, a 404
+    response = admin_login("boss")
+    assert response.logged_in
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"

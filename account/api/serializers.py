@@ -33,7 +33,7 @@ class TokenAnswerSerializer(serializers.Serializer):
     registered = serializers.BooleanField(help_text="A new contact was registered by this login.")
 
 
-class ContactSerializer(serializers.ModelSerializer):
+class AccountContactSerializer(serializers.ModelSerializer):
     class Meta:
         model = Contact
         fields = ["id", "phone", "phone_confirmed", "email_confirmed", *PROFILE_FIELDS]
@@ -49,7 +49,7 @@ class ProfileSerializer(serializers.ModelSerializer):
         extra_kwargs = {name: {"required": False} for name in PROFILE_FIELDS}
 
 
-class CardSerializer(serializers.Serializer):
+class AccountCardSerializer(serializers.Serializer):
     number = serializers.CharField(source="card.number")
     type = serializers.CharField(source="card.card_type.name")
     status = serializers.CharField(source="card.status")
@@ -65,30 +65,30 @@ class BlockedCardSerializer(serializers.Serializer):
     program = serializers.IntegerField(source="card_type.program_id")
 
 
-class ExpiringSerializer(serializers.Serializer):
+class AccountExpiringSerializer(serializers.Serializer):
     date = serializers.DateField()
     points = MoneyField()
 
 
-class BalanceSerializer(serializers.Serializer):
+class AccountBalanceSerializer(serializers.Serializer):
     active = MoneyField()
     pending = MoneyField()
-    expiring = ExpiringSerializer(many=True)
+    expiring = AccountExpiringSerializer(many=True)
 
 
-class TierSerializer(serializers.Serializer):
+class AccountTierSerializer(serializers.Serializer):
     name = serializers.CharField()
     accrual_percent = serializers.DecimalField(max_digits=5, decimal_places=2)
 
 
-class NextTierSerializer(TierSerializer):
+class AccountNextTierSerializer(AccountTierSerializer):
     min_spend = MoneyField()
 
 
 class TierProgressSerializer(serializers.Serializer):
-    tier = TierSerializer(allow_null=True)
+    tier = AccountTierSerializer(allow_null=True)
     valid_until = serializers.DateTimeField(allow_null=True)
-    next_tier = NextTierSerializer(allow_null=True)
+    next_tier = AccountNextTierSerializer(allow_null=True)
     spend = MoneyField(help_text="Spent in the next tier's window.")
     missing = MoneyField(help_text="Still to spend for the next tier.")
     percent = serializers.IntegerField(help_text="Progress to the next tier, 0–100.")
@@ -97,7 +97,7 @@ class TierProgressSerializer(serializers.Serializer):
 class ProgramSummarySerializer(serializers.Serializer):
     id = serializers.IntegerField(source="program.pk")
     name = serializers.CharField(source="program.name")
-    balance = BalanceSerializer()
+    balance = AccountBalanceSerializer()
     tier = serializers.SerializerMethodField()
     next_tier = serializers.SerializerMethodField()
     progress = TierProgressSerializer(source="tier")
@@ -123,8 +123,8 @@ class OpenSurveySerializer(serializers.Serializer):
 
 
 class MeSerializer(serializers.Serializer):
-    contact = ContactSerializer()
-    cards = CardSerializer(many=True)
+    contact = AccountContactSerializer()
+    cards = AccountCardSerializer(many=True)
     programs = ProgramSummarySerializer(many=True)
     surveys = OpenSurveySerializer(many=True, help_text="Surveys waiting for the customer's answer.")
 

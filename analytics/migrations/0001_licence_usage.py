@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
                 ('day', models.DateField(verbose_name='day')),
                 ('active', models.PositiveIntegerField(verbose_name='active contacts')),
                 ('licensed', models.PositiveIntegerField(default=0, help_text='The licence on that day; 0 = unlimited.', verbose_name='licensed active contacts')),
-                ('alerted', models.BooleanField(default=False, help_text='Superusers were told that the licence was 90 % used.', verbose_name='e-mail sent')),
+                ('alerted', models.BooleanField(default=False, help_text='Superusers were told that 90 percent of the licence was used.', verbose_name='e-mail sent')),
                 ('brand', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='loyalty.brand', verbose_name='brand')),
             ],
             options={

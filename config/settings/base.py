@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "promocodes",
     "promoters",
     "analytics",
+    "analytics.metrics",
     "demo",
     # Pages for people outside the office, above the apps they call (like the checkout).
     "account",
@@ -175,6 +176,8 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 LOGIN_URL = "admin:login"
+# Where a login without `next` lands (unfold's login form sends none): the admin's home, not Django's /accounts/profile/.
+LOGIN_REDIRECT_URL = "admin:index"
 
 # Content-Security-Policy (Django's middleware): everything comes from this origin, an inline script or style only
 # with the request's nonce (`nonce="{{ csp_nonce }}"`), no plugins, no framing, forms post only here.
@@ -292,6 +295,13 @@ ACTIVE_CONTACT_DAYS = env.int("ACTIVE_CONTACT_DAYS", default=365)
 # are written again when that means reading at most this many receipts (or ledger entries); more waits for the job.
 ANALYTICS_CATCH_UP_ROWS = env.int("ANALYTICS_CATCH_UP_ROWS", default=5000)
 
+# Promoters: the consent text's version stored with a lead whose stand names none; leads a stand, and an address,
+# may send in a minute before 429 `too_many_requests`; how old a lead kept offline on a tablet may be.
+PROMOTERS_CONSENT_VERSION = env("PROMOTERS_CONSENT_VERSION", default="1")
+PROMOTERS_LEADS_PER_MINUTE_PER_STAND = env.int("PROMOTERS_LEADS_PER_MINUTE_PER_STAND", default=30)
+PROMOTERS_LEADS_PER_MINUTE_PER_ADDRESS = env.int("PROMOTERS_LEADS_PER_MINUTE_PER_ADDRESS", default=60)
+PROMOTERS_OFFLINE_DAYS = env.int("PROMOTERS_OFFLINE_DAYS", default=7)
+
 # The personal account (account/): the program a new phone joins at its first login, with a virtual card (its id;
 # empty: the first program), and how long a customer's token lives. Wallet cards are offered only when configured:
 # Apple's pass type id, team id, its certificate and key and Apple's WWDR certificate (PEM: a file's path, or the
@@ -309,16 +319,8 @@ GOOGLE_WALLET_ISSUER_ID = env("GOOGLE_WALLET_ISSUER_ID", default="")
 GOOGLE_WALLET_SERVICE_ACCOUNT = env("GOOGLE_WALLET_SERVICE_ACCOUNT", default="")
 GOOGLE_WALLET_CLASS_SUFFIX = env("GOOGLE_WALLET_CLASS_SUFFIX", default="loyalty")
 
-# Promoters: the consent text's version stored with a lead whose stand names none; leads a stand, and an address,
-# may send in a minute before 429 `too_many_requests`; how old a lead kept offline on a tablet may be.
-PROMOTERS_CONSENT_VERSION = env("PROMOTERS_CONSENT_VERSION", default="1")
-PROMOTERS_LEADS_PER_MINUTE_PER_STAND = env.int("PROMOTERS_LEADS_PER_MINUTE_PER_STAND", default=30)
-PROMOTERS_LEADS_PER_MINUTE_PER_ADDRESS = env.int("PROMOTERS_LEADS_PER_MINUTE_PER_ADDRESS", default=60)
-PROMOTERS_OFFLINE_DAYS = env.int("PROMOTERS_OFFLINE_DAYS", default=7)
-
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
-
 
 
 def _technical(request: object, permission: str) -> bool:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
@@ -34,6 +34,9 @@ MAX_ID = 2**63 - 1
 # --- serializers -------------------------------------------------------------------------------------------------
 
 
+@extend_schema_field(
+    {"type": "string", "description": "An ISO 8601 date-time, or a date (its start; as an end, its end)."}
+)
 class MomentField(serializers.Field):
     """An ISO 8601 date-time (with or without offset; without = the server's time zone) or a plain date.
 

@@ -140,4 +140,4 @@ def test_the_personal_account_lists_the_open_surveys_with_their_pages():
     # when
     found = open_surveys(contact=contact)
     # then
-    assert [(item.name, item.url) for item in found] == [("Tell us", f"/s/{token(saved, contact)}/")]
+    assert [(item.name, item.path) for item in found] == [("Tell us", f"/s/{token(saved, contact)}/")]
