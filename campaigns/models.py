@@ -11,6 +11,7 @@ from common.models import MoneyField, TimeStampedModel
 from common.scoping import ScopedManager, brand_scoped, internal
 
 from .choices import CampaignStatus, Combine
+from .engine.control import MAX_CONTROL_PERCENT
 
 MAX_RECOMPUTE_MINUTES = 43200  # 30 days
 
@@ -154,6 +155,15 @@ class Campaign(TimeStampedModel):
         _("hint"), max_length=300, blank=True, help_text=_("Placeholders: {missing_amount}, {missing_quantity}.")
     )
     limits = models.JSONField(_("limits"), default=dict, blank=True)
+    control_percent = models.PositiveSmallIntegerField(
+        _("control group (%)"),
+        default=0,
+        validators=[MaxValueValidator(MAX_CONTROL_PERCENT)],
+        help_text=_(
+            "The share of the audience held out to measure the campaign's effect (0–50): chosen by a stable hash "
+            "of campaign and contact, they never get the campaign and are not told so. 0: no control group."
+        ),
+    )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("owner"),
@@ -174,6 +184,11 @@ class Campaign(TimeStampedModel):
                 condition=Q(ends_at__isnull=True) | Q(ends_at__gt=models.F("starts_at")),
                 name="%(app_label)s_%(class)s_ends_after_start",
                 violation_error_message=_("The end must be after the start."),
+            ),
+            models.CheckConstraint(
+                condition=Q(control_percent__lte=MAX_CONTROL_PERCENT),
+                name="%(app_label)s_%(class)s_control_percent_range",
+                violation_error_message=_("The control group is at most half of the audience."),
             ),
         ]
         indexes = [models.Index(fields=["brand", "status"], name="campaigns_brand_status")]

@@ -73,6 +73,7 @@ def campaign_entry(campaign: Campaign) -> CampaignEntry:
         products=product_filter(campaign.product_segment),
         requires_code=campaign.requires_code,
         hint=campaign.hint,
+        control_percent=campaign.control_percent,
     )
     return CampaignEntry(
         rule=rule, starts_at=campaign.starts_at, ends_at=campaign.ends_at, limits=parse_limits(campaign.limits)

@@ -16,6 +16,7 @@ from unfold.views import ChangeList
 
 from campaigns.admin.base import UI_STRINGS, CampaignsModelAdmin, segment_preview_html, ui_classes
 from campaigns.admin.campaign_actions import CampaignActionsMixin
+from campaigns.admin.campaign_effect import CampaignEffectMixin
 from campaigns.choices import CampaignStatus
 from campaigns.forms import CampaignAdminForm, campaigns_sharing, mechanic_editor
 from campaigns.models import Campaign
@@ -62,7 +63,7 @@ class CampaignChangeList(ChangeList):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(CampaignActionsMixin, ServiceDeleteMixin, CampaignsModelAdmin):
+class CampaignAdmin(CampaignEffectMixin, CampaignActionsMixin, ServiceDeleteMixin, CampaignsModelAdmin):
     """The campaign page. The JSON parts are plain fields (the mechanic has an editor on top of its JSON), the
     product segment is edited in place with a live preview, and a saved campaign can be tried on a basket."""
 
@@ -71,7 +72,7 @@ class CampaignAdmin(CampaignActionsMixin, ServiceDeleteMixin, CampaignsModelAdmi
     list_select_related = ("brand",)
     list_filter = ("status", "brand", "combine")
     search_fields = ("name",)
-    readonly_fields = ("segment_preview", "spent", "promo_pools", "owner", "created_at", "updated_at")
+    readonly_fields = ("segment_preview", "spent", "effect", "promo_pools", "owner", "created_at", "updated_at")
     actions = ("pause_campaigns", "resume_campaigns", "duplicate_campaigns")
     actions_detail = ("pause_detail", "resume_detail", "duplicate_detail")
     change_form_outer_after_template = "admin/campaigns/campaign/test_panel.html"
@@ -80,7 +81,7 @@ class CampaignAdmin(CampaignActionsMixin, ServiceDeleteMixin, CampaignsModelAdmi
     delete_refusal_service = staticmethod(_campaign_delete_refusal)
 
     class Media:
-        js = ("campaigns/campaign_admin.js",)
+        js = ("campaigns/campaign_admin.js", "campaigns/campaign_effect.js")
         css = {"all": ("campaigns/campaign_admin.css",)}
 
     def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
@@ -100,17 +101,19 @@ class CampaignAdmin(CampaignActionsMixin, ServiceDeleteMixin, CampaignsModelAdmi
         if obj is not None:
             limits += ("spent",)
         codes: tuple[Any, ...] = ((_("Promo codes"), {"fields": ("promo_pools",)}),) if obj is not None else ()
+        effect: tuple[Any, ...] = ((_("Effect"), {"fields": ("effect",)}),) if obj is not None else ()
         return (
             (None, {"fields": ("name", "brand", "status", "requires_code")}),
             *codes,
             (_("When"), {"fields": (("starts_at", "ends_at"), "weekdays", ("hours_from", "hours_to"))}),
-            (_("Who"), {"fields": ("audience_type", "audience_tiers", "audience_segment")}),
+            (_("Who"), {"fields": ("audience_type", "audience_tiers", "audience_segment", "control_percent")}),
             (
                 _("What"),
                 {"fields": (*segment_fields, "segment_preview", ("min_total", "min_quantity"), "stores")},
             ),
             (_("How"), {"fields": ("mechanic", ("combine", "priority"))}),
             (_("Limits"), {"fields": limits}),
+            *effect,
             (_("Hint"), {"fields": ("hint",)}),
             (_("Record"), {"fields": ("owner", "created_at", "updated_at")}),
         )

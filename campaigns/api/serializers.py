@@ -15,6 +15,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from campaigns.api.schema import mechanic_schema
+from campaigns.engine.control import MAX_CONTROL_PERCENT
 from campaigns.models import Campaign, ProductSegment, Segment
 from campaigns.services.limits import campaign_stats
 from common.api.fields import MoneyField
@@ -177,13 +178,17 @@ class CampaignSerializer(ScopedModelSerializer):
             "mechanic",
             "hint",
             "limits",
+            "control_percent",
             "owner",
             "stats",
             "created_at",
             "updated_at",
         ]
         read_only_fields = ["owner"]
-        extra_kwargs = {"priority": {"min_value": -1_000_000, "max_value": 1_000_000}}
+        extra_kwargs = {
+            "priority": {"min_value": -1_000_000, "max_value": 1_000_000},
+            "control_percent": {"min_value": 0, "max_value": MAX_CONTROL_PERCENT},
+        }
 
     def validate_hint(self, value: str | None) -> str:
         return value or ""

@@ -17,6 +17,8 @@ from rest_framework.serializers import BaseSerializer
 
 from campaigns import filtersets
 from campaigns.api import serializers as s
+from campaigns.api.effect import CampaignEffectSerializer, EffectQuerySerializer, effect_answer
+from campaigns.effect import campaign_effect
 from campaigns.models import Campaign, ProductSegment, Segment
 from campaigns.segments.selectors import segment_members, segment_preview
 from campaigns.services.campaigns import (
@@ -94,6 +96,19 @@ class CampaignViewSet(PermissionMixin, ScopedModelViewSet):
         """Paused → active (409 `invalid_status` from any other status)."""
         self.require(request, "campaigns.change_campaign")
         return self._answer(campaign_resume(campaign=cast(Campaign, self.get_object())))
+
+    @extend_schema(parameters=[EffectQuerySerializer], responses=CampaignEffectSerializer)
+    @action(detail=True, methods=["get"], filterset_class=None)
+    def effect(self, request: Request, pk: str | None = None) -> Response:
+        """What the campaign touched and cost, and its audience's revenue per contact against the control group
+        held out: `uplift` with its 95 % interval, or null and a `reason` (`campaigns.effect`)."""
+        campaign = cast(Campaign, self.get_object())
+        query = EffectQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        found = campaign_effect(
+            campaign, now=timezone.now(), start=query.validated_data.get("from"), end=query.validated_data.get("to")
+        )
+        return Response(CampaignEffectSerializer(effect_answer(found)).data)
 
 
 class ProductSegmentViewSet(PermissionMixin, ScopedModelViewSet):

@@ -7,6 +7,7 @@ same pass (so exclusivity holds across kinds) and are computed afterwards on the
 `exclusive` applies to a line only if nothing applied before, and then nothing after applies to that line.
 Two exclusive campaigns of equal priority on one line: the earlier-created keeps it; the pair is reported in
 `conflicts` (winner, loser) for the caller to notify the later campaign's owner.
+A campaign with a control group is skipped for the contacts it holds out (`control.in_control_group`).
 """
 
 from collections.abc import Iterable, Sequence
@@ -16,6 +17,7 @@ from decimal import Decimal
 
 from common.money import ZERO, quantize
 
+from .control import in_control_group
 from .types import CampaignRule, Customer, Line
 
 
@@ -101,6 +103,7 @@ def run_discounts(
     result = EngineResult()
     exclusive_priority = {rule.id: rule.priority for rule in rules if rule.combine == "exclusive"}
     identified = customer is not None and customer.identified
+    contact_id = customer.contact_id if customer is not None and customer.identified else None
     for rule in sorted(rules, key=lambda candidate: candidate.sort_key):
         if rule.requires_code and rule.id not in codes_applied:
             continue
@@ -110,6 +113,8 @@ def run_discounts(
             continue  # no points for an anonymous receipt: such a campaign neither applies nor holds lines
         if not rule.conditions.admits_place_and_time(store_id=store_id, weekday=weekday, local_time=local_time):
             continue
+        if rule.control_percent and in_control_group(rule.id, contact_id, rule.control_percent):
+            continue  # held out to measure the campaign: as if it were not there (no hint; a code reads not applicable)
         if rule.limits.uses_left is not None and rule.limits.uses_left <= 0:
             result.left_out.append(rule.id)
             continue

@@ -132,6 +132,7 @@ class CampaignRule:
     hint: str = ""
     limits: Limits = Limits()
     point_value: Decimal = Decimal("1.00")  # to weigh points against a budget
+    control_percent: int = 0  # the share of its audience held out (`control.in_control_group`)
 
     @property
     def sort_key(self) -> tuple[int, int]:

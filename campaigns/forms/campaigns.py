@@ -201,6 +201,7 @@ class CampaignAdminForm(SegmentEditorForm):
             "requires_code",
             "mechanic",
             "hint",
+            "control_percent",
         )
         labels = {"product_segment": _("product segment")}
         help_texts = {
@@ -382,6 +383,7 @@ class CampaignAdminForm(SegmentEditorForm):
             "ends_at": "ends_at",
             "hint": "hint",
             "brand": "brand",
+            "control_percent": "control_percent",
         }
         prefixes = {"conditions": _("Conditions"), "limits": _("Limits")}
         for key, messages in exc.fields.items():

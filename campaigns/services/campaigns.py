@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from campaigns.choices import CampaignStatus, Combine
+from campaigns.engine.control import MAX_CONTROL_PERCENT
 from campaigns.models import Campaign, CampaignUsage, ProductSegment, Segment
 from campaigns.rules import (
     RuleError,
@@ -138,6 +139,9 @@ def campaign_clean(campaign: Campaign) -> None:
         fail(exc.field, exc.message)
     if campaign.ends_at is not None and campaign.starts_at is not None and campaign.ends_at <= campaign.starts_at:
         fail("ends_at", _("The end must be after the start."))
+    control = campaign.control_percent
+    if isinstance(control, bool) or not isinstance(control, int) or not 0 <= control <= MAX_CONTROL_PERCENT:
+        fail("control_percent", _("A whole number of percent from 0 to %(max)s.") % {"max": MAX_CONTROL_PERCENT})
     brand = campaign.brand
     if campaign.product_segment is not None:
         if campaign.product_segment.brand_id != campaign.brand_id:

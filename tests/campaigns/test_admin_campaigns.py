@@ -112,6 +112,7 @@ def form_data(brand, **overrides) -> dict:
         "budget": "",
         "daily_budget": "",
         "hint": "",
+        "control_percent": "0",
     }
     data.update(overrides)
     return data

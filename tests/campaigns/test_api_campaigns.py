@@ -98,6 +98,7 @@ def test_create_with_the_contract_body_answers_201_with_the_campaign(superuser_c
         "id": created["id"],
         **body,
         "limits": {},
+        "control_percent": 0,
         "owner": superuser.pk,
         "stats": ZERO_STATS,
     }
