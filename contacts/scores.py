@@ -12,6 +12,18 @@ from django.utils.translation import gettext_lazy as _
 from common.models import TimeStampedModel
 from common.scoping import ScopedManager
 
+# The RFM segments (the contract's names, in its order) and their labels: analytics writes them, segment rules and the
+# rule builder read them.
+RFM_SEGMENTS = ("champions", "loyal", "at_risk", "lost", "new", "others")
+RFM_SEGMENT_LABELS = {
+    "champions": _("Champions"),
+    "loyal": _("Loyal"),
+    "at_risk": _("At risk"),
+    "lost": _("Lost"),
+    "new": _("New"),
+    "others": _("Others"),
+}
+
 
 class ContactScore(TimeStampedModel):
     """A contact's latest scores: `rfm` (an RFM segment name, e.g. "champions") and `churn_risk` (0–1)."""

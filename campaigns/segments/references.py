@@ -7,33 +7,31 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from campaigns.models import Segment
+from campaigns.segments.fields import FIELDS
 from campaigns.segments.rules import as_id, leaves, rule_error, values_of
 from loyalty.models import Category, Program, Store, Tier
 
-# field → (the objects it may name, in the program; the message for an unknown one)
-_CHECKED = ("in_segment", "bought_category", "store", "tier")
 
-
-def _known(field: str, program: Program, wanted: set[int]) -> set[int]:
-    if field == "in_segment":
+def _known(refers_to: str, program: Program, wanted: set[int]) -> set[int]:
+    if refers_to == "segments":
         found = Segment.objects.filter(program=program, pk__in=wanted)
-    elif field == "bought_category":
+    elif refers_to == "categories":
         found = Category.objects.filter(pk__in=wanted)
-    elif field == "store":
+    elif refers_to == "stores":
         found = Store.objects.filter(brand__program=program, pk__in=wanted)
     else:
         found = Tier.objects.filter(program=program, pk__in=wanted)
     return set(found.values_list("pk", flat=True))
 
 
-def _message(field: str, value: Any) -> str:
+def _message(refers_to: str, value: Any) -> str:
     messages = {
-        "in_segment": _("No segment %(value)s in this program."),
-        "bought_category": _("No category %(value)s."),
-        "store": _("No store %(value)s in this program."),
-        "tier": _("No tier %(value)s in this program."),
+        "segments": _("No segment %(value)s in this program."),
+        "categories": _("No category %(value)s."),
+        "stores": _("No store %(value)s in this program."),
+        "tiers": _("No tier %(value)s in this program."),
     }
-    return messages[field] % {"value": value}
+    return messages[refers_to] % {"value": value}
 
 
 def segment_rules_references_check(
@@ -43,23 +41,23 @@ def segment_rules_references_check(
     otherwise InvalidInput on `rules` naming the first unknown one. A handful of queries, one per field used."""
     found: dict[str, list[tuple[str, Any]]] = {}
     for path, leaf in leaves(rules):
-        if leaf["field"] in _CHECKED:
-            found.setdefault(leaf["field"], []).extend((path, value) for value in values_of(leaf))
-    names = {str(value).strip().lower() for _path, value in found.get("tier", []) if as_id(value) is None}
+        if FIELDS[leaf["field"]].refers_to:
+            found.setdefault(FIELDS[leaf["field"]].refers_to, []).extend((path, value) for value in values_of(leaf))
+    names = {str(value).strip().lower() for _path, value in found.get("tiers", []) if as_id(value) is None}
     tier_names = (
         {name.lower() for name in Tier.objects.filter(program=program).values_list("name", flat=True)}
         if names
         else set()
     )
-    for field, items in found.items():
+    for refers_to, items in found.items():
         ids = {as_id(value) for _path, value in items} - {None}
-        known = _known(field, program, {pk for pk in ids if pk is not None}) if ids else set()
+        known = _known(refers_to, program, {pk for pk in ids if pk is not None}) if ids else set()
         for path, value in items:
             pk = as_id(value)
-            if field == "in_segment" and segment is not None and pk == segment.pk:
+            if refers_to == "segments" and segment is not None and pk == segment.pk:
                 raise rule_error(path, _("A segment cannot contain itself."))
-            if pk is None and field == "tier" and str(value).strip().lower() in tier_names:
+            if pk is None and refers_to == "tiers" and str(value).strip().lower() in tier_names:
                 continue
             if pk is None or pk not in known:
-                raise rule_error(path, _message(field, value))
+                raise rule_error(path, _message(refers_to, value))
     return rules

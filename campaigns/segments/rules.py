@@ -66,8 +66,8 @@ def _check_item(path: str, rule: RuleField, item: Any) -> None:
         raise rule_error(path, _("'%(field)s' is compared with a number.") % {"field": name})
     if rule.kind == "flag" and not isinstance(item, bool):
         raise rule_error(path, _("'%(field)s' is true or false.") % {"field": name})
-    if rule.kind == "choice" and item not in rule.choices:
-        choices = ", ".join(repr(choice) for choice in rule.choices)
+    if rule.kind == "choice" and item not in rule.values:
+        choices = ", ".join(repr(choice) for choice in rule.values)
         raise rule_error(path, _("'%(field)s' is one of %(choices)s.") % {"field": name, "choices": choices})
     if rule.kind == "id" and as_id(item) is None:
         raise rule_error(path, _("'%(field)s' is compared with an id.") % {"field": name})

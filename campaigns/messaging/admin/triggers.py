@@ -1,6 +1,7 @@
 """Triggers in the admin: saved through the service (a template that does not render is refused on the form), their
 figures on the page, and a preview of the message for a chosen contact."""
 
+import json
 from typing import Any
 
 from django import forms
@@ -63,6 +64,17 @@ class TriggerAdmin(BrandScopedAdminMixin, DomainErrorMessageMixin, ModelAdmin):
         (_("Figures"), {"fields": ("figures", "created_at", "updated_at")}),
     )
     ordering = ("pk",)
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        """A link may fill the add page in, `conditions` as JSON (the segment page's "message when a contact
+        enters it" gives `{"segment": id}`); JSON that does not parse is left out."""
+        initial = super().get_changeform_initial_data(request)
+        if isinstance(initial.get("conditions"), str):
+            try:
+                initial["conditions"] = json.loads(initial["conditions"])
+            except ValueError:
+                del initial["conditions"]
+        return initial
 
     def save_model(self, request: HttpRequest, obj: Trigger, form: forms.ModelForm, change: bool) -> None:
         target = Trigger.objects.get(pk=obj.pk) if change else Trigger()
