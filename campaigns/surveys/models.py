@@ -1,7 +1,7 @@
 """Surveys: the questions, the invitations (personal signed links), the responses and their answers.
 
 A response is one per contact and survey (a unique constraint decides, so two at once with one link make one); its
-answers are rows (one per chosen option, value or text), so that the results are counted by the database.
+answers are rows (one per chosen option, value or text), and the results are counted as they come (Tally).
 """
 
 from django.db import models
@@ -177,9 +177,45 @@ class Answer(models.Model):
         verbose_name_plural = _("answers")
         ordering = ["response", "question", "choice"]
         indexes = [
-            # The results: counts per question and option or value, read from the index alone.
-            models.Index(fields=["survey", "question", "choice"], name="surveys_answer_results"),
+            # The results' latest text answers of a question (counts are kept in Tally).
+            models.Index(
+                fields=["survey", "question", "-id"], condition=Q(choice__isnull=True), name="surveys_answer_texts"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.question + 1}: {self.text or self.choice}"
+
+
+@brand_scoped("survey__brand")
+class Tally(models.Model):
+    """A running count of a survey, so that its results read a few dozen rows however many answered: per question
+    and option or value the answers (`choice` -1: a text question's answers), and the survey's responses
+    (`question` -1) and invitations (`question` -2). Made with the questions at zero, raised with `F()` in the
+    transaction of the response or the invitation that counts."""
+
+    RESPONSES = (-1, 0)
+    INVITED = (-2, 0)
+    TEXT = -1
+
+    survey = models.ForeignKey(Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="tallies")
+    question = models.SmallIntegerField(_("question"))
+    choice = models.SmallIntegerField(_("option or value"))
+    count = models.PositiveIntegerField(_("count"), default=0)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("tally")
+        verbose_name_plural = _("tallies")
+        ordering = ["survey", "question", "choice"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "question", "choice"],
+                name="%(app_label)s_%(class)s_one_per_value",
+                violation_error_message=_("A survey counts each option or value once."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id} {self.question}:{self.choice} = {self.count}"

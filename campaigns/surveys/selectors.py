@@ -1,4 +1,4 @@
-"""Reading surveys: the results (counted by the database), the personal links, and a contact's open surveys (for the
+"""Reading surveys: the results (from the running counts), the personal links, and a contact's open surveys (for the
 personal account)."""
 
 from dataclasses import dataclass
@@ -6,13 +6,14 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from campaigns.surveys import tokens
 from campaigns.surveys.choices import QuestionKind
-from campaigns.surveys.models import Answer, Invitation, Question, Response, Survey
+from campaigns.surveys.models import Answer, Invitation, Question, Response, Survey, Tally
 from campaigns.surveys.questions import KINDS, NPS_DETRACTORS, NPS_PROMOTERS, QuestionSpec
+from campaigns.surveys.tallies import tally_counts
 
 # Text answers on the admin's results page (all of them in the API and the exports).
 TEXT_ANSWERS_SHOWN = 50
@@ -53,34 +54,29 @@ def _question_result(
 def survey_results(survey: Survey, *, text_limit: int | None = None) -> dict[str, Any]:
     """Per question (in order): the counts per option or value (every one, zeros too), the text answers (the
     latest `text_limit` first when limited, else all in the order given) and their number, for NPS the score and
-    its parts, for a rating the average. Three queries, whatever the number of responses."""
+    its parts, for a rating the average. The counts are the survey's tallies (one query of a few dozen rows); the
+    texts one query per text question (the latest ones read backwards from an index)."""
     questions = [question.spec() for question in Question.objects.filter(survey=survey).order_by("position")]
+    tallies = tally_counts(survey)
     counts: dict[int, dict[int, int]] = {}
-    rows = (
-        Answer.objects.filter(survey=survey, choice__isnull=False)
-        .values("question", "choice")
-        .annotate(n=Count("*"))
-        .order_by()
-    )
-    for row in rows:
-        counts.setdefault(row["question"], {})[row["choice"]] = row["n"]
-    text_questions = [index for index, spec in enumerate(questions) if spec.kind == QuestionKind.TEXT]
-    texts: dict[int, list[str]] = {index: [] for index in text_questions}
-    text_counts: dict[int, int] = dict.fromkeys(text_questions, 0)
-    if text_questions:
-        text_rows = Answer.objects.filter(survey=survey, question__in=text_questions, choice__isnull=True)
-        for row in text_rows.values("question").annotate(n=Count("*")).order_by():
-            text_counts[row["question"]] = row["n"]
-        for index in text_questions:
-            chosen = text_rows.filter(question=index)
-            chosen = chosen.order_by("-pk")[:text_limit] if text_limit is not None else chosen.order_by("pk")
-            texts[index] = list(chosen.values_list("text", flat=True))
+    for (question, choice), count in tallies.items():
+        if question >= 0 and choice != Tally.TEXT:
+            counts.setdefault(question, {})[choice] = count
+    texts: dict[int, list[str]] = {}
+    for index, spec in enumerate(questions):
+        if spec.kind != QuestionKind.TEXT:
+            continue
+        chosen = Answer.objects.filter(survey=survey, question=index, choice__isnull=True)
+        chosen = chosen.order_by("-pk")[:text_limit] if text_limit is not None else chosen.order_by("pk")
+        texts[index] = list(chosen.values_list("text", flat=True))
     return {
         "survey": survey.pk,
         "name": survey.name,
-        "responses": Response.objects.filter(survey=survey).count(),
+        "responses": tallies.get(Tally.RESPONSES, 0),
         "questions": [
-            _question_result(index, spec, counts.get(index, {}), texts.get(index, []), text_counts.get(index, 0))
+            _question_result(
+                index, spec, counts.get(index, {}), texts.get(index, []), tallies.get((index, Tally.TEXT), 0)
+            )
             for index, spec in enumerate(questions)
         ],
     }
@@ -106,11 +102,9 @@ def survey_links(survey: Survey, *, base: str | None = None, contact_id: int | N
 
 
 def survey_figures(survey: Survey) -> dict[str, int]:
-    """How many were invited and how many answered."""
-    return {
-        "invited": Invitation.objects.filter(survey=survey).count(),
-        "responses": Response.objects.filter(survey=survey).count(),
-    }
+    """How many were invited and how many answered (the tallies: one query)."""
+    tallies = tally_counts(survey)
+    return {"invited": tallies.get(Tally.INVITED, 0), "responses": tallies.get(Tally.RESPONSES, 0)}
 
 
 @dataclass(frozen=True)

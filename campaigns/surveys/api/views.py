@@ -3,7 +3,7 @@ staff, and `survey-responses/<token>` for whoever holds a personal link (no othe
 
 from typing import Any, cast
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models import IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.utils import timezone
@@ -21,7 +21,7 @@ from rest_framework.views import APIView
 from campaigns.surveys import exports
 from campaigns.surveys.api import serializers as s
 from campaigns.surveys.filtersets import SurveyFilter
-from campaigns.surveys.models import Invitation, Survey
+from campaigns.surveys.models import Invitation, Survey, Tally
 from campaigns.surveys.models import Response as SurveyResponse
 from campaigns.surveys.selectors import survey_links, survey_results
 from campaigns.surveys.services import survey_delete, survey_invite, survey_respond, survey_save
@@ -34,8 +34,9 @@ from common.errors import InvalidInput
 MAX_ID = 2**63 - 1
 
 
-def _count(model: type[Any]) -> Coalesce:
-    rows = model.objects.filter(survey=OuterRef("pk")).order_by().values("survey").annotate(n=Count("*")).values("n")
+def _count(key: tuple[int, int]) -> Coalesce:
+    """A survey's invitations or responses, from its tally (one row, by the unique index)."""
+    rows = Tally.objects.filter(survey=OuterRef("pk"), question=key[0], choice=key[1]).values("count")[:1]
     return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
 
 
@@ -71,7 +72,7 @@ class SurveyViewSet(ScopedModelViewSet):
             super()
             .get_queryset()
             .prefetch_related("questions")
-            .annotate(invited_count=_count(Invitation), responses_count=_count(SurveyResponse))
+            .annotate(invited_count=_count(Tally.INVITED), responses_count=_count(Tally.RESPONSES))
         )
 
     def _data(self, serializer: BaseSerializer[Survey]) -> tuple[dict[str, Any], Any]:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from campaigns.segments.selectors import segment_member_ids
 from campaigns.surveys import tokens
 from campaigns.surveys.models import Invitation, Survey
+from campaigns.surveys.tallies import tallies_count_invited
 from common.errors import Conflict
 from contacts.models import ContactEvent
 from contacts.services.events import events_record
@@ -78,4 +79,5 @@ def survey_invite(*, survey: Survey, base: str | None = None, now: datetime | No
             ]
         )
         invited += len(batch)
+    tallies_count_invited(survey, invited)
     return invited

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from campaigns.surveys.models import Answer, Invitation, Question, Response, Survey
 from campaigns.surveys.questions import answers_check
 from campaigns.surveys.services.invitations import survey_is_open
+from campaigns.surveys.tallies import tallies_count_response
 from campaigns.surveys.tokens import read_token
 from common.errors import Conflict, DomainError
 from contacts.services.events import event_record
@@ -90,6 +91,7 @@ def survey_respond(*, token: str, answers: Any, now: datetime | None = None) -> 
         except IntegrityError:
             raise already_answered() from None
         Answer.objects.bulk_create(_answer_rows(survey, response, values))
+        tallies_count_response(survey, values)
         if survey.reward_points > 0:
             program = survey.brand.program
             response.reward = ledger.accrue(

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from campaigns.surveys.models import Question, Response, Survey
 from campaigns.surveys.questions import QuestionSpec, questions_check, same_structure
+from campaigns.surveys.tallies import tallies_reset
 from common.errors import Conflict, InvalidInput
 from common.money import MAX_AMOUNT, quantize
 
@@ -88,6 +89,8 @@ def survey_save(*, survey: Survey, data: dict[str, Any], questions: Sequence[Any
             Question(survey=survey, position=index, text=spec.text, kind=spec.kind, options=list(spec.options))
             for index, spec in enumerate(specs)
         )
+        if not old or not same_structure(old, specs):  # new questions: nobody answered them yet
+            tallies_reset(survey, specs)
     return survey
 
 
