@@ -5,8 +5,10 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.admin import AutocompleteSelectFilter
@@ -98,6 +100,7 @@ class StoreAdmin(ScopedModelAdmin):
     ordering = ("brand", "name")
 
 
+ROTATE_CONFIRMATION_TEMPLATE = "admin/loyalty/register/rotate_confirmation.html"
 REGISTER_FIELDS = ("store", "code", "model", "serial_number", "software_version", "is_active")
 REGISTER_KEY_MESSAGE = _(
     "The API key of register “{register}” is <code>{key}</code>. Copy it now: it is not shown again."
@@ -144,7 +147,18 @@ class RegisterAdmin(ScopedModelAdmin):
         )
 
     @admin.action(description=_("Rotate API key"), permissions=["change"])
-    def rotate_api_key(self, request: HttpRequest, queryset: QuerySet) -> None:
-        for register in queryset.select_related("store"):
+    def rotate_api_key(self, request: HttpRequest, queryset: QuerySet) -> TemplateResponse | None:
+        """Asks first, naming the registers (a rotated key takes a live till offline), then shows each new key."""
+        registers = list(queryset.select_related("store"))
+        if request.POST.get("post") != "yes":
+            context = {
+                **self.admin_site.each_context(request),
+                "registers": registers,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                "opts": self.model._meta,
+            }
+            return TemplateResponse(request, ROTATE_CONFIRMATION_TEMPLATE, context)
+        for register in registers:
             key = register_rotate_key(register=register)
             self._show_key(request, register, key)
+        return None

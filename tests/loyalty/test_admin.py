@@ -236,13 +236,29 @@ def test_register_add_shows_the_key_once(admin_client):
     assert key not in admin_client.get(admin_url(Register, "change", register.pk)).content.decode()
 
 
+def test_rotate_key_action_asks_first_and_keeps_the_key_until_confirmed(admin_client):
+    register = RegisterFactory(code="TILL-7")
+    old_hash = register.api_key_hash
+
+    response = admin_client.post(
+        admin_url(Register, "changelist"), {"action": "rotate_api_key", "_selected_action": [register.pk]}
+    )
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "TILL-7" in page
+    assert 'name="post" value="yes"' in page
+    register.refresh_from_db()
+    assert register.api_key_hash == old_hash
+
+
 def test_rotate_key_action_replaces_the_key(admin_client):
     register = RegisterFactory()
     old_hash = register.api_key_hash
 
     response = admin_client.post(
         admin_url(Register, "changelist"),
-        {"action": "rotate_api_key", "_selected_action": [register.pk]},
+        {"action": "rotate_api_key", "_selected_action": [register.pk], "post": "yes"},
         follow=True,
     )
 
