@@ -63,6 +63,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
             "triggers",
             "licence",
             "metrics",
+            "analytics",
         ],
         help="all (default): fresh database, in-process, HTTP and promo-code figures, the table. setup: only build "
         "the database. inprocess, http, promocodes: one part (reusing a seeded database). profile: cProfile of "
@@ -116,9 +117,18 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help="segments, events: contacts seeded (1000000; ten purchase lines and ten events each)",
     )
     parser.add_argument("--no-singles", action="store_true", help="segments: leave out the one-rule preview counts")
+    parser.add_argument(
+        "--day-receipts", type=int, default=100_000, help="analytics: receipts of the day refreshed (100000)"
+    )
     parser.add_argument("--events-config", default="3x2", help="events: gunicorn workers x threads (3x2)")
     parser.add_argument("--events-clients", type=int, default=6, help="events: concurrent clients (6)")
     parser.add_argument("--concurrency", type=int, default=2, help="outbox: worker processes (2, one per core)")
+    parser.add_argument(
+        "--control-percent",
+        type=int,
+        default=0,
+        help="inprocess: the active campaigns hold out this share of their audience while measured (0)",
+    )
     parser.add_argument("--json", action="store_true", help="also print every figure as JSON on stdout")
     return parser.parse_args(argv)
 
@@ -632,6 +642,8 @@ def main(argv: list[str]) -> int:
         return outbox_main(args, url, results, started)
     if args.command in {"segments", "events", "licence", "metrics"}:
         return segments_main(args, url, results, started)
+    if args.command == "analytics":
+        return analytics_main(args, url, results, started)
     results["setup_seconds"] = prepare(args, url)
     if args.command == "setup":
         return 0
@@ -656,11 +668,13 @@ def main(argv: list[str]) -> int:
         return 0
     if args.command in {"all", "inprocess"}:
         from tests.bench import inprocess
+        from tests.bench.control import control_groups
 
         progress("==> in process (the WSGI application called directly, full middleware and DRF stack)")
-        results["inprocess"] = inprocess.run(
-            data, requests=args.requests, confirms=args.confirms, warmup=args.warmup, progress=progress
-        )
+        with control_groups(data, args.control_percent):
+            results["inprocess"] = inprocess.run(
+                data, requests=args.requests, confirms=args.confirms, warmup=args.warmup, progress=progress
+            )
     if args.command in {"all", "http"}:
         from tests.bench import served
 
@@ -742,13 +756,12 @@ def outbox_main(args: argparse.Namespace, url: str, results: dict[str, Any], sta
     return 1 if any(row[3] == "FAIL" for row in rows) else 0
 
 
-def segments_main(args: argparse.Namespace, url: str, results: dict[str, Any], started: float) -> int:
-    """Segments and event ingestion: their own database (the bench database's name + `_segments`), seeded once with
-    a million contacts, ten million purchase lines and ten million events (`segdata`), kept between runs."""
+def seeded_database(own: str, args: argparse.Namespace, results: dict[str, Any], *, events: bool) -> Any:
+    """A database of its own (`own`), made, migrated and seeded once as the segments bench's (`segdata`: a million
+    contacts, ten million purchase lines, and as many events unless `events` is off); its `SegmentsData`."""
     from tests.bench import data as bench_data
     from tests.bench import segdata
 
-    own = segdata.segments_url(url)
     os.environ["DATABASE_URL"] = own
     if not bench_data.database_exists(own):
         progress(f"==> creating the database {bench_data.database_name(own)}")
@@ -759,11 +772,19 @@ def segments_main(args: argparse.Namespace, url: str, results: dict[str, Any], s
     bench_data.migrate()
     if not segdata.seeded():
         contacts = args.segment_contacts
-        progress(f"==> seeding {contacts:,} contacts, {contacts * 10:,} purchase lines, {contacts * 10:,} events")
-        results["seed_seconds"] = segdata.seed(
-            contacts=contacts, lines=contacts * 10, events=contacts * 10, progress=progress
-        )
-    data = segdata.load()
+        made = contacts * 10 if events else 0
+        progress(f"==> seeding {contacts:,} contacts, {contacts * 10:,} purchase lines, {made:,} events")
+        results["seed_seconds"] = segdata.seed(contacts=contacts, lines=contacts * 10, events=made, progress=progress)
+    return segdata.load()
+
+
+def segments_main(args: argparse.Namespace, url: str, results: dict[str, Any], started: float) -> int:
+    """Segments and event ingestion: their own database (the bench database's name + `_segments`), seeded once with
+    a million contacts, ten million purchase lines and ten million events (`segdata`), kept between runs."""
+    from tests.bench import segdata
+
+    own = segdata.segments_url(url)
+    data = seeded_database(own, args, results, events=True)
     results["machine_before"] = machine_idle(args.wait_quiet)
     if args.command == "segments":
         from tests.bench import segments
@@ -816,6 +837,31 @@ def segments_main(args: argparse.Namespace, url: str, results: dict[str, Any], s
     if args.json:
         print(json.dumps(to_jsonable(results), indent=2))
     return 1 if any(row[3] in {"FAIL", "OVER", "UNDER"} for row in rows) else 0
+
+
+def analytics_main(args: argparse.Namespace, url: str, results: dict[str, Any], started: float) -> int:
+    """The analytics summaries and dashboards: their own database (the bench database's name + `_analytics`),
+    seeded once as the segments bench's is (without events), kept between runs (`tests/bench/analytics.py`)."""
+    from tests.bench import analytics
+
+    own = analytics.analytics_url(url)
+    data = seeded_database(own, args, results, events=False)
+    results["machine_before"] = machine_idle(args.wait_quiet)
+    progress("==> analytics: the summaries' refresh and the dashboards")
+    results["analytics"] = analytics.run(data, day_receipts=args.day_receipts, progress=progress)
+    rows = analytics.rows(results["analytics"])
+    results["total_seconds"] = round(time.perf_counter() - started, 1)
+    print()
+    print_table(rows)
+    machine = results["analytics"]["refresh"].get("machine") or {}
+    print(
+        f"\nCPU during the refresh, in cores of 2: busy {machine.get('busy_cores')}, bench {machine.get('own_cores')},"
+        f" other {machine.get('other_cores')}"
+    )
+    print(f"\n(total {results['total_seconds']} s; settings {results['settings']}; database {own.rsplit('/', 1)[-1]})")
+    if args.json:
+        print(json.dumps(to_jsonable(results), indent=2))
+    return 1 if any(row[3] in {"FAIL", "OVER"} for row in rows) else 0
 
 
 if __name__ == "__main__":
