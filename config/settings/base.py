@@ -176,7 +176,7 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 LOGIN_URL = "admin:login"
-# Where a login without `next` lands (unfold's login form sends none): the admin's home, not Django's /accounts/profile/.
+# Where a login without `next` lands (unfold's login form sends none): the admin's home, not /accounts/profile/.
 LOGIN_REDIRECT_URL = "admin:index"
 
 # Content-Security-Policy (Django's middleware): everything comes from this origin, an inline script or style only
