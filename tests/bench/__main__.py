@@ -475,7 +475,7 @@ def promo_rows(promo: dict[str, Any] | None) -> list[tuple[str, str, str, str]]:
 
 
 def print_table(rows: list[tuple[str, str, str, str]]) -> None:
-    headers = ("work", "measured", "budget (DESIGN.md)", "ok?")
+    headers = ("work", "measured", "budget (docs/budgets.md)", "ok?")
     widths = [max(len(str(row[i])) for row in [headers, *rows]) for i in range(4)]
     line = "+".join("-" * (w + 2) for w in widths)
     print("| " + " | ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)) + " |")
