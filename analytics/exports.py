@@ -15,6 +15,8 @@ from typing import Any
 from django.http import HttpResponse
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 
+from common.spreadsheets import csv_delimiter
+
 FORMATS = ("csv", "xlsx")
 CSV_TYPE = "text/csv"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -40,10 +42,11 @@ def _cell(value: Any) -> Any:
     return str(value)
 
 
-def table_csv(table: Table) -> bytes:
-    """UTF-8 with a byte-order mark, so that spreadsheet programs read Cyrillic right."""
+def table_csv(table: Table, delimiter: str = ",") -> bytes:
+    """UTF-8 with a byte-order mark, so that spreadsheet programs read Cyrillic right; the API's files use commas,
+    the admin's the active language's delimiter (common.spreadsheets)."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv.writer(out, delimiter=delimiter)
     writer.writerow(table.columns)
     for row in table.rows:
         writer.writerow([_cell(row.get(column)) for column in table.columns])
@@ -76,7 +79,7 @@ def file_response(table: Table, fmt: str) -> HttpResponse:
     if fmt == "xlsx":
         response = HttpResponse(table_xlsx(table), content_type=XLSX_TYPE)
     else:
-        response = HttpResponse(table_csv(table), content_type=f"{CSV_TYPE}; charset=utf-8")
+        response = HttpResponse(table_csv(table, delimiter=csv_delimiter()), content_type=f"{CSV_TYPE}; charset=utf-8")
         fmt = "csv"
     response["Content-Disposition"] = _disposition(table, fmt)
     return response

@@ -6,11 +6,14 @@ reported with its own error and skipped; the others are created in batches throu
 (source "import", one audit row each). The blacklist and the taken phones are read once per file, not per row.
 """
 
+import functools
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 from import_export.results import RowResult
@@ -26,19 +29,32 @@ NOT_IMPORTED = ("phone_confirmed", "email_confirmed")
 COLUMNS = tuple(name for name in Contact.EDITABLE_FIELDS if name not in NOT_IMPORTED)
 LOOKUP_CHUNK = 900  # below SQLite's variable limit on old builds, small enough for PostgreSQL plans
 
-GENDER_VALUES = {
+# Spellings typed by hand; every value and label the contact form offers (in each language) is added to them.
+GENDER_SPELLINGS = {
     "": Gender.UNKNOWN,
-    "male": Gender.MALE,
+    "-": Gender.UNKNOWN,
     "m": Gender.MALE,
     "м": Gender.MALE,
     "муж": Gender.MALE,
-    "мужской": Gender.MALE,
-    "female": Gender.FEMALE,
     "f": Gender.FEMALE,
     "ж": Gender.FEMALE,
     "жен": Gender.FEMALE,
-    "женский": Gender.FEMALE,
 }
+
+
+@functools.cache
+def gender_values() -> dict[str, str]:
+    """A cell's text (lower-cased) → the stored gender: the form's values, their labels in every language, the
+    spellings above."""
+    values: dict[str, str] = {str(key): str(value) for key, value in GENDER_SPELLINGS.items()}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for choice in Gender:
+                values[str(choice.label).lower()] = str(choice.value)
+    for choice in Gender:
+        values[str(choice.name).lower()] = str(choice.value)
+        values[str(choice.value).lower()] = str(choice.value)
+    return values
 
 
 def cell_text(value: Any) -> str:
@@ -97,9 +113,10 @@ class BirthDateWidget(widgets.DateWidget):
 class GenderWidget(widgets.CharWidget):
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> str:
         text = cell_text(value).lower()
-        if text not in GENDER_VALUES:
-            raise ValueError(_("Unknown gender: “%(value)s”. Use male or female.") % {"value": value})
-        return str(GENDER_VALUES[text])
+        values = gender_values()
+        if text not in values:
+            raise ValueError(_("Unknown gender: “%(value)s”. Use male, female or unknown.") % {"value": value})
+        return values[text]
 
 
 class TextWidget(widgets.CharWidget):
@@ -121,12 +138,29 @@ class ContactResource(resources.ModelResource):
     }
 
     gender = fields.Field(attribute="gender", column_name="gender", widget=GenderWidget())
+    # When the contact was added: exported (in the server's time zone), never imported.
+    created_at = fields.Field(
+        attribute="created_at", column_name="created_at", readonly=True, widget=widgets.DateTimeWidget()
+    )
+
+    # The example row of the import template (common.admin.imports.import_template).
+    import_example = {
+        "phone": "+79161234567",
+        "email": "anna@example.com",
+        "first_name": "Anna",
+        "last_name": "Smirnova",
+        "birth_date": "1990-05-31",
+        "gender": "female",
+        "city": "Moscow",
+        "subscribed_email": "yes",
+        "subscribed_sms": "no",
+    }
 
     class Meta:
         model = Contact
-        fields = COLUMNS
+        fields = (*COLUMNS, "created_at")
         import_order = COLUMNS
-        export_order = COLUMNS
+        export_order = (*COLUMNS, "created_at")
         force_init_instance = True  # no id column: every row is a new contact
         skip_unchanged = True
         report_skipped = True
@@ -145,6 +179,10 @@ class ContactResource(resources.ModelResource):
         self._file_phones: dict[str, int] = {}
         self._current: Contact | None = None
         self._phone_cache: dict[str, str | None] = {}
+
+    def get_user_visible_fields(self) -> list[fields.Field]:
+        """The columns the import page lists: the importable ones (not `created_at`)."""
+        return [field for field in super().get_user_visible_fields() if not field.readonly]
 
     # Reads done once per file.
 

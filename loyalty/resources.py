@@ -8,7 +8,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,8 +20,8 @@ from contacts.models import Contact
 from contacts.normalize import normalize_phone
 from contacts.resources import ContactResource, YesNoWidget, cell_text
 from loyalty.choices import CardStatus
-from loyalty.models import Brand, Card, CardType, Category, Enrollment, Product, Program
-from loyalty.services.cards import card_save
+from loyalty.models import Brand, Card, CardType, Category, Product, Program
+from loyalty.services.cards import card_save, enrollments_ensure
 
 PRODUCT_COLUMNS = ("brand", "sku", "name", "category", "accrual_excluded", "redemption_excluded", "price")
 CARD_COLUMNS = ("number", "card_type", "contact", "status")
@@ -146,6 +146,15 @@ class ProductResource(UserScopedResource):
     price = fields.Field(attribute="price", column_name="price", widget=MoneyWidget())
 
     scoped_fields = ("brand",)
+    import_example = {
+        "brand": "Brand",
+        "sku": "SKU-0001",
+        "name": "Milk 1 l",
+        "category": "Dairy",
+        "accrual_excluded": "no",
+        "redemption_excluded": "no",
+        "price": "89.90",
+    }
 
     class Meta:
         model = Product
@@ -211,6 +220,7 @@ class CardResource(UserScopedResource):
     status = fields.Field(attribute="status", column_name="status", widget=StatusWidget())
 
     scoped_fields = ("card_type",)
+    import_example = {"number": "2000000000015", "card_type": "Standard", "contact": "+79161234567", "status": "active"}
 
     class Meta:
         model = Card
@@ -270,15 +280,22 @@ def card_save_instance(instance: Card) -> Card:
 
 
 class BrandContactResource(ContactResource):
-    """Contacts imported by a brand manager join the programs of the manager's brands (else they vanish)."""
+    """Contacts imported join the program chosen on the import form (`program`); without a choice, a brand
+    manager's contacts join the programs of the manager's brands (else they would vanish from the manager's sight)."""
+
+    def __init__(self, user: Any = None, program: Program | None = None, **kwargs: Any) -> None:
+        super().__init__(user=user, **kwargs)
+        self.program = program
+
+    def before_import(self, dataset: Any, **kwargs: Any) -> None:
+        super().before_import(dataset, **kwargs)
+        if self.program is not None and not scoped(Program.objects.filter(pk=self.program.pk), self.user).exists():
+            raise PermissionDenied(_("The program is not one of your brands'."))
 
     def after_contacts_created(self, contacts: list[Contact]) -> None:
-        programs = programs_of_limited_user(self.user)
+        programs = [self.program] if self.program is not None else programs_of_limited_user(self.user)
         if programs:
-            Enrollment.objects.bulk_create(
-                [Enrollment(contact=contact, program=program) for contact in contacts for program in programs],
-                ignore_conflicts=True,
-            )
+            enrollments_ensure(contacts=contacts, programs=programs)
 
 
 def programs_of_limited_user(user: Any) -> list[Program]:

@@ -42,9 +42,10 @@ def result_rows(results: dict[str, Any]) -> Iterator[list[Any]]:
             yield [*head, _("average"), question["average"]]
 
 
-def results_csv(results: dict[str, Any]) -> bytes:
+def results_csv(results: dict[str, Any], delimiter: str = ",") -> bytes:
+    """The admin gives the active language's delimiter (`;` for Russian Excel); the API's files use commas."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, delimiter=delimiter)
     for row in result_rows(results):
         writer.writerow(["" if value is None else _safe(value) for value in row])
     # With a byte-order mark: spreadsheet programs then read the Cyrillic right.

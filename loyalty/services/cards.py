@@ -56,6 +56,15 @@ def enrollment_ensure(*, contact: Contact, program: Program) -> Enrollment:
     return enrollment
 
 
+def enrollments_ensure(*, contacts: list[Contact], programs: list[Program]) -> None:
+    """`enrollment_ensure` for many contacts at once (an import): one insert per batch, the existing ones kept."""
+    Enrollment.objects.bulk_create(
+        [Enrollment(contact=contact, program=program) for contact in contacts for program in programs],
+        batch_size=1000,
+        ignore_conflicts=True,
+    )
+
+
 def _first_card_type(program: Program) -> CardType:
     card_type = program.card_types.order_by("pk").first()
     if card_type is None:

@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from common.admin import add_domain_error
 from common.admin.formats import count_text
 from common.errors import InvalidInput
+from common.spreadsheets import CSV_CONTENT_TYPE, csv_delimiter
 from promocodes.admin.base import IMPORT_ERRORS, JOB_UNFINISHED, JOBS_SHOWN, job_progress, pool_figures
 from promocodes.admin.forms import GenerateCodesForm, ImportCodesForm
 from promocodes.choices import PoolKind
@@ -139,7 +140,8 @@ class PoolPageViewsMixin:
         pool = self._pool(request, object_id)
         slug = slugify(pool.name, allow_unicode=True)
         filename = f"promo-codes-{pool.pk}-{slug}.csv" if slug else f"promo-codes-{pool.pk}.csv"
-        response = StreamingHttpResponse(codes_export(pool), content_type="text/csv; charset=utf-8")
+        codes = codes_export(pool, for_people=True, delimiter=csv_delimiter())
+        response = StreamingHttpResponse(codes, content_type=CSV_CONTENT_TYPE)
         response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
         return response
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import InvalidInput
+from common.spreadsheets import BOM, file_datetime, sniff_delimiter
 from promocodes.choices import PoolKind
 from promocodes.codes import normalize, well_formed
 from promocodes.models import PromoCode, PromoPool
@@ -27,8 +28,9 @@ MAX_REPORTED = 1_000  # error rows listed in the answer (all are counted)
 
 
 def _rows(text: str) -> Iterator[tuple[int, str]]:
-    """(row number, code) from a CSV with the code in the `code` column, or in the first one without a header."""
-    reader = csv.reader(io.StringIO(text))
+    """(row number, code) from a CSV with the code in the `code` column, or in the first one without a header; the
+    delimiter is sniffed (Russian Excel saves with `;`)."""
+    reader = csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text))
     column = 0
     for number, row in enumerate(reader, start=1):
         if number == 1:
@@ -107,20 +109,23 @@ def codes_import(*, pool: PromoPool, content: bytes | str) -> dict[str, Any]:
 EXPORT_HEADER = ["code", "status", "uses", "used_at", "store", "register", "purchase_id", "receipt_number"]
 
 
-def _line(values: Iterable[Any]) -> str:
+def _line(values: Iterable[Any], delimiter: str = ",") -> str:
     buffer = io.StringIO()
-    csv.writer(buffer).writerow(["" if value is None else value for value in values])
+    csv.writer(buffer, delimiter=delimiter).writerow(["" if value is None else value for value in values])
     return buffer.getvalue()
 
 
-def codes_export(pool: PromoPool) -> Iterator[str]:
-    """The pool's codes as CSV lines (header first), streamed: status as of now, and when and where last used."""
+def codes_export(pool: PromoPool, *, for_people: bool = False, delimiter: str = ",") -> Iterator[str]:
+    """The pool's codes as CSV lines (header first), streamed: status as of now, and when and where last used.
+
+    `for_people` (the admin's download): a byte-order mark first and the times in the server's zone to the minute,
+    for spreadsheet programs (common.spreadsheets); else ISO times, as the API documents."""
     now = timezone.now()
     expired = pool_expired(pool, now)
     multi = pool.kind == PoolKind.MULTI_USE
     latest = last_use(pool) if multi else None
     standing_uses = code_uses(pool) if multi else 0
-    yield _line(EXPORT_HEADER)
+    yield (BOM if for_people else "") + _line(EXPORT_HEADER, delimiter)
     rows = (
         PromoCode.objects.filter(pool=pool)
         .order_by("pk")
@@ -143,4 +148,5 @@ def codes_export(pool: PromoPool) -> Iterator[str]:
             if latest is not None:
                 used_at, store, register = latest.at, latest.store.name, latest.register.code
                 purchase_id, receipt = latest.purchase_id, latest.purchase.receipt_number
-        yield _line([code, shown, uses, used_at.isoformat() if used_at else "", store, register, purchase_id, receipt])
+        when = "" if not used_at else file_datetime(used_at) if for_people else used_at.isoformat()
+        yield _line([code, shown, uses, when, store, register, purchase_id, receipt], delimiter)

@@ -92,6 +92,22 @@ def test_every_table_downloads_as_csv_and_xlsx(page, table):
     assert xlsx.content[:2] == b"PK"
 
 
+def test_a_table_downloaded_in_russian_is_semicolon_separated():
+    world = build_world()
+    client = logged_in(brand_manager(world.brand))
+
+    response = client.get(
+        reverse("admin:analytics_program"),
+        {**days(world), "export": "settlements", "format": "csv"},
+        headers={"accept-language": "ru"},
+    )
+
+    assert response.content.startswith("\ufeff".encode())
+    header = response.content.decode("utf-8-sig").splitlines()[0]
+    assert ";" in header
+    assert "," not in header
+
+
 def test_the_register_load_shows_the_quiet_hours_of_the_store():
     world = build_world()
     client = logged_in(brand_manager(world.brand))

@@ -40,10 +40,14 @@ def test_the_api_writes_the_editable_fields_and_its_own_extras():
 
 def test_the_import_and_export_columns_are_the_editable_fields_but_the_confirmations():
     # when
-    headers = ContactResource().get_export_headers()
+    resource = ContactResource()
+    headers = resource.get_export_headers()
+    imported = [field.column_name for field in resource.get_user_visible_fields()]
 
     # then
-    assert headers == [name for name in Contact.EDITABLE_FIELDS if name not in CONFIRMATIONS]
+    editable = [name for name in Contact.EDITABLE_FIELDS if name not in CONFIRMATIONS]
+    assert imported == editable
+    assert headers == [*editable, "created_at"]  # when the contact was added: exported only
 
 
 def test_the_service_keeps_the_editable_fields_and_the_source_and_drops_the_rest():

@@ -8,8 +8,9 @@ from django.contrib import admin
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from import_export.formats.base_formats import CSV
+from django.utils import timezone
 
+from common.admin.file_formats import SpreadsheetCSV
 from contacts.choices import AuditAction, ContactSource
 from contacts.models import Contact, ContactAuditLog
 from contacts.resources import ContactResource
@@ -114,7 +115,7 @@ def test_phone_spellings_are_stored_in_e164(spelling):
             "+79161234567,,,,31/31/2000,,,,",
             {"birth_date": ["Invalid date: “31/31/2000”. Use YYYY-MM-DD or DD.MM.YYYY."]},
         ),
-        ("+79161234567,,,,,robot,,,", {"gender": ["Unknown gender: “robot”. Use male or female."]}),
+        ("+79161234567,,,,,robot,,,", {"gender": ["Unknown gender: “robot”. Use male, female or unknown."]}),
         ("+79161234567,,,,,,,maybe,", {"subscribed_email": ["Expected yes or no, got “maybe”."]}),
     ],
 )
@@ -137,15 +138,18 @@ def test_blacklisted_email_is_a_row_error():
 def test_export_has_the_import_columns():
     ContactFactory(phone="+79161234567", email="a@example.com", first_name="Anna", last_name="S", city="Moscow")
 
+    contact = Contact.objects.get()
+
     exported = ContactResource().export()
 
-    assert exported.headers == [*HEADER.strip().split(","), "subscribed_push", "subscribed_messenger"]
-    assert exported[0] == ("+79161234567", "a@example.com", "Anna", "S", "", "", "Moscow", "0", "0", "0", "0")
+    assert exported.headers == [*HEADER.strip().split(","), "subscribed_push", "subscribed_messenger", "created_at"]
+    assert exported[0][:-1] == ("+79161234567", "a@example.com", "Anna", "S", "", "", "Moscow", "0", "0", "0", "0")
+    assert exported[0][-1] == timezone.localtime(contact.created_at).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def csv_format_index() -> str:
     formats = admin.site._registry[Contact].get_import_formats()
-    return str(formats.index(CSV))
+    return str(formats.index(SpreadsheetCSV))
 
 
 def test_admin_import_confirms_the_valid_rows_and_lists_the_skipped_ones(admin_client, mixed_world):
@@ -170,7 +174,7 @@ def test_admin_import_confirms_the_valid_rows_and_lists_the_skipped_ones(admin_c
     }
     texts = [str(message) for message in get_messages(done.wsgi_request)]
     assert texts == [
-        "Import finished: 2 new, 0 updated, 0 deleted and 0 skipped contacts.",
+        "Import of contacts finished: 2 new, 0 updated.",
         "4 rows were not imported because of errors.",
         "Row 2: phone: Blacklisted: the phone +79160000000 is on the blacklist.",
         f"Row 3: phone: Duplicate phone: +79162220001 already belongs to contact #{mixed_world.pk}.",

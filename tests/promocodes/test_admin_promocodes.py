@@ -5,7 +5,7 @@ the Russian pages."""
 
 import csv
 import io
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -398,12 +398,37 @@ def test_the_export_streams_the_pools_codes_as_csv(admin_client, world):
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == f'attachment; filename="promo-codes-{pool.pk}-spring-flyers.csv"'
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    content = b"".join(response.streaming_content)
+    assert content.startswith("\ufeff".encode())  # so that Excel reads the file as UTF-8
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     assert rows[0] == ["code", "status", "uses", "used_at", "store", "register", "purchase_id", "receipt_number"]
     assert [(row[0], row[1], row[2], row[4]) for row in rows[1:]] == [
         ("BBB-2", "active", "0", ""),
         ("AAA-1", "used", "1", "Main street"),
     ]
+
+
+def test_the_export_in_russian_is_semicolon_separated_with_local_times(admin_client, world):
+    pool = make_pool(world["coded"], name="Spring flyers")
+    codes_import(pool=pool, content="AAA-1\n")
+    use(PromoCode.objects.get(code="AAA-1"), world["register"], datetime(2026, 12, 5, 11, 3, 59, tzinfo=UTC))
+
+    response = admin_client.get(pool_url(pool, "export"), headers={"accept-language": "ru"})
+
+    lines = b"".join(response.streaming_content).decode("utf-8").splitlines()
+    assert lines[0] == "\ufeffcode;status;uses;used_at;store;register;purchase_id;receipt_number"
+    assert lines[1].split(";")[:5] == ["AAA-1", "used", "1", "2026-12-05 14:03", "Main street"]
+
+
+def test_a_semicolon_file_imports_its_code_column(admin_client, world):
+    pool = make_pool(world["coded"])
+    upload = io.BytesIO("номер;code\r\n1;imp-1\r\n2;IMP-2\r\n".encode("cp1251"))
+    upload.name = "codes.csv"
+
+    response = admin_client.post(pool_url(pool, "import"), {"file": upload})
+
+    assert response.context["result"]["imported"] == 2
+    assert sorted(PromoCode.objects.filter(pool=pool).values_list("code", flat=True)) == ["IMP-1", "IMP-2"]
 
 
 # The codes

@@ -167,6 +167,19 @@ def test_the_results_are_exported(admin_client_, fmt, kind):
     assert response["Content-Type"] == kind
 
 
+def test_the_csv_results_in_russian_are_semicolon_separated(admin_client_):
+    saved = survey(BrandFactory(), questions=QUESTIONS[:1])
+
+    response = admin_client_.get(
+        reverse("admin:surveys_survey_results_csv", args=[saved.pk]), headers={"accept-language": "ru"}
+    )
+
+    assert response.content.startswith("\ufeff".encode())
+    header = response.content.decode("utf-8-sig").splitlines()[0]
+    assert header.count(";") == 4
+    assert "," not in header
+
+
 def test_a_brand_manager_cannot_open_another_brands_results():
     # given
     manager = UserFactory(username="limited", is_staff=True)

@@ -15,6 +15,7 @@ from campaigns.surveys import exports
 from campaigns.surveys.models import Survey
 from campaigns.surveys.selectors import TEXT_ANSWERS_SHOWN, option_label, survey_figures, survey_results
 from common.admin import change_url, redirect_after_dialog
+from common.spreadsheets import csv_delimiter
 
 RESULTS_TEMPLATE = "admin/surveys/survey/results.html"
 # plotly.js as the analytics app serves it from this installation (its static finder; named here, not imported: an app
@@ -122,7 +123,8 @@ class SurveyResultsMixin:
         survey = self._survey(request, object_id)
         results = survey_results(survey)
         if fmt == "csv":
-            response = HttpResponse(exports.results_csv(results), content_type=exports.CSV_TYPE)
+            content = exports.results_csv(results, delimiter=csv_delimiter())
+            response = HttpResponse(content, content_type=exports.CSV_TYPE)
         else:
             response = HttpResponse(exports.results_xlsx(results), content_type=exports.XLSX_TYPE)
         response["Content-Disposition"] = f'attachment; filename="{exports.export_name(results, fmt)}"'
