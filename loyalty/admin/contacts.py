@@ -15,19 +15,23 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import TabularInline
 from unfold.decorators import display
+from unfold.views import ChangeList
 
 from common.admin import BrandScopedInlineMixin
 from contacts.admin import ContactAdmin, ContactAuditLogInline
 from contacts.models import Contact
 from loyalty.admin.base import entry_status
+from loyalty.admin.contact_import import ContactImportProgramMixin
 from loyalty.models import Card, Enrollment, Program
 from loyalty.resources import BrandContactResource, card_save_instance, programs_of_limited_user
 from loyalty.selectors import ProgramPoints, contact_points
+from loyalty.selectors.summary import contact_brand_names, contact_brands_prefetch, contact_summary
 from loyalty.services.cards import enrollment_ensure
 
 # entries, purchases, lots and tier changes shown per program; the change lists have the rest
 CONTACT_PANEL_LIMIT = 50
 POINTS_PANEL_TEMPLATE = "admin/loyalty/contact/points_panel.html"
+SUMMARY_CARD_TEMPLATE = "admin/loyalty/contact/summary_card.html"
 
 
 class CardInline(BrandScopedInlineMixin, TabularInline):
@@ -60,12 +64,49 @@ class EnrollmentInline(BrandScopedInlineMixin, TabularInline):
         return False
 
 
+class ContactChangeList(ChangeList):
+    """The list of contacts with their brands (the brand column): two more queries for the page, whatever its size.
+    Only the page's rows are prefetched: an export (which reads the list's query, not its page) streams as before."""
+
+    def get_results(self, request: HttpRequest) -> None:
+        super().get_results(request)
+        page: QuerySet[Contact] = self.result_list  # type: ignore[has-type]
+        self.result_list = page.prefetch_related(contact_brands_prefetch(request.user))
+
+
 @admin.register(Contact)
-class LoyaltyContactAdmin(ContactAdmin):
+class LoyaltyContactAdmin(ContactImportProgramMixin, ContactAdmin):
     """The contact with cards, enrollments and, per program, the points: balance, lots, entries, purchases, tiers."""
 
     inlines = [CardInline, EnrollmentInline, ContactAuditLogInline]
     resource_classes = [BrandContactResource]
+    # The contact at a glance (balance, tier, expiries, cards) comes first; the form follows.
+    change_form_outer_before_template = SUMMARY_CARD_TEMPLATE
+
+    def get_list_display(self, request: HttpRequest) -> Any:
+        columns = list(super().get_list_display(request))
+        columns.insert(columns.index("phone"), "brands")  # after the name: whose contact this is
+        return columns
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return ContactChangeList
+
+    @display(description=_("brands"))
+    def brands(self, obj: Contact) -> str:
+        return ", ".join(contact_brand_names(obj)) or "—"
+
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Contact | None = None,
+    ) -> Any:
+        if obj is not None and obj.pk is not None:
+            context["contact_summary"] = contact_summary(contact=obj, user=request.user)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Contact | None:
         contact = super().get_object(request, object_id, from_field)
