@@ -230,7 +230,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "common.api.pagination.Pagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "common.api.errors.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "common.api.openapi.schema.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["common.api.parsers.JSONParser"],
     "COERCE_DECIMAL_TO_STRING": True,
@@ -249,6 +249,8 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "common.api.schema.plain_blank_strings",
+        # The tags (common.api.openapi.tags, POS first) and the paths in their order.
+        "common.api.openapi.schema.tags_in_order",
     ],
 }
 
@@ -334,6 +336,9 @@ def _technical(request: object, permission: str) -> bool:
 UNFOLD = {
     "SITE_TITLE": _("Loyalty CRM"),
     "SITE_HEADER": _("Loyalty CRM"),
+    # The header's label (unfold's environment badge): the brands a brand-limited user works in ("Brand: X");
+    # nothing for unlimited staff. The header stays in sight at every width, the sidebar closes below 1280 px.
+    "ENVIRONMENT": "access.admin_header.brand_label",
     "SHOW_LANGUAGES": True,
     "SHOW_HISTORY": True,
     # The home page is the marketer's overview of their brands (analytics), not Django's list of apps.

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from common.api.fields import DecimalField, MoneyField
+from promocodes.choices import CheckStatus
 
 MAX_LINES = 1000
 MAX_CODES = 10
@@ -54,48 +55,85 @@ class RefundSerializer(serializers.Serializer):
     lines = serializers.ListField(child=RefundLineSerializer(), required=False, min_length=1, max_length=MAX_LINES)
 
 
+# The answers below document what `checkout` returns (the views answer its dicts): money and points as two-place
+# decimal strings, quantities as given.
+
+
+def _money(help_text: str = "") -> MoneyField:
+    return MoneyField(help_text=help_text) if help_text else MoneyField()
+
+
+def _quantity() -> DecimalField:
+    return DecimalField(max_digits=12, decimal_places=3, min_value=Decimal("0.001"))
+
+
 class ReceiptBalanceSerializer(serializers.Serializer):
-    active = serializers.CharField()
-    pending = serializers.CharField()
+    active = _money("Points that can be redeemed now.")
+    pending = _money("Points accrued but not yet active.")
 
 
-class CustomerAnswerSerializer(serializers.Serializer):
+class ExpiringPointsSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    points = _money()
+
+
+class CustomerBalanceSerializer(ReceiptBalanceSerializer):
+    expiring = ExpiringPointsSerializer(many=True, help_text="Active points by the day they expire, soonest first.")
+
+
+class ReceiptCustomerSerializer(serializers.Serializer):
     contact_id = serializers.IntegerField()
-    first_name = serializers.CharField()
     card = serializers.CharField(allow_null=True)
-    tier = serializers.CharField(allow_null=True)
+    tier = serializers.CharField(allow_null=True, help_text="The tier's name.")
     balance = ReceiptBalanceSerializer()
 
 
+class CustomerAnswerSerializer(ReceiptCustomerSerializer):
+    first_name = serializers.CharField()
+    balance = CustomerBalanceSerializer()  # type: ignore[assignment]
+
+
+class AppliedCampaignSerializer(serializers.Serializer):
+    campaign_id = serializers.IntegerField()
+    name = serializers.CharField()
+    discount = _money()
+    points = _money()
+
+
 class LineAnswerSerializer(serializers.Serializer):
-    index = serializers.IntegerField()
+    index = serializers.IntegerField(help_text="The line's position in the request, from 0.")
     sku = serializers.CharField()
-    quantity = serializers.CharField()
-    price = serializers.CharField()
-    base = serializers.CharField()
-    discount = serializers.CharField()
-    total = serializers.CharField()
-    redeemed_points = serializers.CharField()
-    paid = serializers.CharField()
-    points = serializers.CharField()
-    applied = serializers.ListField(child=serializers.DictField())
+    quantity = _quantity()
+    price = _money("Per unit.")
+    base = _money("price × quantity.")
+    discount = _money()
+    total = _money("base − discount.")
+    redeemed_points = _money()
+    paid = _money("total − the value of the points redeemed on the line.")
+    points = _money("Points earned: the tier's and the campaigns'.")
+    applied = AppliedCampaignSerializer(many=True)
 
 
 class TotalsSerializer(serializers.Serializer):
-    base = serializers.CharField()
-    discount = serializers.CharField()
-    total = serializers.CharField()
-    redeemable_max = serializers.CharField()
-    redeemed_points = serializers.CharField()
-    payable = serializers.CharField()
-    points = serializers.CharField()
+    base = _money()
+    discount = _money()
+    total = _money()
+    redeemable_max = _money("The most points this receipt can take.")
+    redeemed_points = _money()
+    payable = _money("What the customer pays.")
+    points = _money()
+
+
+class PromoCodeCheckSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    status = serializers.ChoiceField(choices=CheckStatus.choices)
 
 
 class CalculationAnswerSerializer(serializers.Serializer):
-    customer = CustomerAnswerSerializer(allow_null=True)
+    customer = ReceiptCustomerSerializer(allow_null=True)
     lines = LineAnswerSerializer(many=True)
     totals = TotalsSerializer()
-    promo_codes = serializers.ListField(child=serializers.DictField())
+    promo_codes = PromoCodeCheckSerializer(many=True)
     messages = serializers.ListField(child=serializers.CharField())
 
 
@@ -104,9 +142,9 @@ class PurchaseAnswerSerializer(CalculationAnswerSerializer):
 
 
 class RefundAnswerSerializer(serializers.Serializer):
-    refund_amount = serializers.CharField()
-    points_revoked = serializers.CharField()
-    points_returned = serializers.CharField()
+    refund_amount = _money("The money paid for the refunded part.")
+    points_revoked = _money()
+    points_returned = _money()
     balance = ReceiptBalanceSerializer()
 
 

@@ -4,7 +4,7 @@ from typing import Any, cast
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -15,13 +15,19 @@ from common.api.permissions import IsStaff
 from common.errors import InvalidInput
 from loyalty.authentication import RegisterKeyAuthentication
 from loyalty.models import Register, Store
-from loyalty.pos import checkout
+from loyalty.pos import checkout, examples
 from loyalty.pos import serializers as s
 from loyalty.pos.idempotency import run_idempotent
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
-    "Idempotency-Key", str, OpenApiParameter.HEADER, required=True, description="One key per business operation."
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    required=True,
+    description="One key per business operation: the same key and body replay the first answer.",
+    examples=[OpenApiExample("A UUID", value="4f9c2d1e-7b3a-4c5d-9e8f-0a1b2c3d4e5f")],
 )
+CARD_EXAMPLE = OpenApiExample("A card", value=examples.CARD)
 
 
 class IsRegister(BasePermission):
@@ -41,11 +47,12 @@ class PosView(APIView):
 class CustomerView(PosView):
     @extend_schema(
         parameters=[
-            OpenApiParameter("card", str),
-            OpenApiParameter("phone", str),
-            OpenApiParameter("contact_id", int),
+            OpenApiParameter("card", str, description="The card's number.", examples=[CARD_EXAMPLE]),
+            OpenApiParameter("phone", str, description="The phone the customer gave at the till."),
+            OpenApiParameter("contact_id", int, description="A contact enrolled in the register's program."),
         ],
         responses=s.CustomerAnswerSerializer,
+        examples=examples.CUSTOMER,
     )
     def get(self, request: Request) -> Response:
         query = s.CustomerQuerySerializer(data=request.query_params.dict())
@@ -55,7 +62,7 @@ class CustomerView(PosView):
 
 
 class CalculateView(PosView):
-    @extend_schema(request=s.CalculateSerializer, responses=s.CalculationAnswerSerializer)
+    @extend_schema(request=s.CalculateSerializer, responses=s.CalculationAnswerSerializer, examples=examples.CALCULATE)
     def post(self, request: Request) -> Response:
         body = s.CalculateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -66,7 +73,10 @@ class CalculateView(PosView):
 
 class PurchaseView(PosView):
     @extend_schema(
-        request=s.ConfirmSerializer, responses={201: s.PurchaseAnswerSerializer}, parameters=[IDEMPOTENCY_HEADER]
+        request=s.ConfirmSerializer,
+        responses={201: s.PurchaseAnswerSerializer},
+        parameters=[IDEMPOTENCY_HEADER],
+        examples=examples.CONFIRM,
     )
     def post(self, request: Request) -> Response:
         body = s.ConfirmSerializer(data=request.data)
@@ -89,7 +99,10 @@ class PurchaseView(PosView):
 
 class RefundView(PosView):
     @extend_schema(
-        request=s.RefundSerializer, responses={200: s.RefundAnswerSerializer}, parameters=[IDEMPOTENCY_HEADER]
+        request=s.RefundSerializer,
+        responses={200: s.RefundAnswerSerializer},
+        parameters=[IDEMPOTENCY_HEADER],
+        examples=examples.REFUND,
     )
     def post(self, request: Request, purchase_id: int) -> Response:
         body = s.RefundSerializer(data=request.data if request.data is not None else {})
