@@ -6,5 +6,8 @@ sends them, so the ledger, tiers and settlements are real; `seed_purchases_fast`
 (`seed_demo --fast`, for benchmarks). Every part is idempotent: small objects are
 `get_or_create`d on their natural keys and bulk parts are skipped when the demo programs or brands already have
 them, so a second run changes nothing. Each part draws from its own `random.Random`, seeded from `--seed` and
-the part's name, so skipping one part does not change what another generates.
+the part's name, so skipping one part does not change what another generates. Names (tiers, card types, categories,
+products, campaigns, pools, stands ...) are in Russian or English (`--language`), each declared once as a
+`demo.data.Text` pair; identifiers (SKUs, codes, logins) are the same in both, and a run finds what a run in the
+other language made.
 """

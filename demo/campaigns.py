@@ -20,27 +20,42 @@ from campaigns.models import Campaign, ProductSegment, Segment
 from campaigns.segments.membership import segment_recompute_counts
 from campaigns.services.campaigns import campaign_save, product_segment_save
 from campaigns.services.segments import segment_save
+from demo import data
+from demo.catalogue import CATALOGUE
+from demo.data import Language, Text
 from loyalty.models import Brand, Category, Product, Program, Tier
 
 Log = Callable[[str], None]
 
 CAMPAIGN_DAYS_AGO = 30
-BIRTHDAY_SEGMENT = "Birthday this week"
+BIRTHDAY_SEGMENT = Text("Birthday this week", "День рождения на этой неделе")
 BIRTHDAY_WINDOW_DAYS = 7  # today and the six days after it
 BIRTHDAY_RULES = {"all": [{"field": "birthday_in_days", "op": "lte", "value": BIRTHDAY_WINDOW_DAYS - 1}]}
 
-SHAMPOO = ("Hair care", "Shampoo")
-CLEARANCE = ("Hair care", "Hair colour")
+SHAMPOO = (data.HAIR_CARE, data.SHAMPOO)
+CLEARANCE = (data.HAIR_CARE, data.HAIR_COLOUR)
 CLEARANCE_FALLBACK_SKUS = 5  # when the brand sells no hair colour: its first SKUs outside the shampoos
 # Every third item at half price: the first of these categories the brand sells.
-NTH_ITEM_CATEGORIES = [("Makeup", "Lips"), ("Skin care", "Body"), ("Household", "Laundry")]
+NTH_ITEM_CATEGORIES = [(data.MAKEUP, data.LIPS), (data.SKIN_CARE, data.BODY), (data.HOUSEHOLD, data.LAUNDRY)]
 
-SHAMPOO_CAMPAIGN = "Shampoo 1+1=3"
-NTH_ITEM_CAMPAIGN = "Every third item −50 %"
-POINTS_CAMPAIGN = "1 point per 100 ₽"
-GOLD_CAMPAIGN = "Double points for Gold"
-BIRTHDAY_CAMPAIGN = "Birthday week −15 %"
-CLEARANCE_CAMPAIGN = "Clearance −30 %"
+SHAMPOO_CAMPAIGN = Text("Shampoo 1+1=3", "Шампуни 1+1=3")
+NTH_ITEM_CAMPAIGN = Text("Every third item −50 %", "Каждый третий товар −50 %")
+POINTS_CAMPAIGN = Text("1 point per 100 ₽", "1 балл за каждые 100 ₽")
+GOLD_CAMPAIGN = Text("Double points for Gold", "Двойные баллы для уровня «Золото»")
+BIRTHDAY_CAMPAIGN = Text("Birthday week −15 %", "Неделя дня рождения −15 %")
+CLEARANCE_CAMPAIGN = Text("Clearance −30 %", "Распродажа −30 %")
+SHAMPOO_HINT = Text(
+    "Add {missing_quantity} more shampoo and the cheapest one is free",
+    "Добавьте ещё {missing_quantity} шт. шампуня, и самый дешёвый будет бесплатно",
+)
+NTH_ITEM_HINT = Text(
+    "Add {missing_quantity} more and the cheapest is half price",
+    "Добавьте ещё {missing_quantity} шт., и самый дешёвый будет за полцены",
+)
+SHAMPOO_SEGMENT = Text("Shampoos", "Шампуни")
+NTH_ITEM_SEGMENT = Text("{category}: every third item", "{category}: каждый третий товар")
+CLEARANCE_SEGMENT = Text("Clearance: hair colour", "Распродажа: краски для волос")
+CLEARANCE_FALLBACK_SEGMENT = Text("Clearance: last items", "Распродажа: последние штуки")
 CAMPAIGN_NAMES = [
     SHAMPOO_CAMPAIGN,
     NTH_ITEM_CAMPAIGN,
@@ -76,8 +91,11 @@ def days_to_birthday(birth_date: date, today: date) -> int:
     return (upcoming - today).days
 
 
-def _category(root: str, middle: str) -> Category | None:
-    return Category.objects.filter(name=middle, parent__name=root, parent__parent__isnull=True).first()
+def _category(root: Text, middle: Text) -> Category | None:
+    """The demo category, whichever language the catalogue was seeded in."""
+    return Category.objects.filter(
+        name__in=middle.every, parent__name__in=root.every, parent__parent__isnull=True
+    ).first()
 
 
 def _product_segment(
@@ -90,12 +108,12 @@ def _product_segment(
     )
 
 
-def _clearance_segment(brand: Brand, roots: set[str]) -> ProductSegment | None:
+def _clearance_segment(brand: Brand, roots: set[Text], language: Language) -> ProductSegment | None:
     """Hair colour when the brand sells it, else a few of its SKUs (not shampoos, not excluded goods)."""
     products = Product.objects.filter(brand=brand)
     category = _category(*CLEARANCE) if CLEARANCE[0] in roots else None
     if category is not None and products.filter(category__path__startswith=category.path).exists():
-        return _product_segment(brand, "Clearance: hair colour", category)
+        return _product_segment(brand, CLEARANCE_SEGMENT(language), category)
     shampoo = _category(*SHAMPOO)
     if shampoo is not None:
         products = products.exclude(category__path__startswith=shampoo.path)
@@ -104,17 +122,22 @@ def _clearance_segment(brand: Brand, roots: set[str]) -> ProductSegment | None:
         .order_by("sku")
         .values_list("sku", flat=True)[:CLEARANCE_FALLBACK_SKUS]
     )
-    return _product_segment(brand, "Clearance: last items", skus=skus) if skus else None
+    return _product_segment(brand, CLEARANCE_FALLBACK_SEGMENT(language), skus=skus) if skus else None
 
 
-def birthday_segment(*, program: Program, now: datetime) -> tuple[Segment, int]:
+def birthday_segment(*, program: Program, now: datetime, language: Language = "ru") -> tuple[Segment, int]:
     """The program's "Birthday this week" segment, recomputed from its rule: the contacts whose birthday is in the
     coming week enter it (and its weekly schedule keeps it current)."""
-    segment = Segment.objects.filter(program=program, name=BIRTHDAY_SEGMENT).first()
+    segment = Segment.objects.filter(program=program, name__in=BIRTHDAY_SEGMENT.every).first()
     if segment is None:
         segment = segment_save(
             segment=Segment(),
-            data={"name": BIRTHDAY_SEGMENT, "program": program, "rules": BIRTHDAY_RULES, "recompute_minutes": 60},
+            data={
+                "name": BIRTHDAY_SEGMENT(language),
+                "program": program,
+                "rules": BIRTHDAY_RULES,
+                "recompute_minutes": 60,
+            },
         )
     entered = segment_recompute_counts(segment=segment, now=now).entered
     segment.refresh_from_db()
@@ -122,16 +145,16 @@ def birthday_segment(*, program: Program, now: datetime) -> tuple[Segment, int]:
 
 
 def _brand_campaigns(
-    *, brand: Brand, roots: set[str], birthday: Segment, starts_at: datetime, user: Any
+    *, brand: Brand, roots: set[Text], birthday: Segment, starts_at: datetime, user: Any, language: Language
 ) -> tuple[list[Campaign], int]:
     """The six campaigns of one brand (those whose goods the brand sells); returns them and the segments made."""
     made: list[Campaign] = []
     segments = 0
 
-    def add(name: str, mechanic: dict[str, Any], **fields: Any) -> None:
+    def add(name: Text, mechanic: dict[str, Any], **fields: Any) -> None:
         campaign = Campaign(
             brand=brand,
-            name=name,
+            name=name(language),
             status=CampaignStatus.ACTIVE,
             starts_at=starts_at,
             ends_at=None,
@@ -148,8 +171,8 @@ def _brand_campaigns(
             SHAMPOO_CAMPAIGN,
             {"type": "buy_n_get_m", "buy": 2, "get": 1},
             priority=20,
-            product_segment=_product_segment(brand, "Shampoos", shampoo),
-            hint="Add {missing_quantity} more shampoo and the cheapest one is free",
+            product_segment=_product_segment(brand, SHAMPOO_SEGMENT(language), shampoo),
+            hint=SHAMPOO_HINT(language),
         )
     nth = next(
         (category for root, middle in NTH_ITEM_CATEGORIES if root in roots and (category := _category(root, middle))),
@@ -161,11 +184,11 @@ def _brand_campaigns(
             NTH_ITEM_CAMPAIGN,
             {"type": "nth_item_discount", "n": 3, "percent": 50},
             priority=10,
-            product_segment=_product_segment(brand, f"{nth.name}: every third item", nth),
-            hint="Add {missing_quantity} more and the cheapest is half price",
+            product_segment=_product_segment(brand, NTH_ITEM_SEGMENT(language).format(category=nth.name), nth),
+            hint=NTH_ITEM_HINT(language),
         )
     add(POINTS_CAMPAIGN, {"type": "points_per_amount", "points": 1, "per": 100})
-    gold = Tier.objects.filter(program_id=brand.program_id, name="Gold").first()
+    gold = Tier.objects.filter(program_id=brand.program_id, name__in=data.TIER_NAMES[data.GOLD].every).first()
     if gold is not None:
         add(GOLD_CAMPAIGN, {"type": "points_multiplier", "factor": 2}, audience={"type": "tiers", "tiers": [gold.pk]})
     add(
@@ -174,7 +197,7 @@ def _brand_campaigns(
         priority=15,
         audience={"type": "segment", "segment": birthday.pk},
     )
-    clearance = _clearance_segment(brand, roots)
+    clearance = _clearance_segment(brand, roots, language)
     if clearance is not None:
         segments += 1
         add(
@@ -191,31 +214,39 @@ def _brand_campaigns(
 def seed_campaigns(
     *,
     brands: Iterable[Brand],
-    roots: dict[str, list[str]] | None = None,
+    roots: dict[str, list[Text]] | None = None,
     now: datetime | None = None,
     user: Any = None,
+    language: Language = "ru",
     log: Log = lambda _message: None,
 ) -> CampaignSeedResult:
-    """The demo campaigns of `brands` (`roots`: the catalogue roots each brand sells, by brand name; all by
-    default). Nothing is made when the brands already have any of the demo campaigns."""
+    """The demo campaigns of `brands`, named in `language` (`roots`: the catalogue roots each brand sells, by brand
+    name; all by default). Nothing is made when the brands already have any of the demo campaigns, in either
+    language."""
     brands = list(brands)
     result = CampaignSeedResult()
-    if not brands or Campaign.objects.filter(brand__in=brands, name__in=CAMPAIGN_NAMES).exists():
+    names = [name for text in CAMPAIGN_NAMES for name in text.every]
+    if not brands or Campaign.objects.filter(brand__in=brands, name__in=names).exists():
         log("Campaigns: demo campaigns exist, left as they are.")
         return result
     now = now or timezone.now()
     starts_at = (now - timedelta(days=CAMPAIGN_DAYS_AGO)).replace(microsecond=0)
-    all_roots = set(Category.objects.filter(parent__isnull=True).values_list("name", flat=True))
+    all_roots = set(CATALOGUE)
     birthdays: dict[int, Segment] = {}
     for brand in brands:
         if brand.program_id not in birthdays:
-            segment, added = birthday_segment(program=brand.program, now=now)
+            segment, added = birthday_segment(program=brand.program, now=now, language=language)
             birthdays[brand.program_id] = segment
             result.segments += 1
             result.birthday_members += added
         brand_roots = set(roots[brand.name]) if roots and brand.name in roots else all_roots
         made, segments = _brand_campaigns(
-            brand=brand, roots=brand_roots, birthday=birthdays[brand.program_id], starts_at=starts_at, user=user
+            brand=brand,
+            roots=brand_roots,
+            birthday=birthdays[brand.program_id],
+            starts_at=starts_at,
+            user=user,
+            language=language,
         )
         result.campaigns += len(made)
         result.product_segments += segments

@@ -16,8 +16,10 @@ from demo.base import (
     BLACKLIST_EMAILS,
     BLACKLIST_PHONES,
     Org,
+    Progress,
     _weighted,
 )
+from demo.data import Language, Text
 from loyalty.choices import CardStatus
 from loyalty.models import (
     Card,
@@ -43,10 +45,13 @@ def _phones(rng: random.Random, count: int, taken: set[str]) -> list[str]:
     return phones
 
 
-def _family_name(surname: str) -> str:
-    """Иванов -> Семья Ивановых, Островский -> Семья Островских."""
+FAMILY = Text("{surname} family", "Семья {plural}")
+
+
+def _family_name(surname: str, language: Language) -> str:
+    """Иванов -> Семья Ивановых, Островский -> Семья Островских (Иванов family, Островский family)."""
     plural = surname[:-2] + "их" if surname.endswith("ий") else surname + "ых"
-    return f"Семья {plural}"
+    return FAMILY(language).format(surname=surname, plural=plural)
 
 
 @dataclass
@@ -100,7 +105,7 @@ def _person(rng: random.Random, index: int, phone: str | None, today: date) -> _
         source=_weighted(rng, data.CONTACT_SOURCES),
     )
     # Women join the beauty program more often.
-    club, beauty = ("Club", "Beauty Points")
+    club, beauty = (data.CLUB, data.BEAUTY)
     roll = rng.random()
     if female:
         programs = [club] if roll < 0.45 else ([beauty] if roll < 0.65 else [club, beauty])
@@ -109,17 +114,18 @@ def _person(rng: random.Random, index: int, phone: str | None, today: date) -> _
     return _Person(contact, surname, female, programs)
 
 
-def _tier_name(rng: random.Random, vip: bool) -> str:
+def _tier_key(rng: random.Random, vip: bool) -> str:
     roll = rng.random()
     if vip:
-        return "Gold" if roll < 0.6 else "Silver"
-    return "Bronze" if roll < 0.85 else ("Silver" if roll < 0.97 else "Gold")
+        return data.GOLD if roll < 0.6 else data.SILVER
+    return data.BRONZE if roll < 0.85 else (data.SILVER if roll < 0.97 else data.GOLD)
 
 
-def seed_contacts(*, org: Org, rng: random.Random, contacts: int) -> int:
+def seed_contacts(*, org: Org, rng: random.Random, contacts: int, progress: Progress | None = None) -> int:
     """Contacts with enrollments and bound cards, a few blocked and unbound cards, families (master
     accounts) and the blacklist; returns how many contacts were made (0 when the demo programs already
     have members)."""
+    progress = progress or Progress()
     programs = list(org.programs.values())
     if contacts <= 0 or Enrollment.objects.filter(program__in=programs).exists():
         return 0
@@ -135,9 +141,10 @@ def seed_contacts(*, org: Org, rng: random.Random, contacts: int) -> int:
     for index in range(contacts):
         email_only = rng.random() < 0.05
         people.append(_person(rng, index + 1, None if email_only else phones[index], today))
+        progress.count("Contacts", index + 1, contacts)
 
     # Families: 2-4 people sharing a surname, all in the first program.
-    club = data.PROGRAMS[0][0]
+    club = data.CLUB
     family_count = max(2, min(20, contacts // 1000)) if contacts >= 8 else 0
     sizes = [rng.randint(2, 4) for _family in range(family_count)]
     chosen = rng.sample(range(contacts), sum(sizes))
@@ -150,8 +157,9 @@ def seed_contacts(*, org: Org, rng: random.Random, contacts: int) -> int:
             person.contact.last_name = data.female_surname(surname) if person.female else surname
             if club not in person.programs:
                 person.programs.insert(0, club)
-        families.append((_family_name(surname), members))
+        families.append((_family_name(surname, org.language), members))
 
+    progress.stage("Saving contacts, enrollments and cards")
     Contact.objects.bulk_create([person.contact for person in people], batch_size=BATCH_SIZE)
 
     # Enrollments with a tier, each with a bound card: Standard mostly, VIP for about 5 %.
@@ -161,31 +169,32 @@ def seed_contacts(*, org: Org, rng: random.Random, contacts: int) -> int:
         joined = now - timedelta(days=rng.randrange(1, 1100))
         for program_name in person.programs:
             vip = rng.random() < 0.05
-            tier_name = _tier_name(rng, vip)
-            tier = org.tiers[(program_name, tier_name)]
+            tier_key = _tier_key(rng, vip)
+            tier = org.tiers[(program_name, tier_key)]
             enrollments.append(
                 Enrollment(
                     contact=person.contact,
                     program=org.programs[program_name],
                     tier=tier,
                     tier_valid_until=(
-                        now + timedelta(days=rng.randint(30, tier.valid_days)) if tier_name != "Bronze" else None
+                        now + timedelta(days=rng.randint(30, tier.valid_days)) if tier_key != data.BRONZE else None
                     ),
                 )
             )
-            kind = (program_name, "VIP" if vip else "Standard")
+            kind = (program_name, data.VIP if vip else data.STANDARD)
             planned.append((kind, person.contact, CardStatus.ACTIVE, joined))
     Enrollment.objects.bulk_create(enrollments, batch_size=BATCH_SIZE)
 
     # A few contacts lost a card: the old one is blocked, still bound to them.
+    program_keys = {program.pk: key for key, program in org.programs.items()}
     for enrollment in rng.sample(enrollments, min(len(enrollments), max(2, contacts // 1000))):
         joined = now - timedelta(days=rng.randrange(200, 1500))
-        kind = (enrollment.program.name, "Standard")
+        kind = (program_keys[enrollment.program.pk], data.STANDARD)
         planned.append((kind, enrollment.contact, CardStatus.BLOCKED, joined))
     # Cards handed to stores but not yet given to anyone.
     for program_name in org.programs:
         for _card in range(max(2, contacts // 800)):
-            planned.append(((program_name, "Standard"), None, CardStatus.ACTIVE, None))
+            planned.append(((program_name, data.STANDARD), None, CardStatus.ACTIVE, None))
 
     numbers = {
         kind: iter(card_numbers_reserve(card_type=org.card_types[kind], count=count))
@@ -213,24 +222,25 @@ def seed_contacts(*, org: Org, rng: random.Random, contacts: int) -> int:
             for person in members
         ]
     )
-    _seed_blacklist(rng, blacklist_phones)
+    _seed_blacklist(rng, blacklist_phones, org.language)
     return contacts
 
 
 BLACKLIST_REASONS = [
-    "Просьба клиента не беспокоить",
-    "Жалоба на рассылку",
-    "Мошенничество с баллами",
-    "Номер сменил владельца",
-    "Служебный номер сотрудника",
+    Text("Asked not to be contacted", "Просьба клиента не беспокоить"),
+    Text("Complained about the mailing", "Жалоба на рассылку"),
+    Text("Points fraud", "Мошенничество с баллами"),
+    Text("The number changed hands", "Номер сменил владельца"),
+    Text("An employee's work number", "Служебный номер сотрудника"),
 ]
 
 
-def _seed_blacklist(rng: random.Random, phones: list[str]) -> None:
-    entries = [BlacklistEntry(phone=phone, reason=rng.choice(BLACKLIST_REASONS)) for phone in phones]
+def _seed_blacklist(rng: random.Random, phones: list[str], language: Language) -> None:
+    entries = [BlacklistEntry(phone=phone, reason=rng.choice(BLACKLIST_REASONS)(language)) for phone in phones]
     entries += [
         BlacklistEntry(
-            email=f"no-mail{index + 1}@{rng.choice(data.EMAIL_DOMAINS)}", reason=rng.choice(BLACKLIST_REASONS)
+            email=f"no-mail{index + 1}@{rng.choice(data.EMAIL_DOMAINS)}",
+            reason=rng.choice(BLACKLIST_REASONS)(language),
         )
         for index in range(BLACKLIST_EMAILS)
     ]

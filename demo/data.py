@@ -4,12 +4,40 @@ Everything here is fictional: the companies, the brands, the products. Phones ge
 codes are valid Russian mobiles, so never point a real SMS gateway at a demo database.
 """
 
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import Literal
 
-# (name, point_value, max_redeem_percent, expires_in_days, activation_days); None keeps the model default.
+Language = Literal["ru", "en"]
+LANGUAGES: tuple[Language, ...] = ("ru", "en")
+
+
+@dataclass(frozen=True)
+class Text:
+    """A demo name declared once in both languages (`seed_demo --language`)."""
+
+    en: str
+    ru: str
+
+    def __call__(self, language: Language) -> str:
+        return self.ru if language == "ru" else self.en
+
+    @property
+    def every(self) -> list[str]:
+        """Both spellings: what an earlier run may have made in either language, so a rerun finds it."""
+        return [self.en, self.ru]
+
+    @staticmethod
+    def pick(value: "str | Text", language: Language) -> str:
+        """A name that may be the same in both languages (a plain str, such as "Lumiere")."""
+        return value if isinstance(value, str) else value(language)
+
+
+# (key, name, point_value, max_redeem_percent, expires_in_days, activation_days); None keeps the model default.
+CLUB, BEAUTY = "club", "beauty"
 PROGRAMS = [
-    ("Club", Decimal("1.00"), Decimal("50"), 365, 14),
-    ("Beauty Points", None, None, None, None),
+    (CLUB, Text("Club", "Клуб"), Decimal("1.00"), Decimal("50"), 365, 14),
+    (BEAUTY, Text("Beauty Points", "Баллы красоты"), None, None, None, None),
 ]
 
 # (name, legal name)
@@ -18,30 +46,54 @@ PARTNERS = [
     ("Восток Трейд", "АО «Восток Трейд»"),
 ]
 
-# (name, program name, SKU prefix, catalogue roots it sells)
+# The catalogue's roots, which the brands and the demo campaigns refer to.
+HAIR_CARE = Text("Hair care", "Уход за волосами")
+SKIN_CARE = Text("Skin care", "Уход за кожей")
+MAKEUP = Text("Makeup", "Макияж")
+FRAGRANCE = Text("Fragrance", "Парфюмерия")
+HOUSEHOLD = Text("Household", "Бытовая химия")
+GROCERIES = Text("Groceries", "Продукты")
+GIFT_CARDS = Text("Gift cards", "Подарочные карты")
+# Middle categories the demo campaigns refer to.
+SHAMPOO = Text("Shampoo", "Шампуни")
+HAIR_COLOUR = Text("Hair colour", "Окрашивание волос")
+LIPS = Text("Lips", "Губы")
+BODY = Text("Body", "Тело")
+LAUNDRY = Text("Laundry", "Стирка")
+# Grocery shelves, each with its own makers.
+DAIRY = Text("Dairy", "Молочные продукты")
+BAKERY = Text("Bakery", "Хлеб и выпечка")
+DRINKS = Text("Drinks", "Напитки")
+ALCOHOL = Text("Alcohol", "Алкоголь")
+TOBACCO = Text("Tobacco", "Табак")
+
+# (name, program key, SKU prefix, catalogue roots it sells)
 BRANDS = [
-    ("Свежий Рынок", "Club", "SR", ["Groceries", "Household", "Hair care", "Gift cards"]),
-    ("Ромашка", "Club", "RM", ["Household", "Hair care", "Skin care", "Gift cards"]),
-    ("Бьюти Лайн", "Beauty Points", "BL", ["Makeup", "Fragrance", "Skin care", "Hair care", "Gift cards"]),
+    ("Свежий Рынок", CLUB, "SR", [GROCERIES, HOUSEHOLD, HAIR_CARE, GIFT_CARDS]),
+    ("Ромашка", CLUB, "RM", [HOUSEHOLD, HAIR_CARE, SKIN_CARE, GIFT_CARDS]),
+    ("Бьюти Лайн", BEAUTY, "BL", [MAKEUP, FRAGRANCE, SKIN_CARE, HAIR_CARE, GIFT_CARDS]),
 ]
 
 # The brand the demo manager is limited to.
 MANAGER_BRAND = "Бьюти Лайн"
 
-# (program name, card type, number prefix); numbers are 13 digits with a Luhn check digit.
+# (program key, card type key, name, number prefix); numbers are 13 digits with a Luhn check digit.
+STANDARD, VIP = "standard", "vip"
 CARD_TYPES = [
-    ("Club", "Standard", "2770"),
-    ("Club", "VIP", "2779"),
-    ("Beauty Points", "Standard", "2880"),
-    ("Beauty Points", "VIP", "2889"),
+    (CLUB, STANDARD, Text("Standard", "Стандартная"), "2770"),
+    (CLUB, VIP, Text("VIP", "VIP"), "2779"),
+    (BEAUTY, STANDARD, Text("Standard", "Стандартная"), "2880"),
+    (BEAUTY, VIP, Text("VIP", "VIP"), "2889"),
 ]
 
-# (name, minimum spend, accrual percent), the same in every program.
+# (key, name, minimum spend, accrual percent), the same in every program.
+BRONZE, SILVER, GOLD = "bronze", "silver", "gold"
 TIERS = [
-    ("Bronze", Decimal("0"), Decimal("3")),
-    ("Silver", Decimal("15000"), Decimal("5")),
-    ("Gold", Decimal("50000"), Decimal("7")),
+    (BRONZE, Text("Bronze", "Бронза"), Decimal("0"), Decimal("3")),
+    (SILVER, Text("Silver", "Серебро"), Decimal("15000"), Decimal("5")),
+    (GOLD, Text("Gold", "Золото"), Decimal("50000"), Decimal("7")),
 ]
+TIER_NAMES = {key: name for key, name, _min_spend, _percent in TIERS}
 
 # (city, time zone, address); the partner is chosen by region: Europe -> the first, Asia -> the second.
 STORE_SITES = [
@@ -140,146 +192,3 @@ def female_surname(surname: str) -> str:
 
 # (source, weight)
 CONTACT_SOURCES = [("pos", 40), ("site", 20), ("import", 20), ("promoter", 10), ("admin", 10)]
-
-# The category tree: root -> middle -> leaves. A leaf is (name, product noun, (min price, max price),
-# sizes, excluded): `excluded` marks goods that neither earn nor take points (alcohol, tobacco, gift cards),
-# and a leaf with fixed prices (gift cards) lists its nominal values as its sizes.
-Leaf = tuple[str, str, tuple[int, int], list[str], bool]
-CATALOGUE: dict[str, dict[str, list[Leaf]]] = {
-    "Hair care": {
-        "Shampoo": [
-            ("For dry hair", "Шампунь для сухих волос", (150, 900), ["250 мл", "400 мл", "600 мл"], False),
-            ("For coloured hair", "Шампунь для окрашенных волос", (200, 1200), ["250 мл", "400 мл"], False),
-            ("Anti-dandruff", "Шампунь против перхоти", (180, 800), ["200 мл", "400 мл"], False),
-        ],
-        "Conditioners": [
-            ("Balms", "Бальзам-ополаскиватель", (150, 700), ["200 мл", "360 мл"], False),
-            ("Masks", "Маска для волос", (250, 1500), ["200 мл", "300 мл"], False),
-        ],
-        "Styling": [
-            ("Hair spray", "Лак для волос", (200, 700), ["250 мл", "400 мл"], False),
-            ("Gel and wax", "Гель для укладки", (180, 600), ["100 мл", "150 мл"], False),
-        ],
-        "Hair colour": [
-            ("Permanent colour", "Стойкая крем-краска", (250, 900), ["тон 5.0", "тон 7.1", "тон 9.3"], False),
-            ("Tint", "Оттеночный бальзам", (150, 500), ["тон 4.6", "тон 8.1"], False),
-        ],
-    },
-    "Skin care": {
-        "Face": [
-            ("Day creams", "Дневной крем для лица", (300, 3500), ["30 мл", "50 мл"], False),
-            ("Cleansers", "Пенка для умывания", (200, 1500), ["150 мл", "200 мл"], False),
-            ("Serums", "Сыворотка для лица", (500, 4500), ["15 мл", "30 мл"], False),
-        ],
-        "Body": [
-            ("Lotions", "Молочко для тела", (250, 1200), ["200 мл", "400 мл"], False),
-            ("Shower gels", "Гель для душа", (120, 600), ["250 мл", "500 мл", "750 мл"], False),
-        ],
-        "Sun care": [
-            ("Sunscreen", "Солнцезащитный крем SPF 50", (500, 2500), ["50 мл", "150 мл"], False),
-            ("After sun", "Спрей после загара", (350, 1500), ["150 мл", "200 мл"], False),
-        ],
-    },
-    "Makeup": {
-        "Eyes": [
-            ("Mascara", "Тушь для ресниц", (300, 2500), ["чёрная", "коричневая"], False),
-            ("Eyeshadow", "Палетка теней", (400, 4500), ["6 оттенков", "12 оттенков"], False),
-            ("Eyeliner", "Подводка для глаз", (250, 1500), ["чёрная", "графит"], False),
-        ],
-        "Lips": [
-            ("Lipstick", "Помада", (350, 3500), ["тон 01", "тон 05", "тон 12", "тон 21"], False),
-            ("Lip gloss", "Блеск для губ", (300, 2000), ["прозрачный", "тон 03", "тон 07"], False),
-        ],
-        "Face makeup": [
-            ("Foundation", "Тональный крем", (500, 4500), ["тон 01", "тон 02", "тон 03"], False),
-            ("Powder", "Компактная пудра", (400, 3000), ["светлая", "натуральная"], False),
-        ],
-    },
-    "Fragrance": {
-        "Women's fragrance": [
-            ("Eau de parfum", "Парфюмерная вода", (1500, 15000), ["30 мл", "50 мл", "100 мл"], False),
-            ("Eau de toilette", "Туалетная вода", (900, 9000), ["30 мл", "50 мл", "100 мл"], False),
-        ],
-        "Men's fragrance": [
-            ("Men's eau de toilette", "Туалетная вода мужская", (900, 9000), ["50 мл", "100 мл"], False),
-            ("Aftershave", "Лосьон после бритья", (400, 2500), ["100 мл"], False),
-        ],
-    },
-    "Household": {
-        "Laundry": [
-            ("Washing powder", "Стиральный порошок", (250, 1500), ["1,5 кг", "3 кг", "6 кг"], False),
-            ("Laundry gel", "Гель для стирки", (300, 1600), ["1 л", "2 л"], False),
-            ("Softener", "Кондиционер для белья", (150, 700), ["1 л", "2 л"], False),
-        ],
-        "Cleaning": [
-            ("Dishwashing", "Средство для мытья посуды", (90, 450), ["450 мл", "900 мл"], False),
-            ("Surface cleaners", "Чистящее средство", (120, 500), ["500 мл", "750 мл"], False),
-        ],
-        "Paper goods": [
-            ("Toilet paper", "Туалетная бумага", (90, 600), ["4 рулона", "8 рулонов", "12 рулонов"], False),
-            ("Napkins", "Бумажные салфетки", (50, 250), ["100 шт.", "250 шт."], False),
-        ],
-    },
-    "Groceries": {
-        "Dairy": [
-            ("Milk", "Молоко 3,2 %", (70, 160), ["900 мл", "1,4 л"], False),
-            ("Cheese", "Сыр полутвёрдый", (180, 900), ["200 г", "400 г"], False),
-            ("Yoghurt", "Йогурт питьевой", (50, 150), ["270 г", "500 г"], False),
-        ],
-        "Bakery": [
-            ("Bread", "Хлеб", (40, 150), ["300 г", "500 г"], False),
-            ("Pastry", "Круассан", (60, 250), ["1 шт.", "4 шт."], False),
-        ],
-        "Drinks": [
-            ("Juice", "Сок", (90, 300), ["0,2 л", "1 л"], False),
-            ("Water", "Вода питьевая", (30, 120), ["0,5 л", "1,5 л", "5 л"], False),
-            ("Coffee and tea", "Кофе молотый", (250, 1500), ["250 г", "500 г"], False),
-        ],
-        "Alcohol": [
-            ("Wine", "Вино столовое", (450, 3000), ["0,75 л"], True),
-            ("Beer", "Пиво светлое", (80, 250), ["0,45 л", "0,5 л"], True),
-        ],
-        "Tobacco": [
-            ("Cigarettes", "Сигареты", (180, 300), ["20 шт."], True),
-        ],
-    },
-    "Gift cards": {
-        "Gift certificates": [
-            ("Plastic certificates", "Подарочная карта", (0, 0), ["1000", "3000", "5000"], True),
-            ("Electronic certificates", "Электронный сертификат", (0, 0), ["500", "1000", "2000"], True),
-        ],
-    },
-}
-
-# Makers and product lines per catalogue root (or middle category, which wins), used to name products; all invented.
-_BEAUTY_MAKERS = [
-    "Северное сияние", "Зелёная аптека", "Лесная поляна", "Чистая линия", "Flora Nord", "Aqualis", "Mirella",
-    "Nordic Care", "Lumiere", "Vesna", "Solaria", "Terra Verde", "Сибирские травы", "Luna Rossa", "Amber Line",
-]  # fmt: skip
-_BEAUTY_LINES = [
-    "Классик", "Увлажнение", "Питание и сила", "Сияние", "Pro Expert", "Organic", "Sensitive", "Объём",
-    "Восстановление", "Fresh", "Premium", "Ромашка и мёд", "Алоэ вера", "Кокос", "Аргана", "Лаванда",
-]  # fmt: skip
-MAKERS: dict[str, list[str]] = {
-    "Hair care": _BEAUTY_MAKERS,
-    "Skin care": _BEAUTY_MAKERS,
-    "Makeup": ["Lumiere", "Mirella", "Luna Rossa", "Amber Line", "Velvet Kiss", "Северная звезда", "Belle Nuit"],
-    "Fragrance": ["Maison Ardent", "Luna Rossa", "Lumiere", "Nord Parfum", "Белая сирень", "Aqua Marina"],
-    "Household": ["Чистый дом", "Белоснежка", "Fresh Home", "Мягкий лён", "Лотос", "Blesk", "Эко-быт"],
-    "Gift cards": [""],
-    # Groceries differ by shelf: a dairy does not brew beer.
-    "Dairy": ["Простоквашкино", "Деревенское", "Бабушкин погреб", "Вологодская ферма"],
-    "Bakery": ["Золотой колос", "Пекарня №1", "Хлебный дом"],
-    "Drinks": ["Сады Кубани", "Ключ здоровья", "Kofeman", "Чайная гора"],
-    "Alcohol": ["Крымский берег", "Волжские просторы", "Жигулёвская слобода"],
-    "Tobacco": ["Nord Line", "Северный ветер"],
-}  # fmt: skip
-LINES: dict[str, list[str]] = {
-    "Hair care": _BEAUTY_LINES,
-    "Skin care": _BEAUTY_LINES,
-    "Makeup": ["Classic", "Matte", "Velvet", "Long Lasting", "Nude", "Glow", "Volume", "Ultra"],
-    "Fragrance": ["Rose Noire", "Cedar", "Aqua", "Oud", "Jasmine", "Amber", "Citrus Bloom", "Night"],
-    "Household": ["Горная свежесть", "Лимон", "Color", "Sensitive", "Ультра", "Эконом", "Лаванда"],
-    "Groceries": ["Классический", "Отборный", "Фермерский", "Премиум", "Традиционный", "Лёгкий"],
-    "Gift cards": [""],
-}  # fmt: skip

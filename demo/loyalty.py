@@ -17,6 +17,7 @@ from demo.base import (
     DemoResult,
     Log,
     Org,
+    Progress,
     _rng,
 )
 from demo.contacts import seed_contacts
@@ -71,29 +72,39 @@ def seed_users(*, org: Org) -> None:
 
 
 @transaction.atomic
-def demo_seed(*, options: DemoOptions, log: Log = lambda _message: None) -> DemoResult:
-    """Seed every part in one transaction; parts that already exist are left as they are."""
-    org, register, key = seed_org(rng=_rng(options.seed, "org"), stores=options.stores, registers=options.registers)
+def demo_seed(
+    *, options: DemoOptions, log: Log = lambda _message: None, progress: Progress | None = None
+) -> DemoResult:
+    """Seed every part in one transaction; parts that already exist are left as they are. `progress` hears of each
+    stage and of the counts of the long ones, `log` what each made."""
+    progress = progress or Progress()
+    progress.stage("Programs, brands, stores and registers")
+    org, register, key = seed_org(
+        rng=_rng(options.seed, "org"), stores=options.stores, registers=options.registers, language=options.language
+    )
     result = DemoResult(org=org, demo_register=register, demo_register_key=key)
     log(f"Organisation: {len(org.stores)} stores, {options.registers} registers wanted.")
 
+    progress.stage("Catalogue")
     made = seed_catalogue(org=org, rng=_rng(options.seed, "catalogue"), products=options.products)
     log(f"Catalogue: {made} products made." if made else "Catalogue: products exist, left as they are.")
     if not made:
         result.skipped.append("products")
 
-    made = seed_contacts(org=org, rng=_rng(options.seed, "contacts"), contacts=options.contacts)
+    progress.stage("Contacts")
+    made = seed_contacts(org=org, rng=_rng(options.seed, "contacts"), contacts=options.contacts, progress=progress)
     log(f"Contacts: {made} made." if made else "Contacts: members exist, left as they are.")
     if not made:
         result.skipped.append("contacts")
 
     seed_users(org=org)
 
+    progress.stage("Purchases")
     rng = _rng(options.seed, "purchases")
     if options.fast:
-        made, refunded = seed_purchases_fast(org=org, rng=rng, count=options.purchases, log=log), 0
+        made, refunded = seed_purchases_fast(org=org, rng=rng, count=options.purchases, progress=progress), 0
     else:
-        made, refunded = seed_purchases(org=org, rng=rng, count=options.purchases, log=log)
+        made, refunded = seed_purchases(org=org, rng=rng, count=options.purchases, progress=progress)
     log(f"Purchases: {made} made, {refunded} refunded." if made else "Purchases: exist, left as they are.")
     if not made:
         result.skipped.append("purchases")

@@ -9,7 +9,10 @@ from demo import data
 from demo.base import (
     BATCH_SIZE,
     Org,
+    named,
 )
+from demo.catalogue import CATALOGUE, GIFT_CARD_NAME, LINES, MAKERS, PRODUCT_NAME, Maker, size
+from demo.data import Language, Text
 from loyalty.models import (
     Brand,
     CardType,
@@ -27,11 +30,14 @@ from loyalty.services.registers import register_create
 # --- organisation ---------------------------------------------------------------------------------------------
 
 
-def seed_org(*, rng: random.Random, stores: int, registers: int) -> tuple[Org, Register | None, str | None]:
+def seed_org(
+    *, rng: random.Random, stores: int, registers: int, language: Language = "ru"
+) -> tuple[Org, Register | None, str | None]:
     """Programs, partners, brands, tiers, card types, stores and registers; returns the org and, when the
-    registers were made now, one register with its API key in clear (never stored)."""
+    registers were made now, one register with its API key in clear (never stored). Named objects that a run made
+    in either language are found by either name."""
     programs: dict[str, Program] = {}
-    for name, point_value, max_redeem, expires, activation in data.PROGRAMS:
+    for key, name, point_value, max_redeem, expires, activation in data.PROGRAMS:
         defaults = {
             key: value
             for key, value in (
@@ -42,7 +48,7 @@ def seed_org(*, rng: random.Random, stores: int, registers: int) -> tuple[Org, R
             )
             if value is not None
         }
-        programs[name], _created = Program.objects.get_or_create(name=name, defaults=defaults)
+        programs[key] = named(Program.objects.all(), name=name, language=language, defaults=defaults)
 
     partners = [
         Partner.objects.get_or_create(name=name, defaults={"legal_name": legal})[0] for name, legal in data.PARTNERS
@@ -52,19 +58,25 @@ def seed_org(*, rng: random.Random, stores: int, registers: int) -> tuple[Org, R
         for name, program, _prefix, _roots in data.BRANDS
     }
     tiers = {
-        (program, name): Tier.objects.get_or_create(
+        (program, key): named(
+            Tier.objects.all(),
             program=programs[program],
             name=name,
+            language=language,
             defaults={"min_spend": min_spend, "accrual_percent": percent},
-        )[0]
+        )
         for program in programs
-        for name, min_spend, percent in data.TIERS
+        for key, name, min_spend, percent in data.TIERS
     }
     card_types = {
-        (program, name): CardType.objects.get_or_create(
-            program=programs[program], name=name, defaults={"number_prefix": prefix}
-        )[0]
-        for program, name, prefix in data.CARD_TYPES
+        (program, key): named(
+            CardType.objects.all(),
+            program=programs[program],
+            name=name,
+            language=language,
+            defaults={"number_prefix": prefix},
+        )
+        for program, key, name, prefix in data.CARD_TYPES
     }
 
     brand_list = list(brands.values())
@@ -93,6 +105,7 @@ def seed_org(*, rng: random.Random, stores: int, registers: int) -> tuple[Org, R
         stores=store_list,
         tiers=tiers,
         card_types=card_types,
+        language=language,
     )
     return org, demo_register, demo_key
 
@@ -127,15 +140,21 @@ def _seed_registers(*, rng: random.Random, stores: list[Store], count: int) -> t
     return demo_register, demo_key
 
 
+def demo_register() -> Register | None:
+    """The register whose key the demo shows: the first one made at the demo brands' stores."""
+    brands = [name for name, _program, _prefix, _roots in data.BRANDS]
+    return Register.objects.filter(store__brand__name__in=brands).select_related("store").order_by("pk").first()
+
+
 # --- catalogue ------------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class _Leaf:
     category: Category
-    root: str
-    middle: str
-    noun: str
+    root: Text
+    middle: Text
+    noun: Text
     price_range: tuple[int, int]
     sizes: list[str]
     excluded: bool
@@ -145,21 +164,21 @@ class _Leaf:
         return self.price_range == (0, 0)
 
 
-def _category(name: str, parent: Category | None) -> Category:
-    existing = Category.objects.filter(name=name, parent=parent).first()
-    return existing or category_save(category=Category(name=name, parent=parent))
+def _category(name: Text, parent: Category | None, language: Language) -> Category:
+    existing = Category.objects.filter(name__in=name.every, parent=parent).first()
+    return existing or category_save(category=Category(name=name(language), parent=parent))
 
 
-def seed_categories() -> list[_Leaf]:
+def seed_categories(language: Language = "ru") -> list[_Leaf]:
     """The three-level category tree, saved through `category_save` so every node has its path."""
     leaves = []
-    for root_name, middles in data.CATALOGUE.items():
-        root = _category(root_name, None)
+    for root_name, middles in CATALOGUE.items():
+        root = _category(root_name, None, language)
         for middle_name, leaf_specs in middles.items():
-            middle = _category(middle_name, root)
+            middle = _category(middle_name, root, language)
             for name, noun, price_range, sizes, excluded in leaf_specs:
                 leaves.append(
-                    _Leaf(_category(name, middle), root_name, middle_name, noun, price_range, sizes, excluded)
+                    _Leaf(_category(name, middle, language), root_name, middle_name, noun, price_range, sizes, excluded)
                 )
     return leaves
 
@@ -170,16 +189,31 @@ def _price(rng: random.Random, low: int, high: int) -> Decimal:
     return Decimal(tens * 10) - Decimal("0.01")
 
 
-def _product_name(rng: random.Random, leaf: _Leaf) -> str:
-    maker = rng.choice(data.MAKERS.get(leaf.middle) or data.MAKERS[leaf.root])
-    line = rng.choice(data.LINES[leaf.root])
-    return f"{leaf.noun} {maker} «{line}», {rng.choice(leaf.sizes)}"
+_Name = tuple[Text, Maker, Maker, str]  # noun, maker, line, size
+
+
+def _product_name(rng: random.Random, leaf: _Leaf) -> _Name:
+    """A product's name in parts, so that the same seed draws the same products in either language."""
+    maker = rng.choice(MAKERS.get(leaf.middle) or MAKERS[leaf.root])
+    line = rng.choice(LINES[leaf.root])
+    return leaf.noun, maker, line, rng.choice(leaf.sizes)
+
+
+def _render(name: _Name, language: Language) -> str:
+    noun, maker, line, product_size = name
+    return PRODUCT_NAME(language).format(
+        noun=noun(language),
+        maker=Text.pick(maker, language),
+        line=Text.pick(line, language),
+        size=size(product_size, language),
+    )
 
 
 def seed_catalogue(*, org: Org, rng: random.Random, products: int) -> int:
-    """The category tree and `products` products split over the brands; returns how many were made
-    (0 when the demo brands already have products)."""
-    leaves = seed_categories()
+    """The category tree and `products` products split over the brands, each with its list price; returns how many
+    were made (0 when the demo brands already have products)."""
+    language = org.language
+    leaves = seed_categories(language)
     brands = list(org.brands.values())
     if products <= 0 or Product.objects.filter(brand__in=brands).exists():
         return 0
@@ -197,8 +231,12 @@ def seed_catalogue(*, org: Org, rng: random.Random, products: int) -> int:
         # Alcohol and tobacco are a small part of a shelf.
         goods_weights = [1 if leaf.excluded else 6 for leaf in goods]
         gift_cards = [(leaf, nominal) for leaf in gift_leaves for nominal in leaf.sizes][: share // 10]
-        items = [(leaf, f"{leaf.noun} «{brand.name}» на {nominal} ₽", Decimal(nominal)) for leaf, nominal in gift_cards]
-        names: set[str] = set()
+        gift_name = GIFT_CARD_NAME(language)
+        items = [
+            (leaf, gift_name.format(noun=leaf.noun(language), brand=brand.name, nominal=nominal), Decimal(nominal))
+            for leaf, nominal in gift_cards
+        ]
+        names: set[_Name] = set()
         for _index in range(share - len(gift_cards)):
             leaf = rng.choices(goods, weights=goods_weights)[0]
             name = _product_name(rng, leaf)
@@ -207,7 +245,7 @@ def seed_catalogue(*, org: Org, rng: random.Random, products: int) -> int:
                     break
                 name = _product_name(rng, leaf)
             names.add(name)
-            items.append((leaf, name, _price(rng, *leaf.price_range)))
+            items.append((leaf, _render(name, language), _price(rng, *leaf.price_range)))
         batch += [
             Product(
                 brand=brand,

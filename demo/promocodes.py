@@ -14,6 +14,7 @@ from django.utils import timezone
 from campaigns.choices import CampaignStatus
 from campaigns.models import Campaign
 from campaigns.services.campaigns import campaign_save
+from demo.data import Language, Text
 from loyalty.models import Brand
 from promocodes.choices import CodeStatus, PoolKind
 from promocodes.models import PromoCode, PromoPool
@@ -22,11 +23,16 @@ from promocodes.services.pools import pool_save
 
 Log = Callable[[str], None]
 
-FLYER_CAMPAIGN = "Flyer: 500 ₽ off from 2,000 ₽"
-WELCOME_CAMPAIGN = "Welcome code −10 %"
-FLYER_POOL = "Autumn flyer"
-WELCOME_POOL = "Welcome code"
+FLYER_CAMPAIGN = Text("Flyer: 500 ₽ off from 2,000 ₽", "Листовка: −500 ₽ от 2 000 ₽")
+WELCOME_CAMPAIGN = Text("Welcome code −10 %", "Приветственный код −10 %")
+FLYER_POOL = Text("Autumn flyer", "Осенняя листовка")
+WELCOME_POOL = Text("Welcome code", "Приветственный код")
+FLYER_HINT = Text(
+    "Add {missing_amount} ₽ more to use your flyer code",
+    "Добавьте товаров ещё на {missing_amount} ₽, чтобы применить код с листовки",
+)
 FLYER_CODES = 1_000
+SHOWN_CODES = 5  # the flyer codes `demo_codes` gives per brand
 DAYS_AGO = 30
 VALID_DAYS = 60
 
@@ -48,12 +54,19 @@ def _code_word(brand: Brand) -> str:
 
 @transaction.atomic
 def seed_promocodes(
-    *, brands: Iterable[Brand], now: datetime | None = None, user: Any = None, log: Log = lambda _message: None
+    *,
+    brands: Iterable[Brand],
+    now: datetime | None = None,
+    user: Any = None,
+    language: Language = "ru",
+    log: Log = lambda _message: None,
 ) -> PromoSeedResult:
-    """The demo pools of `brands`; nothing is made when the brands already have them."""
+    """The demo pools of `brands`, named in `language`; nothing is made when the brands already have them (in
+    either language)."""
     brands = list(brands)
     result = PromoSeedResult()
-    if not brands or PromoPool.objects.filter(brand__in=brands, name__in=[FLYER_POOL, WELCOME_POOL]).exists():
+    pools = PromoPool.objects.filter(brand__in=brands, name__in=FLYER_POOL.every + WELCOME_POOL.every)
+    if not brands or pools.exists():
         log("Promo codes: demo pools exist, left as they are.")
         return result
     now = now or timezone.now()
@@ -62,7 +75,7 @@ def seed_promocodes(
         flyer = campaign_save(
             campaign=Campaign(
                 brand=brand,
-                name=FLYER_CAMPAIGN,
+                name=FLYER_CAMPAIGN(language),
                 status=CampaignStatus.ACTIVE,
                 starts_at=starts_at,
                 priority=5,
@@ -70,13 +83,13 @@ def seed_promocodes(
                 conditions={"min_total": "2000.00"},
                 requires_code=True,
                 mechanic={"type": "amount_discount", "amount": "500.00"},
-                hint="Add {missing_amount} ₽ more to use your flyer code",
+                hint=FLYER_HINT(language),
             ),
             user=user,
         )
         pool = pool_save(
             pool=PromoPool(
-                name=FLYER_POOL,
+                name=FLYER_POOL(language),
                 brand=brand,
                 campaign=flyer,
                 kind=PoolKind.SINGLE_USE,
@@ -93,7 +106,7 @@ def seed_promocodes(
         welcome = campaign_save(
             campaign=Campaign(
                 brand=brand,
-                name=WELCOME_CAMPAIGN,
+                name=WELCOME_CAMPAIGN(language),
                 status=CampaignStatus.ACTIVE,
                 starts_at=starts_at,
                 priority=5,
@@ -105,7 +118,7 @@ def seed_promocodes(
         )
         code = pool_save(
             pool=PromoPool(
-                name=WELCOME_POOL,
+                name=WELCOME_POOL(language),
                 brand=brand,
                 campaign=welcome,
                 kind=PoolKind.MULTI_USE,
@@ -118,6 +131,22 @@ def seed_promocodes(
         result.pools += 2
         result.codes += FLYER_CODES + 1
     log(f"Promo codes: {result.pools} pools, {result.codes} codes.")
+    return result
+
+
+def demo_codes(*, brands: Iterable[Brand]) -> PromoSeedResult:
+    """The demo codes to try, as a seed gives them: per brand, its first unused flyer codes and its welcome code."""
+    result = PromoSeedResult()
+    pools = PromoPool.objects.filter(brand__in=list(brands), name__in=FLYER_POOL.every + WELCOME_POOL.every)
+    for pool in pools.order_by("brand_id", "pk"):
+        if pool.kind == PoolKind.MULTI_USE:
+            result.welcome_codes[pool.brand_id] = pool.code
+            continue
+        result.flyer_codes[pool.brand_id] = list(
+            PromoCode.objects.filter(pool=pool, status=CodeStatus.ACTIVE)
+            .order_by("pk")
+            .values_list("code", flat=True)[:SHOWN_CODES]
+        )
     return result
 
 

@@ -16,17 +16,22 @@ from access.services import staff_user_set_roles
 from campaigns.messaging.models import Trigger
 from campaigns.messaging.services.triggers import trigger_save
 from demo.base import MANAGER_USERNAME, Log
-from demo.data import MANAGER_BRAND
+from demo.data import MANAGER_BRAND, Language, Text
 from loyalty.models import Brand
 from promoters.models import Stand
 from promoters.services import stand_save
 
 PROMOTER_USERNAME = PROMOTER_PASSWORD = "promoter"
-WELCOME_TRIGGER = "Welcome SMS at the stand"
-WELCOME_SMS = (
+WELCOME_TRIGGER = Text("Welcome SMS at the stand", "Приветственное SMS на стенде")
+WELCOME_SMS = Text(
+    "{% if contact.first_name %}{{ contact.first_name }}, w{% else %}W{% endif %}elcome to our loyalty program! "
+    "Your balance is {{ balance }} points.",
     "{% if contact.first_name %}{{ contact.first_name }}, д{% else %}Д{% endif %}обро пожаловать в программу "
-    "лояльности! На вашем счёте {{ balance }} баллов."
+    "лояльности! На вашем счёте {{ balance }} баллов.",
 )
+STAND_NAME = Text("{brand}: stand at the fair", "{brand}: стенд на ярмарке")
+STAND_EVENT = Text("Autumn fair", "Осенняя ярмарка")
+STAND_PLACE = Text("Hall 3, stand 12", "Павильон 3, место 12")
 
 
 @dataclass
@@ -47,7 +52,9 @@ def _promoter(brands: list[Brand]) -> Any:
     return user
 
 
-def seed_promoters(*, brands: Iterable[Brand], log: Log = lambda _message: None) -> PromoterSeed:
+def seed_promoters(
+    *, brands: Iterable[Brand], language: Language = "ru", log: Log = lambda _message: None
+) -> PromoterSeed:
     brands = list(brands)
     result = PromoterSeed()
     promoter = _promoter(brands)
@@ -64,10 +71,10 @@ def seed_promoters(*, brands: Iterable[Brand], log: Log = lambda _message: None)
                 stand=Stand(),
                 data={
                     "brand": brand,
-                    "name": f"{brand.name}: стенд на ярмарке",
+                    "name": STAND_NAME(language).format(brand=brand.name),
                     "code": code,
-                    "event": "Осенняя ярмарка",
-                    "place": "Павильон 3, место 12",
+                    "event": STAND_EVENT(language),
+                    "place": STAND_PLACE(language),
                     "starts_at": now - timedelta(days=1),
                     "ends_at": now + timedelta(days=30),
                     "promoters": people,
@@ -80,11 +87,11 @@ def seed_promoters(*, brands: Iterable[Brand], log: Log = lambda _message: None)
             trigger_save(
                 trigger=Trigger(),
                 data={
-                    "name": WELCOME_TRIGGER,
+                    "name": WELCOME_TRIGGER(language),
                     "brand": brand,
                     "event": "lead_captured",
                     "channel": "sms",
-                    "template": WELCOME_SMS,
+                    "template": WELCOME_SMS(language),
                 },
             )
     return result

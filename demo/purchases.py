@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from common.errors import Conflict
 from demo.base import (
-    Log,
     Org,
+    Progress,
     _rng,
     _weighted,
 )
@@ -170,7 +170,7 @@ def _confirm(*, register: Register, data: dict[str, Any], now: datetime) -> Purc
 
 
 def seed_purchases(
-    *, org: Org, rng: random.Random, count: int, now: datetime | None = None, log: Log = lambda _message: None
+    *, org: Org, rng: random.Random, count: int, now: datetime | None = None, progress: Progress | None = None
 ) -> tuple[int, int]:
     """`count` receipts over the last 18 months through the checkout service, as the tills would have sent them
     (so the ledger, tiers and settlements are real), a fifth of them anonymous, some paid partly with points, a
@@ -183,6 +183,7 @@ def seed_purchases(
     if count <= 0 or Purchase.objects.filter(brand__in=org.brands.values()).exists():
         return 0, 0
     now = now or timezone.now()
+    progress = progress or Progress()
     shop = _shop(org=org, rng=rng)
     if shop is None:
         return 0, 0
@@ -218,8 +219,7 @@ def seed_purchases(
                 line = rng.randrange(len(receipt.lines))
                 partial = {"lines": [{"index": line, "quantity": Decimal(1)}]}
                 heapq.heappush(refunds, (at, purchase.pk, receipt.register, partial if rng.random() < 0.5 else {}))
-        if made % 1000 == 0:
-            log(f"Purchases: {made} of {count}.")
+        progress.count("Purchases", made, count)
     refunded += refund_due(now)
     return made, refunded
 

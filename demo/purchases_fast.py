@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from demo.base import (
     BATCH_SIZE,
-    Log,
     Org,
+    Progress,
 )
 from demo.purchases import (
     _plan_receipts,
@@ -87,7 +87,7 @@ def _fast_cache(*, account_ids: set[int], now: datetime) -> None:
 
 
 def seed_purchases_fast(
-    *, org: Org, rng: random.Random, count: int, now: datetime | None = None, log: Log = lambda _message: None
+    *, org: Org, rng: random.Random, count: int, now: datetime | None = None, progress: Progress | None = None
 ) -> int:
     """The bulk path for big data sets (`seed_demo --fast`, for benchmarks): the same receipts as `seed_purchases`
     plans, written straight to the tables, about a hundred times faster than through the checkout service.
@@ -102,6 +102,7 @@ def seed_purchases_fast(
     if count <= 0 or Purchase.objects.filter(brand__in=org.brands.values()).exists():
         return 0
     now = now or timezone.now()
+    progress = progress or Progress()
     shop = _shop(org=org, rng=rng)
     if shop is None:
         return 0
@@ -237,7 +238,7 @@ def seed_purchases_fast(
             batch_size=BATCH_SIZE,
         )
         touched.update(lot.account_id for lot in lots)
-        log(f"Purchases: {start + len(batch)} of {count}.")
+        progress.count("Purchases", start + len(batch), len(receipts))
     _fast_cache(account_ids=touched, now=now)
     if connection.vendor == "postgresql":
         # The planner's statistics still describe the empty tables until autovacuum comes round.

@@ -35,7 +35,7 @@ def test_seed_demo_makes_six_campaigns_per_brand():
     assert Campaign.objects.filter(requires_code=False).count() == 18
     for brand in brands:
         names = brand.campaigns.filter(requires_code=False).values_list("name", flat=True)
-        assert sorted(names) == sorted(CAMPAIGN_NAMES)
+        assert sorted(names) == sorted(name.ru for name in CAMPAIGN_NAMES)
     assert ProductSegment.objects.count() == 9
     assert Segment.objects.count() == 2
     assert set(Campaign.objects.values_list("status", flat=True)) == {"active"}
@@ -50,7 +50,7 @@ def test_seed_demo_makes_six_campaigns_per_brand():
 
 def test_the_seeded_campaigns_are_the_ones_described():
     # when
-    seed()
+    seed(language="en")
 
     # then
     brand = Brand.objects.order_by("pk").first()
@@ -58,7 +58,7 @@ def test_the_seeded_campaigns_are_the_ones_described():
     campaigns = brand.campaigns.filter(requires_code=False).select_related("product_segment")
     by_name = {campaign.name: campaign for campaign in campaigns}
     gold = Tier.objects.get(program=brand.program, name="Gold")
-    birthday = Segment.objects.get(program=brand.program, name=BIRTHDAY_SEGMENT)
+    birthday = Segment.objects.get(program=brand.program, name=BIRTHDAY_SEGMENT.en)
     summary = {
         name: (campaign.mechanic, campaign.audience, campaign.combine, campaign.priority)
         for name, campaign in by_name.items()
@@ -81,7 +81,7 @@ def test_the_seeded_campaigns_are_the_ones_described():
         ),
         "Clearance −30 %": ({"type": "percent_discount", "percent": 30}, {"type": "all"}, "exclusive", 100),
     }
-    shampoo = by_name[SHAMPOO_CAMPAIGN]
+    shampoo = by_name[SHAMPOO_CAMPAIGN.en]
     assert shampoo.hint == "Add {missing_quantity} more shampoo and the cheapest one is free"
     assert shampoo.product_segment is not None
     assert [category.name for category in shampoo.product_segment.categories.all()] == ["Shampoo"]
@@ -97,7 +97,7 @@ def test_the_birthday_segment_holds_exactly_the_coming_weeks_birthdays():
     # then
     today = timezone.localdate()
     for program in Program.objects.all():
-        segment = Segment.objects.get(program=program, name=BIRTHDAY_SEGMENT)
+        segment = Segment.objects.get(program=program, name=BIRTHDAY_SEGMENT.ru)
         expected = {
             contact.pk
             for contact in Contact.objects.filter(enrollments__program=program, birth_date__isnull=False)
@@ -166,7 +166,7 @@ def test_the_demo_manager_runs_campaigns_as_a_marketer():
 def test_the_seeded_shampoo_campaign_gives_one_in_three_free_at_the_till():
     # given: a seeded brand, one of its shampoos (or a new one in the seeded shampoo category) and a new register
     seed()
-    campaign = Campaign.objects.select_related("brand", "product_segment").filter(name=SHAMPOO_CAMPAIGN).first()
+    campaign = Campaign.objects.select_related("brand", "product_segment").filter(name=SHAMPOO_CAMPAIGN.ru).first()
     assert campaign is not None
     assert campaign.product_segment is not None
     shampoos = product_segment_products(campaign.product_segment)
@@ -186,17 +186,26 @@ def test_the_seeded_shampoo_campaign_gives_one_in_three_free_at_the_till():
     # then: the cheapest of three units is free; the other line is untouched
     first, second = answer["lines"]
     assert (first["base"], first["discount"], first["total"]) == ("900.00", "300.00", "600.00")
-    assert [item["name"] for item in first["applied"]] == [SHAMPOO_CAMPAIGN]
+    assert [item["name"] for item in first["applied"]] == [SHAMPOO_CAMPAIGN.ru]
     assert first["applied"][0]["discount"] == "300.00"
     assert (second["discount"], second["applied"]) == ("0.00", [])
     assert answer["totals"]["discount"] == "300.00"
     assert Decimal(answer["totals"]["payable"]) == Decimal("700.00")
 
 
-def test_the_shampoo_hint_at_the_till():
+@pytest.mark.parametrize(
+    ("language", "hint"),
+    [
+        ("en", "Add 1 more shampoo and the cheapest one is free"),
+        ("ru", "Добавьте ещё 1 шт. шампуня, и самый дешёвый будет бесплатно"),
+    ],
+)
+def test_the_shampoo_hint_at_the_till(language, hint):
     # given
-    seed()
-    campaign = Campaign.objects.select_related("brand", "product_segment").filter(name=SHAMPOO_CAMPAIGN).first()
+    seed(language=language)
+    campaign = (
+        Campaign.objects.select_related("brand", "product_segment").filter(name=SHAMPOO_CAMPAIGN(language)).first()
+    )
     assert campaign is not None
     assert campaign.product_segment is not None
     leaf = campaign.product_segment.categories.get().children.order_by("pk").first()
@@ -208,4 +217,4 @@ def test_the_shampoo_hint_at_the_till():
 
     # then
     assert answer["totals"]["discount"] == "0.00"
-    assert answer["messages"] == ["Add 1 more shampoo and the cheapest one is free"]
+    assert answer["messages"] == [hint]

@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from contacts.models import BlacklistEntry, Contact
@@ -76,8 +76,8 @@ def test_seed_demo_makes_the_requested_sizes():
     assert Contact.objects.count() == 200
     assert Purchase.objects.count() == 40
     for program in Program.objects.all():
-        assert sorted(program.tiers.values_list("name", flat=True)) == ["Bronze", "Gold", "Silver"]
-        assert sorted(program.card_types.values_list("name", flat=True)) == ["Standard", "VIP"]
+        assert sorted(program.tiers.values_list("name", flat=True)) == ["Бронза", "Золото", "Серебро"]
+        assert sorted(program.card_types.values_list("name", flat=True)) == ["VIP", "Стандартная"]
     assert "/admin/" in output
     assert "/api/docs/" in output
 
@@ -111,7 +111,7 @@ def test_seed_demo_contacts_have_valid_unique_e164_phones():
     assert not Contact.objects.filter(phone__in=BlacklistEntry.objects.values("phone")).exists()
 
 
-def test_seed_demo_categories_have_paths_and_products_unique_skus():
+def test_seed_demo_categories_have_paths_and_products_unique_skus_and_list_prices():
     # when
     seed()
 
@@ -122,6 +122,7 @@ def test_seed_demo_categories_have_paths_and_products_unique_skus():
     assert Category.objects.filter(parent__parent__isnull=False).exists()  # three levels
     assert Product.objects.values("brand", "sku").distinct().count() == 50
     assert Product.objects.filter(accrual_excluded=True).exists()
+    assert not Product.objects.filter(Q(price=None) | Q(price__lte=0)).exists()
 
 
 def test_seed_demo_families_are_in_the_program_of_their_account():
@@ -171,9 +172,10 @@ def test_seed_demo_prints_one_register_key_that_works():
     assert register_by_key(keys[0]) is not None
 
 
-def test_seed_demo_second_run_changes_nothing():
+@pytest.mark.parametrize("language", ["ru", "en"])
+def test_seed_demo_second_run_changes_nothing(language):
     # given
-    seed()
+    seed(language=language)
     before = counts()
     stamps = {
         "contacts": sorted(Contact.objects.values_list("pk", "updated_at")),
@@ -185,7 +187,7 @@ def test_seed_demo_second_run_changes_nothing():
     manager_brands = list(Brand.objects.filter(managers__username="manager").values_list("pk", flat=True))
 
     # when
-    output = seed()
+    output = seed(language=language)
 
     # then
     assert counts() == before

@@ -23,17 +23,17 @@ def test_seed_demo_makes_a_flyer_pool_and_a_welcome_code_per_brand_and_uses_some
     # then: two pools per brand, each unlocking a campaign that needs a code
     brands = list(Brand.objects.order_by("pk"))
     for brand in brands:
-        flyer = PromoPool.objects.get(brand=brand, name=FLYER_POOL)
-        welcome = PromoPool.objects.get(brand=brand, name=WELCOME_POOL)
+        flyer = PromoPool.objects.get(brand=brand, name=FLYER_POOL.ru)
+        welcome = PromoPool.objects.get(brand=brand, name=WELCOME_POOL.ru)
         assert (flyer.kind, flyer.total_codes) == (PoolKind.SINGLE_USE, FLYER_CODES)
         assert (welcome.kind, welcome.max_uses_per_contact) == (PoolKind.MULTI_USE, 1)
         assert flyer.campaign.requires_code
         assert welcome.campaign.requires_code
         assert all(set(code[1:]) <= set(ALPHABET) for code in flyer.codes.values_list("code", flat=True))
     # some codes were burned by receipts confirmed through the checkout, each use tied to its purchase
-    used = PromoCode.objects.filter(status=CodeStatus.USED, pool__name=FLYER_POOL)
+    used = PromoCode.objects.filter(status=CodeStatus.USED, pool__name=FLYER_POOL.ru)
     assert used.count() > 0
-    assert CodeUse.objects.filter(pool__name=FLYER_POOL).count() == used.count()
+    assert CodeUse.objects.filter(pool__name=FLYER_POOL.ru).count() == used.count()
     assert not Purchase.objects.filter(code_uses__isnull=False, discount=0).exists()
     assert f"promo pools: 6, promo codes: {3 * (FLYER_CODES + 1)}, promo codes used: {used.count()}" in output
     assert output.count("Promo codes of brand") == 3
