@@ -173,14 +173,14 @@ def seed_day(data: Any, *, day: date, receipts: int, registers: list[int], campa
         ranked AS (SELECT p.*, row_number() OVER (PARTITION BY p.brand_id ORDER BY p.id) - 1 AS k FROM products p)
         INSERT INTO loyalty_purchaseline (index, sku, quantity, price, base, discount, total, redeemed_points, paid,
             points, applied, product_id, purchase_id)
-        SELECT k, ranked.sku, 1, p.base / %(lines)s, p.base / %(lines)s, p.discount / %(lines)s,
+        SELECT j, ranked.sku, 1, p.base / %(lines)s, p.base / %(lines)s, p.discount / %(lines)s,
             p.total / %(lines)s, p.redeemed_points / %(lines)s, p.payable / %(lines)s, p.points / %(lines)s, '[]',
             ranked.id, p.id
         FROM loyalty_purchase p
-        CROSS JOIN generate_series(0, %(lines)s - 1) AS k
+        CROSS JOIN generate_series(0, %(lines)s - 1) AS j
         JOIN counts ON counts.brand_id = p.brand_id
         JOIN ranked ON ranked.brand_id = p.brand_id
-            AND ranked.k = abs(hashint8extended(p.id * 31 + k, 45)) %% counts.c
+            AND ranked.k = abs(hashint8extended(p.id * 31 + j, 45)) %% counts.c
         WHERE p.receipt_number LIKE 'AN-%%'
         """,
         """
@@ -265,7 +265,7 @@ def _clients(data: Any) -> dict[str, Any]:
     Brand.objects.get(pk=data.brand_ids[0]).managers.add(manager)
     clients = {}
     for label, user in (("superuser", admin), ("brand manager", manager)):
-        client = Client()
+        client = Client(HTTP_HOST="127.0.0.1:8000")  # one of the ALLOWED_HOSTS the bench sets
         client.force_login(user)
         clients[label] = client
     return clients
