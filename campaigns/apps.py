@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class CampaignsConfig(AppConfig):
     name = "campaigns"
-    verbose_name = _("Campaigns")
+    verbose_name = _("Marketing")
 
     def ready(self) -> None:
         from campaigns.segments.jobs import segments_job

@@ -77,5 +77,10 @@ UI_STRINGS = {
     "applies": _("This campaign gives a discount of %(discount)s and %(points)s points on this basket."),
     "error": _("Error"),
     "emptyBasket": _("Add at least one line with a SKU."),
+    "noProducts": _("No product of the brand matches."),
+    "noListPrice": _("no list price"),
+    "listPrice": _("list price: %(price)s"),
+    "searchFailed": _("The search failed: %(error)s"),
+    "pricePlaceholder": _("list price"),
     "requestFailed": _("The request failed: %(error)s"),
 }

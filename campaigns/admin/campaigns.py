@@ -4,9 +4,11 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import admin
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
@@ -14,13 +16,14 @@ from django.utils.translation import ngettext
 from unfold.decorators import display
 from unfold.views import ChangeList
 
-from campaigns.admin.base import UI_STRINGS, CampaignsModelAdmin, segment_preview_html, ui_classes
+from campaigns.admin.base import UI_STRINGS, CampaignsModelAdmin, int_or_none, segment_preview_html, ui_classes
 from campaigns.admin.campaign_actions import CampaignActionsMixin
 from campaigns.admin.campaign_effect import CampaignEffectMixin
 from campaigns.choices import CampaignStatus
 from campaigns.forms import CampaignAdminForm, campaigns_sharing, mechanic_editor
 from campaigns.models import Campaign
 from campaigns.selectors import campaign_spent
+from campaigns.services.basket import campaign_product_search
 from campaigns.services.campaigns import campaign_delete, campaign_delete_refusal, campaign_save
 from campaigns.services.limits import campaign_stats
 from common.admin import ServiceDeleteMixin
@@ -32,7 +35,8 @@ from loyalty.models import Store
 POOLS_SHOWN = 20
 # Stores offered by the test panel.
 TEST_PANEL_STORES = 200
-# Promo-code pools listed on the campaign's page.
+# A saved campaign in these statuses is checked for other active campaigns on the same products.
+OVERLAP_CHECKED_STATUSES = (CampaignStatus.DRAFT, CampaignStatus.ACTIVE)
 
 STATUS_COLOURS = {
     CampaignStatus.DRAFT: "info",
@@ -87,6 +91,23 @@ class CampaignAdmin(CampaignEffectMixin, CampaignActionsMixin, ServiceDeleteMixi
     def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
         return CampaignChangeList
 
+    def get_urls(self) -> list[URLPattern]:
+        products = path(
+            "<path:object_id>/products/",
+            self.admin_site.admin_view(self.products_view),
+            name="campaigns_campaign_products",
+        )
+        return [products, *super().get_urls()]
+
+    def products_view(self, request: HttpRequest, object_id: str) -> JsonResponse:
+        """`?q=` → `{"results": [{"sku", "name", "price"}]}`: the test panel's product search, among the campaign's
+        brand's products the user may see (`campaign_product_search`)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        campaign = get_object_or_404(self.get_queryset(request), pk=int_or_none(object_id) or 0)
+        results = campaign_product_search(campaign=campaign, user=request.user, query=request.GET.get("q", ""))
+        return JsonResponse({"results": results})
+
     def get_fieldsets(self, request: HttpRequest, obj: Campaign | None = None) -> Any:
         segment_fields: tuple[Any, ...] = (
             "product_segment",
@@ -102,8 +123,11 @@ class CampaignAdmin(CampaignEffectMixin, CampaignActionsMixin, ServiceDeleteMixi
             limits += ("spent",)
         codes: tuple[Any, ...] = ((_("Promo codes"), {"fields": ("promo_pools",)}),) if obj is not None else ()
         effect: tuple[Any, ...] = ((_("Effect"), {"fields": ("effect",)}),) if obj is not None else ()
+        # Making an active campaign code-only is confirmed (`CampaignAdminForm._clean_code_only`).
+        active_without_code = obj is not None and obj.status == CampaignStatus.ACTIVE and not obj.requires_code
+        confirm = ("confirm_code_only",) if active_without_code and self.has_change_permission(request, obj) else ()
         return (
-            (None, {"fields": ("name", "brand", "status", "requires_code")}),
+            (None, {"fields": ("name", "brand", "status", "requires_code", *confirm)}),
             *codes,
             (_("When"), {"fields": (("starts_at", "ends_at"), "weekdays", ("hours_from", "hours_to"))}),
             (_("Who"), {"fields": ("audience_type", "audience_tiers", "audience_segment", "control_percent")}),
@@ -158,6 +182,7 @@ class CampaignAdmin(CampaignEffectMixin, CampaignActionsMixin, ServiceDeleteMixi
             "mechanics": mechanic_editor(),
             "previewUrl": reverse("admin:campaigns_productsegment_preview"),
             "simulateUrl": reverse("campaign-simulate", kwargs={"pk": campaign.pk}) if campaign else None,
+            "productsUrl": reverse("admin:campaigns_campaign_products", args=[campaign.pk]) if campaign else None,
             "campaignId": campaign.pk if campaign else None,
             "stores": stores,
             "segmentFields": {
@@ -175,6 +200,8 @@ class CampaignAdmin(CampaignEffectMixin, CampaignActionsMixin, ServiceDeleteMixi
     def save_model(self, request: HttpRequest, obj: Campaign, form: CampaignAdminForm, change: bool) -> None:
         obj.product_segment = form.save_product_segment()
         campaign_save(campaign=obj, user=request.user)
+        if obj.status in OVERLAP_CHECKED_STATUSES:
+            self.warn_overlaps(request, obj)
 
     # The change list
 

@@ -21,6 +21,7 @@ from .params import (
     DECIMAL,
     INTEGER,
     LIFETIME,
+    NO_TYPE,
     PERCENT_OFF,
     STEPS_PARAM,
     MechanicError,
@@ -343,12 +344,12 @@ class GradedPoints(PointsMechanic):
 def validate_mechanic(raw: Any) -> dict[str, Any]:
     """A mechanic's JSON (`{"type": ..., params}`) checked against its declared parameters: `{"type": ...}` and
     each parameter's value (defaults filled in). MechanicError says what is wrong, the first mistake only."""
-    check_magnitudes(raw)
+    mechanic = MECHANICS.get(str(raw.get("type"))) if isinstance(raw, dict) else None
+    check_magnitudes(raw, {param.name: param.label for param in mechanic.declared()} if mechanic else None)
     if not isinstance(raw, dict):
-        raise MechanicError("The mechanic is an object with a 'type'.")
-    mechanic = MECHANICS.get(str(raw.get("type")))
+        raise MechanicError("The mechanic is an object with a 'type'.", NO_TYPE)
     if mechanic is None:
-        raise MechanicError(f"Unknown mechanic type; one of: {', '.join(sorted(MECHANICS))}.")
+        raise MechanicError(f"Unknown mechanic type; one of: {', '.join(sorted(MECHANICS))}.", NO_TYPE)
     return {"type": mechanic.type, **mechanic.validate(raw)}
 
 

@@ -5,10 +5,10 @@ their JSON here; the mechanic stays JSON (its shape depends on its type), with a
 page (`static/campaigns/campaign_admin.js`). The campaign's product segment is edited in place
 (`segment_editor`). Validation is the services' (`campaign_clean`), its errors put under the fields they name."""
 
-from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from unfold.widgets import (
     UnfoldAdminCheckboxSelectMultipleWidget,
@@ -20,21 +20,24 @@ from unfold.widgets import (
     UnfoldBooleanSwitchWidget,
 )
 
-from campaigns.choices import AudienceType
+from campaigns.choices import AudienceType, CampaignStatus
+from campaigns.forms.campaign_json import CampaignJsonMixin
 from campaigns.forms.fields import (
+    ProductSegmentChoiceField,
     SegmentChoiceField,
     SkuListField,
     StoreChoiceField,
     TierChoiceField,
     campaigns_sharing,
     categories_widget,
+    sees_several_brands,
 )
 from campaigns.forms.segment_editor import SegmentEditorForm, SegmentPlan
 from campaigns.models import Campaign, ProductSegment, Segment
-from campaigns.rules import HOURS
+from campaigns.rules import CONDITION_LABELS, HOURS, LIMIT_LABELS
 from campaigns.services.campaigns import campaign_clean
 from common.errors import InvalidInput
-from common.money import CENT, MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS, quantize
+from common.money import CENT, MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
 from loyalty.models import Brand, Category, Store, Tier
 
 WEEKDAYS = [
@@ -48,18 +51,19 @@ WEEKDAYS = [
 ]
 
 
-def _money(value: Decimal) -> str:
-    return str(quantize(value))
-
-
-def _plain(value: Decimal) -> str:
-    return format(value.normalize(), "f")
-
-
-class CampaignAdminForm(SegmentEditorForm):
-    """The campaign page. `request_user` is set on the class by the admin (it scopes the choices)."""
+class CampaignAdminForm(CampaignJsonMixin, SegmentEditorForm):
+    """The campaign page. `request_user` is set on the class by the admin (it scopes the choices). Every label is
+    shown capitalised, as Django shows the model fields' own (the labels are written lower-case, as verbose names)."""
 
     request_user: Any = None
+
+    # Switching "requires a promo code" on while the campaign is active: confirmed, not done silently.
+    confirm_code_only = forms.BooleanField(
+        label=_("yes, make it code-only"),
+        required=False,
+        widget=UnfoldBooleanSwitchWidget,
+        help_text=_("The campaign is active: once it requires a promo code, receipts without one no longer get it."),
+    )
 
     # Who
     audience_type = forms.ChoiceField(
@@ -111,7 +115,7 @@ class CampaignAdminForm(SegmentEditorForm):
 
     # What: conditions
     min_total = forms.DecimalField(
-        label=_("minimum eligible total"),
+        label=CONDITION_LABELS["min_total"],
         required=False,
         min_value=0,
         max_digits=MONEY_MAX_DIGITS,
@@ -119,7 +123,7 @@ class CampaignAdminForm(SegmentEditorForm):
         widget=UnfoldAdminDecimalFieldWidget(attrs={"step": "0.01"}),
     )
     min_quantity = forms.DecimalField(
-        label=_("minimum eligible units"),
+        label=CONDITION_LABELS["min_quantity"],
         required=False,
         min_value=0,
         max_digits=14,
@@ -127,7 +131,7 @@ class CampaignAdminForm(SegmentEditorForm):
         widget=UnfoldAdminDecimalFieldWidget(attrs={"step": "1"}),
     )
     stores = StoreChoiceField(
-        label=_("stores"),
+        label=CONDITION_LABELS["stores"],
         queryset=Store.objects.none(),
         required=False,
         widget=UnfoldAdminSelect2MultipleWidget,
@@ -136,7 +140,7 @@ class CampaignAdminForm(SegmentEditorForm):
 
     # When: conditions
     weekdays = forms.TypedMultipleChoiceField(
-        label=_("weekdays"),
+        label=CONDITION_LABELS["weekdays"],
         choices=WEEKDAYS,
         coerce=int,
         required=False,
@@ -157,20 +161,20 @@ class CampaignAdminForm(SegmentEditorForm):
 
     # Limits
     per_customer = forms.IntegerField(
-        label=_("uses per customer"), required=False, min_value=1, widget=UnfoldAdminIntegerFieldWidget
+        label=LIMIT_LABELS["per_customer"], required=False, min_value=1, widget=UnfoldAdminIntegerFieldWidget
     )
     per_customer_days = forms.IntegerField(
-        label=_("in a window of (days)"),
+        label=LIMIT_LABELS["per_customer_days"],
         required=False,
         min_value=1,
         widget=UnfoldAdminIntegerFieldWidget,
         help_text=_("Empty: over the campaign's whole life."),
     )
     total_uses = forms.IntegerField(
-        label=_("uses in total"), required=False, min_value=1, widget=UnfoldAdminIntegerFieldWidget
+        label=LIMIT_LABELS["total_uses"], required=False, min_value=1, widget=UnfoldAdminIntegerFieldWidget
     )
     budget = forms.DecimalField(
-        label=_("budget"),
+        label=LIMIT_LABELS["budget"],
         required=False,
         min_value=CENT,
         max_digits=MONEY_MAX_DIGITS,
@@ -179,7 +183,7 @@ class CampaignAdminForm(SegmentEditorForm):
         help_text=_("Discounts plus points × point value the campaign may give in total."),
     )
     daily_budget = forms.DecimalField(
-        label=_("daily budget"),
+        label=LIMIT_LABELS["daily_budget"],
         required=False,
         min_value=CENT,
         max_digits=MONEY_MAX_DIGITS,
@@ -204,6 +208,7 @@ class CampaignAdminForm(SegmentEditorForm):
             "control_percent",
         )
         labels = {"product_segment": _("product segment")}
+        field_classes = {"product_segment": ProductSegmentChoiceField}
         help_texts = {
             "product_segment": _(
                 "Empty and nothing listed below: every product. Pick an existing segment, or list the products "
@@ -218,40 +223,24 @@ class CampaignAdminForm(SegmentEditorForm):
         scoped = {
             "audience_tiers": Tier.objects.for_user(user).select_related("program"),
             "audience_segment": Segment.objects.for_user(user).select_related("program"),
-            "stores": Store.objects.for_user(user).select_related("brand"),
+            "stores": Store.objects.for_user(user).select_related("brand").order_by("brand__name", "name", "pk"),
+            "product_segment": ProductSegment.objects.for_user(user)
+            .select_related("brand")
+            .order_by("brand__name", "name", "pk"),
         }
         for name, queryset in scoped.items():
             if name in self.fields:
                 self.fields[name].queryset = queryset  # type: ignore[attr-defined]
+        several_brands = sees_several_brands(user)
+        for name in ("stores", "product_segment"):
+            if name in self.fields:
+                self.fields[name].show_brand = several_brands  # type: ignore[attr-defined]
+        for field in self.fields.values():
+            field.label = capfirst(field.label)
         self.initial_segment: ProductSegment | None = self.instance.product_segment if self.instance.pk else None
         self.shared_with = campaigns_sharing(self.initial_segment, self.instance)
         if self.instance.pk:
             self._initial_from_instance()
-
-    def _initial_from_instance(self) -> None:
-        campaign: Campaign = self.instance
-        initial = self.initial
-        audience = campaign.audience if isinstance(campaign.audience, dict) else {}
-        initial["audience_type"] = audience.get("type", AudienceType.ALL)
-        initial["audience_tiers"] = [pk for pk in audience.get("tiers") or [] if isinstance(pk, int)]
-        initial["audience_segment"] = audience.get("segment")
-        conditions = campaign.conditions if isinstance(campaign.conditions, dict) else {}
-        initial["min_total"] = conditions.get("min_total") or None
-        initial["min_quantity"] = conditions.get("min_quantity") or None
-        initial["stores"] = [pk for pk in conditions.get("stores") or [] if isinstance(pk, int)]
-        initial["weekdays"] = [day for day in conditions.get("weekdays") or [] if isinstance(day, int)]
-        hours = conditions.get("hours")
-        if isinstance(hours, list) and len(hours) == len(("from", "to")):
-            initial["hours_from"], initial["hours_to"] = hours
-        limits = campaign.limits if isinstance(campaign.limits, dict) else {}
-        for key in ("per_customer", "per_customer_days", "total_uses", "budget", "daily_budget"):
-            initial[key] = limits.get(key)
-        segment = self.initial_segment
-        if segment is not None:
-            initial["segment_name"] = segment.name
-            initial["segment_skus"] = list(segment.skus or [])
-            initial["segment_categories"] = list(segment.categories.values_list("pk", flat=True))
-            initial["segment_exclude_skus"] = list(segment.exclude_skus or [])
 
     # Validation
 
@@ -265,6 +254,7 @@ class CampaignAdminForm(SegmentEditorForm):
             self.add_error("per_customer", _("Say how many uses per customer the window of days allows."))
         self._clean_audience(cleaned)
         self._clean_brand_choices(cleaned)
+        self._clean_code_only(cleaned)
         self.segment_plan = self._plan_segment(cleaned)
         return cleaned
 
@@ -284,6 +274,19 @@ class CampaignAdminForm(SegmentEditorForm):
             self.add_error("hours_to" if start else "hours_from", _("Give both ends of the hours, or neither."))
         elif start and start == end:
             self.add_error("hours_to", _("The hours window is empty: the start equals the end."))
+
+    def _clean_code_only(self, cleaned: dict[str, Any]) -> None:
+        """An active campaign made code-only: receipts without a code stop getting it, so the user confirms."""
+        switched_on = self.instance.pk is not None and not self.instance.requires_code and cleaned.get("requires_code")
+        stays_active = self.instance.status == cleaned.get("status") == CampaignStatus.ACTIVE
+        if switched_on and stays_active and not cleaned.get("confirm_code_only"):
+            self.add_error(
+                "requires_code",
+                _(
+                    "The campaign is active: from its next receipt it applies only with a promo code. Tick "
+                    "“Yes, make it code-only” to confirm."
+                ),
+            )
 
     def _clean_audience(self, cleaned: dict[str, Any]) -> None:
         kind = cleaned.get("audience_type")
@@ -330,69 +333,8 @@ class CampaignAdminForm(SegmentEditorForm):
             self._check_edited_segment(plan)
             campaign.product_segment = None  # checked above; linked when saved
         try:
-            campaign_clean(campaign)
+            campaign_clean(campaign, for_people=True)
         except InvalidInput as exc:
             self._add_service_errors(exc, plan)
         finally:
             campaign.product_segment = plan.segment
-
-    def _compose_json(self) -> None:
-        """The audience, conditions and limits JSON from the fields (those without errors)."""
-        data = getattr(self, "cleaned_data", {})
-        campaign: Campaign = self.instance
-        kind = data.get("audience_type") or AudienceType.ALL
-        audience: dict[str, Any] = {"type": kind}
-        if kind == AudienceType.TIERS:
-            audience["tiers"] = sorted(tier.pk for tier in data.get("audience_tiers") or [])
-        elif kind == AudienceType.SEGMENT and data.get("audience_segment") is not None:
-            audience["segment"] = data["audience_segment"].pk
-        campaign.audience = audience
-        conditions: dict[str, Any] = {}
-        if data.get("min_total"):
-            conditions["min_total"] = _money(data["min_total"])
-        if data.get("min_quantity"):
-            conditions["min_quantity"] = _plain(data["min_quantity"])
-        if data.get("stores"):
-            conditions["stores"] = sorted(store.pk for store in data["stores"])
-        if data.get("weekdays"):
-            conditions["weekdays"] = sorted(set(data["weekdays"]))
-        if data.get("hours_from") and data.get("hours_to"):
-            conditions["hours"] = [data["hours_from"], data["hours_to"]]
-        campaign.conditions = conditions
-        limits: dict[str, Any] = {}
-        for key in ("per_customer", "per_customer_days", "total_uses"):
-            if data.get(key):
-                limits[key] = data[key]
-        for key in ("budget", "daily_budget"):
-            if data.get(key):
-                limits[key] = _money(data[key])
-        campaign.limits = limits
-
-    def _add_service_errors(self, exc: InvalidInput, plan: SegmentPlan) -> None:
-        """The service's errors under the fields they concern (a field with an error of its own keeps it)."""
-        audience_field = {
-            AudienceType.TIERS: "audience_tiers",
-            AudienceType.SEGMENT: "audience_segment",
-        }.get(self.instance.audience.get("type"), "audience_type")
-        segment_field = "product_segment" if plan.action == "keep" and plan.segment is not None else "segment_skus"
-        where = {
-            "audience": audience_field,
-            "product_segment": segment_field,
-            "mechanic": "mechanic",
-            "starts_at": "starts_at",
-            "ends_at": "ends_at",
-            "hint": "hint",
-            "brand": "brand",
-            "control_percent": "control_percent",
-        }
-        prefixes = {"conditions": _("Conditions"), "limits": _("Limits")}
-        for key, messages in exc.fields.items():
-            messages = messages if isinstance(messages, list) else [str(messages)]
-            target = where.get(key)
-            if target is not None and target in self.fields:
-                if target not in self.errors:
-                    self.add_error(target, messages)
-                continue
-            prefix = prefixes.get(key, key)
-            for message in messages:
-                self.add_error(None, f"{prefix}: {message}")

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from unfold.widgets import UnfoldAdminTextareaWidget
 
 from campaigns.models import Campaign, ProductSegment
+from common.scoping import user_scope
 
 SKU_MAX_LENGTH = 64
 SKU_SEPARATORS = re.compile(r"[\r\n,;]+")
@@ -72,6 +73,25 @@ class SegmentChoiceField(forms.ModelChoiceField):
         return f"{obj.program} · {obj.name}"
 
 
-class StoreChoiceField(forms.ModelMultipleChoiceField):
+class BrandLabelMixin:
+    """A choice of a brand's objects (product segments, stores): labelled with the brand when the user sees more than
+    one brand (`show_brand`, set by the form), since two brands may each have a "Shampoos"."""
+
+    show_brand = True
+
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.brand} · {obj.name}"
+        return f"{obj.brand} · {obj.name}" if self.show_brand else str(obj.name)
+
+
+class StoreChoiceField(BrandLabelMixin, forms.ModelMultipleChoiceField):
+    pass
+
+
+class ProductSegmentChoiceField(BrandLabelMixin, forms.ModelChoiceField):
+    pass
+
+
+def sees_several_brands(user: Any) -> bool:
+    """Whether the user works with more than one brand (unlimited staff see every brand)."""
+    brands = user_scope(user).brand_ids
+    return brands is None or len(brands) > 1

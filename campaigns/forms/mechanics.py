@@ -4,6 +4,8 @@ to the engine is offered here with no change. Labels stay lazy: the page's JSON 
 
 from typing import Any
 
+from django.utils.text import capfirst
+
 from campaigns.engine.mechanics import MECHANICS
 from campaigns.engine.params import Param
 
@@ -14,7 +16,7 @@ def param_config(param: Param) -> dict[str, Any]:
     config: dict[str, Any] = {
         "name": param.name,
         "kind": param.kind,
-        "label": param.label,
+        "label": capfirst(param.label),  # in sentence case, as the form's other labels
         "required": param.required,
         "default": param.default,
         "min": minimum,

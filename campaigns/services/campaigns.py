@@ -108,35 +108,43 @@ def _stored(model: type[Campaign] | type[ProductSegment], pk: int | None, field:
     return model.objects.filter(pk=pk).values_list(field, flat=True).first()
 
 
-def campaign_clean(campaign: Campaign) -> None:
-    """Check a campaign as a whole; InvalidInput names the field and says what to change."""
+def campaign_clean(campaign: Campaign, *, for_people: bool = False) -> None:
+    """Check a campaign as a whole; InvalidInput names the field and says what to change. `for_people` (a form):
+    the JSON parts' errors name a key by its label, and a condition's or limit's error is filed under
+    `conditions.<key>` / `limits.<key>` so that the form can show it under that field."""
     errors: dict[str, list[str]] = {}
 
     def fail(field: str, message: str) -> None:
         errors.setdefault(field, []).append(message)
 
+    def rule_failed(exc: RuleError) -> None:
+        if not for_people:
+            fail(exc.field, exc.message)
+        else:
+            fail(f"{exc.field}.{exc.key}" if exc.key else exc.field, exc.for_people)
+
     try:
         parse_campaign_mechanic(campaign.mechanic)
     except RuleError as exc:
-        fail(exc.field, exc.message)
+        rule_failed(exc)
     try:
         audience = parse_audience(campaign.audience)
     except RuleError as exc:
-        fail(exc.field, exc.message)
+        rule_failed(exc)
         audience = None
     try:
         conditions = parse_conditions(campaign.conditions)
     except RuleError as exc:
-        fail(exc.field, exc.message)
+        rule_failed(exc)
         conditions = None
     try:
         parse_limits(campaign.limits)
     except RuleError as exc:
-        fail(exc.field, exc.message)
+        rule_failed(exc)
     try:
         check_hint(campaign.hint)
     except RuleError as exc:
-        fail(exc.field, exc.message)
+        rule_failed(exc)
     if campaign.ends_at is not None and campaign.starts_at is not None and campaign.ends_at <= campaign.starts_at:
         fail("ends_at", _("The end must be after the start."))
     control = campaign.control_percent
@@ -170,7 +178,7 @@ def campaign_clean(campaign: Campaign) -> None:
         )
         if known != set(conditions.store_ids):
             fail(
-                "conditions",
+                "conditions.stores" if for_people else "conditions",
                 _("Stores %(ids)s are not stores of the brand.") % {"ids": sorted(set(conditions.store_ids) - known)},
             )
     if errors:

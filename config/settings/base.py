@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.templatetags.static import static
 from django.urls import reverse_lazy
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
@@ -157,6 +158,8 @@ LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_vendor"]
 TIME_ZONE = "Europe/Moscow"
 USE_I18N = True
 USE_TZ = True
+# English dates day-month-year (config/formats/en); Russian keeps Django's own.
+FORMAT_MODULE_PATH = ["config.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -340,6 +343,8 @@ UNFOLD = {
     # nothing for unlimited staff. The header stays in sight at every width, the sidebar closes below 1280 px.
     "ENVIRONMENT": "access.admin_header.brand_label",
     "SHOW_LANGUAGES": True,
+    # The admin's own touches on every page (common/admin.css): no time-zone warning by the date fields.
+    "STYLES": [lambda request: static("common/admin.css")],
     "SHOW_HISTORY": True,
     # The home page is the marketer's overview of their brands (analytics), not Django's list of apps.
     "DASHBOARD_CALLBACK": "analytics.dashboards.home.dashboard_callback",
@@ -512,7 +517,7 @@ UNFOLD = {
                 ],
             },
             {
-                "title": _("Campaigns"),
+                "title": _("Marketing"),
                 "separator": True,
                 "collapsible": False,
                 "items": [

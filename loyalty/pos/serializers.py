@@ -148,7 +148,15 @@ class RefundAnswerSerializer(serializers.Serializer):
     balance = ReceiptBalanceSerializer()
 
 
-class SimulateSerializer(CalculateSerializer):
-    """A calculate body for a campaign's test: the customer by contact id, phone or card; the store optional."""
+class SimulateLineSerializer(LineSerializer):
+    """A test basket's line: without a price it is priced at the product's list price (`lines_with_list_prices`)."""
 
+    price = DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0"), allow_null=True, default=None)
+
+
+class SimulateSerializer(CalculateSerializer):
+    """A calculate body for a campaign's test: the customer by contact id, phone or card; the store optional; a
+    line without a price takes the product's list price."""
+
+    lines = serializers.ListField(child=SimulateLineSerializer(), min_length=1, max_length=MAX_LINES)
     store = serializers.IntegerField(required=False, min_value=1)

@@ -3,10 +3,8 @@
 from datetime import timedelta
 from typing import Any
 
-from django import forms
-from django.contrib import admin
-from django.contrib.admin.utils import unquote
-from django.http import HttpRequest, HttpResponse
+from django.contrib import admin, messages
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -55,8 +53,10 @@ class PromoPoolAdmin(
     list_select_related = ("brand", "campaign")
     list_filter = ("brand", "kind")
     search_fields = ("name",)
-    readonly_fields = ("totals", "usage", "codes_links", "generation", "created_at", "updated_at")
+    readonly_fields = ("add_codes", "totals", "usage", "codes_links", "generation", "created_at", "updated_at")
     ordering = ("-pk",)
+    # A multi-use pool's one code: shown only while the kind is "one multi-use code" (the form ignores it otherwise).
+    conditional_fields = {"code": f"kind == '{PoolKind.MULTI_USE.value}'"}
     change_form_outer_after_template = "admin/promocodes/promopool/codes_panel.html"
     delete_service = staticmethod(delete_pool)
     delete_refusal_service = staticmethod(pool_refusal)
@@ -69,9 +69,14 @@ class PromoPoolAdmin(
         return PoolChangeList
 
     def get_fieldsets(self, request: HttpRequest, obj: PromoPool | None = None) -> Any:
+        # Adding codes comes right after what the pool is (its forms post to their own views, `add_codes`).
+        add_codes = ("add_codes",) if obj is not None else ()
+        # Confirms a campaign that does not require a code yet (`PromoPoolAdminForm.clean`); nothing to view.
+        editable = self.has_add_permission(request) if obj is None else self.has_change_permission(request, obj)
+        confirm = ("make_code_only",) if editable else ()
         fieldsets: list[Any] = [
-            (None, {"fields": ("name", "brand", "campaign", "kind")}),
-            (_("Codes"), {"fields": ("code", ("prefix", "length"))}),
+            (None, {"fields": ("name", "brand", "campaign", *confirm, "kind")}),
+            (_("Codes"), {"fields": ("code", ("prefix", "length"), *add_codes)}),
             (
                 _("Validity and limits"),
                 {"fields": (("valid_from", "valid_to"), ("max_uses", "max_uses_per_contact"), "release_on_refund")},
@@ -87,7 +92,7 @@ class PromoPoolAdmin(
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "campaign":
-            campaigns = Campaign.objects.for_user(request.user).filter(requires_code=True).select_related("brand")
+            campaigns = Campaign.objects.for_user(request.user).select_related("brand")
             kwargs["queryset"] = campaigns.order_by("brand__name", "name", "pk")
             kwargs["form_class"] = CampaignChoiceField
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -99,8 +104,22 @@ class PromoPoolAdmin(
             initial.setdefault("brand", next(iter(brands)))
         return initial
 
-    def save_model(self, request: HttpRequest, obj: PromoPool, form: forms.ModelForm, change: bool) -> None:
-        pool_save(pool=obj)
+    def save_model(self, request: HttpRequest, obj: PromoPool, form: PromoPoolAdminForm, change: bool) -> None:
+        makes_code_only = form.makes_code_only
+        pool_save(pool=obj, require_code=makes_code_only, user=request.user)
+        if makes_code_only:
+            self.message_user(
+                request,
+                _("“%(campaign)s” now requires a promo code: it applies only to receipts with a code.")
+                % {"campaign": obj.campaign.name},
+                messages.WARNING,
+            )
+
+    def get_form(self, request: HttpRequest, obj: PromoPool | None = None, change: bool = False, **kwargs: Any) -> Any:
+        if obj is not None:
+            # What the page's panel for adding codes needs for this user (`add_codes`, `codes_panel.html`).
+            obj.promo_panel = self.panel_context(request, obj)  # type: ignore[attr-defined]
+        return super().get_form(request, obj, change=change, **kwargs)
 
     def get_deleted_objects(self, objs: Any, request: HttpRequest) -> tuple[list[Any], dict[Any, int], set[Any], list]:
         """What a deletion takes, counted (a pool may have millions of codes: they are not listed one by one). The
@@ -135,6 +154,15 @@ class PromoPoolAdmin(
 
     # The page's panels
 
+    @display(description=_("Add codes"), wrapper_class="max-w-none min-w-0 grow")
+    def add_codes(self, obj: PromoPool) -> str:
+        """Generate and import: their fields sit here, in the pool's form, but belong (HTML's `form` attribute) to
+        the two forms drawn after it (`codes_panel.html`), which post to their own views."""
+        panel = getattr(obj, "promo_panel", None)
+        if panel is None:
+            return "—"
+        return render_to_string("admin/promocodes/promopool/add_codes.html", {"promo_panel": panel})
+
     @display(description=_("codes"), wrapper_class="max-w-none min-w-0 grow")
     def totals(self, obj: PromoPool) -> str:
         return totals_html(obj)
@@ -152,20 +180,10 @@ class PromoPoolAdmin(
     def generation(self, obj: PromoPool) -> str:
         return generation_html(obj)
 
-    def changeform_view(
-        self,
-        request: HttpRequest,
-        object_id: str | None = None,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        context = dict(extra_context or {})
-        pool = self.get_object(request, unquote(object_id)) if object_id else None
-        if pool is not None:
-            context["promo_panel"] = self.panel_context(request, pool)
-        return super().changeform_view(request, object_id, form_url, context)
-
     def panel_context(self, request: HttpRequest, pool: PromoPool) -> dict[str, Any]:
+        generate_form, import_form = GenerateCodesForm(), ImportCodesForm()
+        generate_form.fields["count"].widget.attrs["form"] = "promo-generate"
+        import_form.fields["file"].widget.attrs["form"] = "promo-import"
         return {
             "pool": pool,
             "single_use": pool.kind == PoolKind.SINGLE_USE,
@@ -173,6 +191,6 @@ class PromoPoolAdmin(
             "sync_limit": count_text(sync_limit()),
             "generate_url": reverse("admin:promocodes_promopool_generate", args=[pool.pk]),
             "import_url": reverse("admin:promocodes_promopool_import", args=[pool.pk]),
-            "generate_form": GenerateCodesForm(),
-            "import_form": ImportCodesForm(),
+            "generate_form": generate_form,
+            "import_form": import_form,
         }

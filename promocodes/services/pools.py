@@ -6,6 +6,7 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
+from campaigns.services.campaigns import campaign_save
 from common.errors import Conflict, InvalidInput
 from promocodes.choices import CodeStatus, PoolKind
 from promocodes.codes import MAX_LENGTH, MIN_LENGTH, PREFIX_FORM, normalize, random_part, well_formed
@@ -16,14 +17,15 @@ def _invalid(field: str, message: str) -> InvalidInput:
     return InvalidInput(message, fields={field: [message]})
 
 
-def pool_validate(pool: PromoPool) -> None:
-    """Check a pool's fields against each other, its campaign and its stored self; raises InvalidInput."""
+def pool_validate(pool: PromoPool, *, require_code: bool = False) -> None:
+    """Check a pool's fields against each other, its campaign and its stored self; raises InvalidInput.
+    `require_code`: a campaign that does not require a code yet is accepted (`pool_save` makes it require one)."""
     pool.prefix = normalize(pool.prefix or "")
     pool.code = normalize(pool.code or "")
     campaign = pool.campaign
     if campaign.brand_id != pool.brand_id:
         raise _invalid("campaign", _("The campaign belongs to another brand."))
-    if not campaign.requires_code:
+    if not campaign.requires_code and not require_code:
         raise _invalid("campaign", _("The campaign does not require a promo code; switch “requires a code” on first."))
     if not PREFIX_FORM.fullmatch(pool.prefix):
         raise _invalid("prefix", _("Letters, digits and hyphens only."))
@@ -50,9 +52,15 @@ def pool_validate(pool: PromoPool) -> None:
 
 
 @transaction.atomic
-def pool_save(*, pool: PromoPool) -> PromoPool:
-    """Create or change a pool. A multi-use pool's code is generated from prefix and length when left empty."""
-    pool_validate(pool)
+def pool_save(*, pool: PromoPool, require_code: bool = False, user: Any = None) -> PromoPool:
+    """Create or change a pool. A multi-use pool's code is generated from prefix and length when left empty.
+    `require_code`: the pool's campaign, if it does not require a code yet, is made to (through `campaign_save`, so
+    that every register sees it): from then on it applies only with a code."""
+    pool_validate(pool, require_code=require_code)
+    if require_code and not pool.campaign.requires_code:
+        campaign = pool.campaign
+        campaign.requires_code = True
+        campaign_save(campaign=campaign, user=user)
     if pool.kind == PoolKind.MULTI_USE and not pool.code:
         pool.code = pool.prefix + random_part(1, pool.length)[0]
     pool.save()

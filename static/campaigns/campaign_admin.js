@@ -3,7 +3,9 @@
  *  - the mechanic editor: a type and its values as inputs, written into the mechanic's JSON field (which stays
  *    editable by hand, and is what the server reads);
  *  - the product segment's live preview: how many of the brand's products the fields match, and a sample;
- *  - the "test this campaign" panel: a basket sent to POST /api/v1/campaigns/{id}/simulate, the answer shown.
+ *  - the "test this campaign" panel, moved right under the mechanic: products found by name or SKU (the campaign's
+ *    brand's, from <admin>/campaigns/campaign/{id}/products/?q=) fill a line's SKU and list price; the basket is
+ *    sent to POST /api/v1/campaigns/{id}/simulate (a blank price is the list price there too), the answer shown.
  * Its texts and settings come from the page (#campaign-ui, translated by Django). Without this script the page
  * still works: the mechanic is plain JSON and the segment's fields are plain fields.
  */
@@ -368,7 +370,17 @@
         { class: "cmp-line" },
         h("td", {}, input({ "data-line": "sku", "aria-label": strings.sku, value: sku || "" })),
         h("td", {}, input({ "data-line": "quantity", inputmode: "decimal", "aria-label": strings.quantity, value: quantity || "1" })),
-        h("td", {}, input({ "data-line": "price", inputmode: "decimal", "aria-label": strings.price, value: price || "" })),
+        h(
+          "td",
+          {},
+          input({
+            "data-line": "price",
+            inputmode: "decimal",
+            "aria-label": strings.price,
+            placeholder: strings.pricePlaceholder,
+            value: price || "",
+          }),
+        ),
       );
       const remove = h("button", { type: "button", class: "cmp-link", text: strings.remove });
       remove.addEventListener("click", () => row.remove());
@@ -385,7 +397,8 @@
       const lines = Array.from(basket.querySelectorAll("tr"))
         .map((row) => {
           const field = (name) => row.querySelector(`[data-line=${name}]`).value.trim().replace(",", ".");
-          return { sku: field("sku"), quantity: field("quantity") || "1", price: field("price") || "0" };
+          // A blank price goes as null: the server prices the line at the product's list price, or says it has none.
+          return { sku: field("sku"), quantity: field("quantity") || "1", price: field("price") || null };
         })
         .filter((line) => line.sku);
       const payload = { customer: customer, lines: lines };
@@ -518,17 +531,142 @@
       }
     }
 
+    // A product chosen in the search fills the first line without a SKU (or a new one): its SKU and list price.
+    function choose(product) {
+      const empty = Array.from(basket.querySelectorAll("tr")).find((row) => !row.querySelector("[data-line=sku]").value.trim());
+      const row = empty || addLine();
+      row.querySelector("[data-line=sku]").value = product.sku;
+      row.querySelector("[data-line=price]").value = product.price || "";
+      row.querySelector("[data-line=quantity]").focus();
+    }
+
     addLine();
+    const search = productSearch(config, choose);
     document.getElementById("test-add-line").addEventListener("click", () => {
       addLine().querySelector("input").focus();
     });
     document.getElementById("test-calculate").addEventListener("click", calculate);
     panel.addEventListener("keydown", (event) => {
-      if (event.key === "Enter" && event.target.tagName === "INPUT") {
+      if (event.key === "Enter" && event.target.tagName === "INPUT" && event.target !== search) {
         event.preventDefault();
         calculate();
       }
     });
+  }
+
+  // The test panel's product search: the campaign's brand's products by name or SKU, as a list under the box.
+  function productSearch(config, choose) {
+    const box = document.getElementById("test-product-search");
+    const list = document.getElementById("test-product-results");
+    if (!box || !list || !config.productsUrl) return null;
+    const strings = config.strings;
+    let results = [];
+    let active = -1;
+    let request = 0;
+
+    function close() {
+      list.hidden = true;
+      list.replaceChildren();
+      box.setAttribute("aria-expanded", "false");
+      box.removeAttribute("aria-activedescendant");
+      results = [];
+      active = -1;
+    }
+
+    function pick(index) {
+      const product = results[index];
+      if (!product) return;
+      close();
+      box.value = "";
+      choose(product);
+    }
+
+    function highlight(index) {
+      active = index;
+      list.querySelectorAll("[role=option]").forEach((item, position) => {
+        item.setAttribute("aria-selected", position === index ? "true" : "false");
+        if (position === index) box.setAttribute("aria-activedescendant", item.id);
+      });
+    }
+
+    function show(items, message) {
+      results = items;
+      active = -1;
+      list.replaceChildren(
+        ...items.map((product, index) => {
+          const item = h(
+            "li",
+            { id: "test-product-" + index, role: "option", "aria-selected": "false", "data-sku": product.sku },
+            h("code", { text: product.sku }),
+            " " + product.name + " · ",
+            h("span", {
+              class: product.price ? "" : "cmp-warn",
+              text: product.price ? fill(strings.listPrice, { price: product.price }) : strings.noListPrice,
+            }),
+          );
+          // mousedown, not click: the box keeps its focus, and the list is not closed before the choice lands
+          item.addEventListener("mousedown", (event) => {
+            event.preventDefault();
+            pick(index);
+          });
+          return item;
+        }),
+      );
+      if (message) list.append(h("li", { class: "cmp-subtle", text: message }));
+      list.hidden = false;
+      box.setAttribute("aria-expanded", "true");
+    }
+
+    async function lookup() {
+      const query = box.value.trim();
+      if (!query) {
+        close();
+        return;
+      }
+      const mine = ++request;
+      try {
+        const response = await fetch(config.productsUrl + "?" + new URLSearchParams({ q: query }).toString(), {
+          credentials: "same-origin",
+          headers: { Accept: "application/json" },
+        });
+        const data = await response.json().catch(() => ({}));
+        if (mine !== request) return;
+        if (!response.ok) {
+          show([], fill(strings.searchFailed, { error: response.status + " " + response.statusText }));
+          return;
+        }
+        const items = data.results || [];
+        show(items, items.length ? null : strings.noProducts);
+      } catch (error) {
+        if (mine === request) show([], fill(strings.searchFailed, { error: error }));
+      }
+    }
+
+    box.addEventListener("input", debounce(lookup, DEBOUNCE_MS));
+    box.addEventListener("keydown", (event) => {
+      if (event.key === "ArrowDown" && results.length) {
+        event.preventDefault();
+        highlight((active + 1) % results.length);
+      } else if (event.key === "ArrowUp" && results.length) {
+        event.preventDefault();
+        highlight((active - 1 + results.length) % results.length);
+      } else if (event.key === "Enter") {
+        event.preventDefault(); // never the form's submit
+        if (results.length) pick(active >= 0 ? active : 0);
+      } else if (event.key === "Escape") {
+        close();
+      }
+    });
+    box.addEventListener("blur", () => setTimeout(close, 150));
+    return box;
+  }
+
+  // The test panel right under the mechanic's section, so it is at hand without scrolling past the whole form.
+  function placeTestPanel() {
+    const panel = document.getElementById("campaign-test");
+    const mechanic = document.getElementById("id_mechanic");
+    const section = mechanic ? mechanic.closest("fieldset") : null;
+    if (panel && section) section.after(panel);
   }
 
   function start() {
@@ -537,6 +675,7 @@
     const mechanic = document.getElementById("id_mechanic");
     if (mechanic && config.mechanics) mechanicEditor(mechanic, config);
     segmentPreview(config);
+    placeTestPanel();
     testPanel(config);
   }
 

@@ -200,7 +200,7 @@ def test_buy_n_get_m_with_get_zero_is_explained_on_the_mechanic(admin_client, wo
     response = admin_client.post(ADD, data)
 
     assert response.status_code == 200
-    assert field_errors(response, "mechanic") == ["'get' must be between 1 and 1000000."]
+    assert field_errors(response, "mechanic") == ["“Get free (units)” must be between 1 and 1000000."]
     assert not Campaign.objects.exists()
 
 

@@ -217,8 +217,8 @@ def test_the_admin_editor_offers_a_new_mechanic_with_its_parameters(admin_client
     assert spec["kind"] == "discount"
     assert spec["label"] == "The cheapest units off"
     assert [(p["name"], p["kind"], p["label"], p["required"]) for p in spec["params"]] == [
-        ("units", "integer", "how many units", True),
-        ("percent", "decimal", "percent off", False),
+        ("units", "integer", "How many units", True),
+        ("percent", "decimal", "Percent off", False),
     ]
     assert (spec["params"][0]["min"], spec["params"][0]["max"], spec["params"][1]["default"]) == (1, 10, "100")
 

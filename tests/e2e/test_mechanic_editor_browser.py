@@ -27,7 +27,7 @@ def test_the_editor_writes_graded_steps_and_a_points_lifetime_into_the_json(page
     page.locator("#mechanic-steps [data-step=percent]").nth(1).fill("10")
 
     # then each step's inputs are labelled by the step's declared fields
-    assert page.locator("#mechanic-steps .cmp-step").first.locator("span").all_inner_texts() == ["from", "percent"]
+    assert page.locator("#mechanic-steps .cmp-step").first.locator("span").all_inner_texts() == ["From", "Percent"]
     assert json.loads(page.input_value("#id_mechanic")) == {
         "type": "graded_discount",
         "by": "total",

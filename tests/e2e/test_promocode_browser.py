@@ -60,11 +60,11 @@ def bar_width(row) -> str:
 
 
 def generate(page, count: int) -> None:
-    """Posts the pool page's generate form and waits for the pool's page it redirects back to."""
-    form = page.locator("#promo-generate")
-    form.locator("input[name=count]").fill(str(count))
+    """Posts the pool page's generate form (its field and button sit in the pool's form, joined to it by their form
+    attribute) and waits for the pool's page it redirects back to."""
+    page.locator("input[name=count][form=promo-generate]").fill(str(count))
     with page.expect_navigation():
-        form.locator("button[type=submit]").click()
+        page.locator("button[type=submit][form=promo-generate]").click()
 
 
 def test_a_brand_manager_adds_a_pool_from_the_campaign_generates_codes_and_finds_one(page):
@@ -192,7 +192,7 @@ def test_codes_above_the_sync_limit_are_generated_by_a_job_whose_progress_bar_th
     )
     log_in(page, "admin")
     page.goto(f"/admin/promocodes/promopool/{pool.pk}/change/")
-    assert "Up to 10 codes are generated at once" in page.locator("#promo-generate").inner_text()
+    assert "Up to 10 codes are generated at once" in page.locator("#promo-generate-fields").inner_text()
     assert "No codes were generated in the background yet." in page.content()
 
     # when the admin asks for 30 codes (Celery is eager here: the job runs once the request commits)

@@ -126,16 +126,53 @@ def test_a_pool_is_created_through_the_service(admin_client, world):
     assert list(PromoCode.objects.values_list("code", "pool")) == [("WELCOME10", pool.pk)]
 
 
-def test_a_campaign_that_requires_no_code_is_refused_on_the_campaign(admin_client, world):
+def test_every_campaign_is_offered_and_one_that_requires_no_code_is_confirmed_first(admin_client, world):
+    # when a pool is saved for a campaign that does not require a code yet, without confirming
     response = admin_client.post(ADD_POOL, pool_form(world["plain"]))
 
+    # then it is offered, and the page says what saving would do to it; nothing changes yet
     assert response.status_code == 200
     assert field_errors(response, "campaign") == [
-        "Choose a campaign of your brands that requires a promo code (“requires a promo code” is on)."
+        "“Everyone” does not require a promo code yet: with this pool it will, and receipts without a code will no "
+        "longer get it. Tick “Yes, make the campaign require a promo code” and save again."
     ]
     choices = [str(label) for value, label in response.context["adminform"].form.fields["campaign"].choices if value]
-    assert choices == ["Beauty · Spring codes", "Other brand · Their codes"]
+    assert choices == ["Beauty · Everyone", "Beauty · Spring codes", "Other brand · Their codes"]
     assert not PromoPool.objects.exists()
+    assert Campaign.objects.get(pk=world["plain"].pk).requires_code is False
+
+
+def test_a_confirmed_pool_makes_its_campaign_require_a_code_and_says_so(admin_client, world):
+    response = admin_client.post(ADD_POOL, pool_form(world["plain"], make_code_only="on"), follow=True)
+
+    assert response.status_code == 200
+    pool = PromoPool.objects.get()
+    assert (pool.campaign, pool.name) == (world["plain"], "Spring flyers")
+    assert Campaign.objects.get(pk=world["plain"].pk).requires_code is True
+    assert "“Everyone” now requires a promo code: it applies only to receipts with a code." in messages_of(response)
+
+
+def test_the_confirmation_changes_nothing_for_a_campaign_that_already_requires_a_code(admin_client, world):
+    response = admin_client.post(ADD_POOL, pool_form(world["coded"], make_code_only="on"), follow=True)
+
+    assert PromoPool.objects.get().campaign == world["coded"]
+    assert not any("now requires a promo code" in message for message in messages_of(response))
+
+
+def test_a_single_use_pool_ignores_the_multi_use_code(admin_client, world):
+    response = admin_client.post(ADD_POOL, pool_form(world["coded"], code="ONE"))
+
+    assert response.status_code == 302
+    pool = PromoPool.objects.get()
+    assert (pool.kind, pool.code, pool.total_codes) == ("single_use", "", 0)
+    assert not PromoCode.objects.exists()
+
+
+def test_the_multi_use_code_shows_only_while_the_kind_is_multi_use(admin_client, world):
+    html = admin_client.get(ADD_POOL).content.decode()
+
+    after = html.split('x-show="kind == &#x27;multi_use&#x27;"', 1)[1]
+    assert after.index('name="code"') < after.index('name="prefix"')
 
 
 @pytest.mark.parametrize(
@@ -144,7 +181,6 @@ def test_a_campaign_that_requires_no_code_is_refused_on_the_campaign(admin_clien
         ({"length": "3"}, "length", "From 4 to 24 characters."),
         ({"prefix": "ab_c"}, "prefix", "Letters, digits and hyphens only."),
         ({"max_uses": "5"}, "max_uses", "Each single-use code is used once; leave this empty."),
-        ({"code": "ONE"}, "code", "A single-use pool has generated or imported codes, not one code."),
         (
             {"kind": "multi_use", "code": "BAD CODE"},
             "code",
@@ -176,7 +212,8 @@ def test_a_pool_whose_campaign_no_longer_requires_a_code_is_told_so_on_the_campa
     choices = [value for value, _label in page.context["adminform"].form.fields["campaign"].choices if value]
     assert world["coded"].pk in [int(str(value)) for value in choices]
     assert field_errors(response, "campaign") == [
-        "The campaign does not require a promo code; switch “requires a code” on first."
+        "“Spring codes” does not require a promo code yet: with this pool it will, and receipts without a code will "
+        "no longer get it. Tick “Yes, make the campaign require a promo code” and save again."
     ]
     pool.refresh_from_db()
     assert pool.name == "Spring"
@@ -555,7 +592,10 @@ def test_a_limited_manager_sees_only_their_brands_pools_and_codes(marketer, mana
     assert list(jobs) == []
     add = client.get(ADD_POOL)
     form = add.context["adminform"].form
-    assert [str(label) for value, label in form.fields["campaign"].choices if value] == ["Managed brand · Our codes"]
+    assert [str(label) for value, label in form.fields["campaign"].choices if value] == [
+        "Managed brand · Our codes",
+        "Managed brand · Our plain one",
+    ]
     assert form.initial["brand"] == manager_brand.pk
 
 

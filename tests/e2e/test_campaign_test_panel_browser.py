@@ -1,0 +1,130 @@
+"""A marketer in a real browser stacks a campaign on an active one: the page warns with what the two give together;
+the test panel, right under the mechanic, finds products by name and fills their list price; a blank price is the
+list price on the server too. Each step's time is printed (run with -s to see them)."""
+
+import os
+import time
+from decimal import Decimal
+
+import pytest
+
+from campaigns.models import Campaign, ProductSegment
+from campaigns.services.campaigns import product_segment_save
+from tests.e2e.test_admin_browser import log_in
+from tests.e2e.test_csp_browser import settle
+from tests.factories import BrandFactory, ProductFactory, StoreFactory, UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
+
+SCREENSHOT = os.environ.get("CAMPAIGN_TEST_PANEL_SCREENSHOT", "/tmp/h13_campaign.png")
+
+
+class Steps:
+    """Prints how long each step took."""
+
+    def __init__(self) -> None:
+        self.last = time.perf_counter()
+        self.times: dict[str, float] = {}
+
+    def done(self, name: str) -> None:
+        now = time.perf_counter()
+        self.times[name] = now - self.last
+        print(f"step {name}: {self.times[name]:.2f} s")
+        self.last = now
+
+
+def test_a_stacked_campaign_is_warned_about_and_tested_with_products_found_by_name(watched):
+    page, problems = watched
+    steps = Steps()
+    # given a brand with three shampoos and the demo's "Shampoo 1+1=3" active on them
+    UserFactory(username="marketer", is_staff=True, is_superuser=True)
+    brand = BrandFactory(name="Beauty")
+    StoreFactory(brand=brand, name="Main street")
+    ProductFactory(brand=brand, sku="SH-1", name="Mint shampoo", price=Decimal("100.00"))
+    ProductFactory(brand=brand, sku="SH-2", name="Kids shampoo", price=Decimal("200.00"))
+    ProductFactory(brand=brand, sku="SH-3", name="Argan shampoo", price=Decimal("300.00"))
+    segment = product_segment_save(
+        segment=ProductSegment(brand=brand), data={"name": "Shampoos", "skus": ["SH-1", "SH-2", "SH-3"]}
+    )
+    one_plus_one = Campaign.objects.create(
+        brand=brand,
+        name="Shampoo 1+1=3",
+        status="active",
+        starts_at="2026-01-01T00:00:00Z",
+        mechanic={"type": "buy_n_get_m", "buy": 2, "get": 1},
+        audience={"type": "all"},
+        product_segment=segment,
+    )
+    log_in(page, "marketer")
+    steps.done("log in")
+
+    # when the marketer adds an active 15 % campaign on the same shampoos
+    page.goto("/admin/campaigns/campaign/add/")
+    page.fill("#id_name", "Shampoo 15 %")
+    page.select_option("#id_brand", str(brand.pk))
+    page.select_option("#id_status", "active")
+    page.select_option("#mechanic-type", "percent_discount")
+    page.fill("#mechanic-percent", "15")
+    page.fill("#id_segment_skus", "SH-1\nSH-2\nSH-3")
+    page.locator("#segment-preview [data-preview-count='3']").wait_for()
+    steps.done("fill the new campaign")
+    with page.expect_navigation():
+        page.click("button[name=_continue]")
+    campaign = Campaign.objects.get(name="Shampoo 15 %")
+    assert page.url.endswith(f"/admin/campaigns/campaign/{campaign.pk}/change/")
+    steps.done("save")
+
+    # then the page warns about "Shampoo 1+1=3", linked, with the two together against this one alone
+    warning = page.locator("a", has_text="“Shampoo 1+1=3”").locator("xpath=..")
+    assert page.locator(f"a[href='/admin/campaigns/campaign/{one_plus_one.pk}/change/']").count() >= 1
+    text = " ".join(warning.inner_text().split())
+    assert "is also active on 3 of the same products" in text
+    assert "the two together give a discount of 175.00, against 90.00 for this campaign alone" in text
+
+    # and the test panel sits right under the mechanic's section, above the limits
+    panel = page.locator("#campaign-test")
+    mechanic_section = page.locator("fieldset", has=page.locator("#id_mechanic"))
+    assert panel.evaluate("(panel, section) => section.nextElementSibling === panel", mechanic_section.element_handle())
+    limits = page.locator("#id_total_uses")
+    assert panel.bounding_box()["y"] < limits.bounding_box()["y"]
+    steps.done("read the warning and find the panel")
+
+    # when the marketer searches "argan" and picks it
+    page.fill("#test-product-search", "argan")
+    option = page.locator("#test-product-results [role=option][data-sku='SH-3']")
+    option.wait_for()
+    assert "list price: 300.00" in option.inner_text()
+    panel.scroll_into_view_if_needed()
+    page.screenshot(path=SCREENSHOT.replace(".png", "_search.png"))
+    option.click()
+    first = page.locator("#test-basket tr").nth(0)
+    # then the line has its SKU and list price
+    assert first.locator("[data-line=sku]").input_value() == "SH-3"
+    assert first.locator("[data-line=price]").input_value() == "300.00"
+    steps.done("search a product by name and pick it")
+
+    # when a second product is picked by SKU and its price left blank
+    page.click("#test-add-line")
+    page.fill("#test-product-search", "SH-1")
+    page.locator("#test-product-results [data-sku='SH-1']").wait_for()
+    page.press("#test-product-search", "Enter")  # the first match
+    second = page.locator("#test-basket tr").nth(1)
+    assert second.locator("[data-line=price]").input_value() == "100.00"
+    second.locator("[data-line=price]").fill("")
+    page.click("#test-calculate")
+    page.locator("#test-verdict").wait_for()
+    steps.done("calculate")
+
+    # then the blank price was taken at the list price and the panel shows the discount
+    result = page.locator("#test-result")
+    assert result.locator("tr[data-line-index='1'] td").nth(2).inner_text() == "100.00"
+    assert page.locator("#test-total-discount").inner_text() == "60.00"  # 15 % of 300 and 100; no third shampoo
+    assert "gives a discount of 60.00" in page.locator("#test-verdict").inner_text()
+
+    panel.scroll_into_view_if_needed()
+    page.screenshot(path=SCREENSHOT, full_page=True)
+    panel.screenshot(path=SCREENSHOT.replace(".png", "_panel.png"))
+    steps.done("screenshot")
+    settle(page)
+    assert problems.found == []
+    print(f"steps total: {sum(steps.times.values()):.2f} s")
