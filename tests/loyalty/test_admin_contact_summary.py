@@ -84,7 +84,7 @@ def anna() -> dict:
 @pytest.mark.parametrize(
     ("language", "points", "worth", "pending", "date_format"),
     [
-        ("en", "1,734.50 points", f"≈ 867.25{NBSP}₽", "pending 100.00", "%m/%d/%Y"),
+        ("en", "1,734.50 points", f"≈ 867.25{NBSP}₽", "pending 100.00", "%d.%m.%Y"),
         ("ru", f"1{NBSP}734,50 баллов", f"≈ 867,25{NBSP}₽", "100,00", "%d.%m.%Y"),
     ],
 )
