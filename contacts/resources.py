@@ -286,8 +286,15 @@ class ContactResource(resources.ModelResource):
         super().after_import_row(row, row_result, **kwargs)
         instance = self._current
         if instance is not None and row_result.import_type == RowResult.IMPORT_TYPE_NEW:
-            row_result.diff = [field.export(instance) for field in self.get_import_fields()]
+            row_result.diff = [self._preview_value(field, instance) for field in self.get_import_fields()]
         self._current = None
+
+    @staticmethod
+    def _preview_value(field: fields.Field, instance: Contact) -> Any:
+        """A value as the preview shows it: a choice by its label in the active language (the gender), else as
+        exported."""
+        display = getattr(instance, f"get_{field.attribute}_display", None)
+        return display() if display is not None else field.export(instance)
 
     def bulk_create(
         self,

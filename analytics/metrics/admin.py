@@ -23,6 +23,7 @@ from analytics.metrics.fraud import KIND_LABELS
 from analytics.metrics.models import AbcXyzReport, BcgReport, ChurnModel, FraudReport, LtvReport, RfmReport
 from analytics.metrics.rfm import SEGMENT_LABELS
 from analytics.metrics.services import rfm_segment_create
+from analytics.metrics.table_labels import column_labels, shown_rows
 from common.admin import BrandScopedAdminMixin, ReadOnlyAdminMixin
 from common.errors import DomainError
 from loyalty.models import Brand
@@ -59,8 +60,8 @@ class ReportAdmin(ReadOnlyAdminMixin, BrandScopedAdminMixin, ModelAdmin):
             rows = list(page.table.rows)
             context |= {
                 "page": page,
-                "columns": page.table.columns,
-                "rows": rows[: pages.SHOWN_ROWS],
+                "columns": column_labels(page.table.columns),
+                "rows": shown_rows(page.table.columns, rows[: pages.SHOWN_ROWS]),
                 "total_rows": len(rows),
                 "shown_rows": pages.SHOWN_ROWS,
                 "exports": {fmt: self._with(request, format=fmt) for fmt in FORMATS},

@@ -19,8 +19,9 @@ from unfold.views import ChangeList
 from campaigns.admin.base import UI_STRINGS, CampaignsModelAdmin, int_or_none, segment_preview_html, ui_classes
 from campaigns.admin.campaign_actions import CampaignActionsMixin
 from campaigns.admin.campaign_effect import CampaignEffectMixin
+from campaigns.admin.campaign_layout import campaign_fieldsets, sections_with_errors
 from campaigns.choices import CampaignStatus
-from campaigns.forms import CampaignAdminForm, campaigns_sharing, mechanic_editor
+from campaigns.forms import CampaignAdminForm, mechanic_editor
 from campaigns.models import Campaign
 from campaigns.selectors import campaign_spent
 from campaigns.services.basket import campaign_product_search
@@ -29,7 +30,7 @@ from campaigns.services.limits import campaign_stats
 from common.admin import ServiceDeleteMixin
 from common.admin.formats import window_end
 from common.scoping import user_scope
-from loyalty.models import Store
+from loyalty.models import Brand, Store
 
 # Promo-code pools listed on the campaign's page.
 POOLS_SHOWN = 20
@@ -109,38 +110,16 @@ class CampaignAdmin(CampaignEffectMixin, CampaignActionsMixin, ServiceDeleteMixi
         return JsonResponse({"results": results})
 
     def get_fieldsets(self, request: HttpRequest, obj: Campaign | None = None) -> Any:
-        segment_fields: tuple[Any, ...] = (
-            "product_segment",
-            "segment_name",
-            "segment_skus",
-            "segment_categories",
-            "segment_exclude_skus",
-        )
-        if obj is not None and campaigns_sharing(obj.product_segment, obj):
-            segment_fields += ("segment_copy",)
-        limits: tuple[Any, ...] = (("per_customer", "per_customer_days"), "total_uses", ("budget", "daily_budget"))
-        if obj is not None:
-            limits += ("spent",)
-        codes: tuple[Any, ...] = ((_("Promo codes"), {"fields": ("promo_pools",)}),) if obj is not None else ()
-        effect: tuple[Any, ...] = ((_("Effect"), {"fields": ("effect",)}),) if obj is not None else ()
         # Making an active campaign code-only is confirmed (`CampaignAdminForm._clean_code_only`).
         active_without_code = obj is not None and obj.status == CampaignStatus.ACTIVE and not obj.requires_code
-        confirm = ("confirm_code_only",) if active_without_code and self.has_change_permission(request, obj) else ()
-        return (
-            (None, {"fields": ("name", "brand", "status", "requires_code", *confirm)}),
-            *codes,
-            (_("When"), {"fields": (("starts_at", "ends_at"), "weekdays", ("hours_from", "hours_to"))}),
-            (_("Who"), {"fields": ("audience_type", "audience_tiers", "audience_segment", "control_percent")}),
-            (
-                _("What"),
-                {"fields": (*segment_fields, "segment_preview", ("min_total", "min_quantity"), "stores")},
-            ),
-            (_("How"), {"fields": ("mechanic", ("combine", "priority"))}),
-            (_("Limits"), {"fields": limits}),
-            *effect,
-            (_("Hint"), {"fields": ("hint",)}),
-            (_("Record"), {"fields": ("owner", "created_at", "updated_at")}),
-        )
+        confirm = active_without_code and self.has_change_permission(request, obj)
+        return campaign_fieldsets(obj, confirm_code_only=confirm, preset=request.GET if obj is None else ())
+
+    def render_change_form(self, request: HttpRequest, context: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        adminform = context.get("adminform")
+        if adminform is not None:
+            context["campaign_open_sections"] = sections_with_errors(adminform.fieldsets, adminform.form)
+        return super().render_change_form(request, context, *args, **kwargs)
 
     def get_form(self, request: HttpRequest, obj: Campaign | None = None, change: bool = False, **kwargs: Any) -> Any:
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -152,7 +131,9 @@ class CampaignAdmin(CampaignEffectMixin, CampaignActionsMixin, ServiceDeleteMixi
         initial.setdefault("starts_at", timezone.localtime().replace(second=0, microsecond=0))
         initial.setdefault("mechanic", {"type": "percent_discount"})
         brands = user_scope(request.user).brand_ids
-        if brands is not None and len(brands) == 1:
+        if brands is None:  # every brand: preset when there is only one
+            brands = frozenset(Brand.objects.values_list("pk", flat=True)[:2])
+        if len(brands) == 1:
             initial.setdefault("brand", next(iter(brands)))
         return initial
 

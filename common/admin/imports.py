@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.http import content_disposition_header
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportModelAdmin
@@ -141,7 +142,19 @@ class PartialImportMixin(ImportExportModelAdmin):
             if result is not None:
                 context["valid_count"] = len(result.valid_rows())
                 context["invalid_count"] = len(result.invalid_rows)
+                self._label_result(result)
         return response
+
+    def _field_labels(self) -> dict[str, str]:
+        """A column or field name → the model field's name in the active language (the file keeps the keys)."""
+        return {field.name: str(field.verbose_name) for field in self.model._meta.fields}
+
+    def _label_result(self, result: Result) -> None:
+        """The preview in the active language: its headings and the fields its errors name, as the model names them."""
+        labels = self._field_labels()
+        result.diff_headers = [capfirst(labels.get(header, header)) for header in result.diff_headers]
+        for invalid in result.invalid_rows:
+            invalid.error_dict = {labels.get(key, key): errors for key, errors in invalid.error_dict.items()}
 
     @staticmethod
     def _can_import_valid_rows(result: Result) -> bool:
@@ -174,6 +187,7 @@ class PartialImportMixin(ImportExportModelAdmin):
             self._report_invalid_rows(result, request)
 
     def _report_invalid_rows(self, result: Result, request: HttpRequest) -> None:
+        self._label_result(result)
         count = len(result.invalid_rows)
         self.message_user(
             request,

@@ -16,13 +16,16 @@ from django.utils.translation import ngettext
 from common.admin import add_domain_error
 from common.admin.formats import count_text
 from common.errors import InvalidInput
-from common.spreadsheets import CSV_CONTENT_TYPE, csv_delimiter
+from common.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, csv_delimiter
 from promocodes.admin.base import IMPORT_ERRORS, JOB_UNFINISHED, JOBS_SHOWN, job_progress, pool_figures
 from promocodes.admin.forms import GenerateCodesForm, ImportCodesForm
 from promocodes.choices import PoolKind
 from promocodes.models import GenerationJob, PromoPool
 from promocodes.services.generation import codes_generate, job_start, sync_limit
-from promocodes.services.transfer import codes_export, codes_import
+from promocodes.services.transfer import codes_export, codes_export_xlsx, codes_import
+
+# A sheet holds 1,048,576 rows: a larger pool is exported as CSV.
+XLSX_MAX_CODES = 1_048_575
 
 
 class PoolPageViewsMixin:
@@ -135,14 +138,22 @@ class PoolPageViewsMixin:
             request, pool, "admin/promocodes/promopool/import.html", _("Import codes"), form=form, result=result
         )
 
-    def export_view(self, request: HttpRequest, object_id: str) -> StreamingHttpResponse:
-        """The pool's codes as CSV, streamed (a pool may have millions)."""
+    def export_view(self, request: HttpRequest, object_id: str) -> HttpResponse | StreamingHttpResponse:
+        """The pool's codes as CSV, streamed (a pool may have millions), or `?format=xlsx` as an XLSX workbook (up to
+        `XLSX_MAX_CODES`: a sheet's limit)."""
         pool = self._pool(request, object_id)
         slug = slugify(pool.name, allow_unicode=True)
-        filename = f"promo-codes-{pool.pk}-{slug}.csv" if slug else f"promo-codes-{pool.pk}.csv"
-        codes = codes_export(pool, for_people=True, delimiter=csv_delimiter())
-        response = StreamingHttpResponse(codes, content_type=CSV_CONTENT_TYPE)
-        response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+        stem = f"promo-codes-{pool.pk}-{slug}" if slug else f"promo-codes-{pool.pk}"
+        if request.GET.get("format") == "xlsx" and pool.total_codes <= XLSX_MAX_CODES:
+            response: HttpResponse | StreamingHttpResponse = HttpResponse(
+                codes_export_xlsx(pool), content_type=XLSX_CONTENT_TYPE
+            )
+            extension = "xlsx"
+        else:
+            codes = codes_export(pool, for_people=True, delimiter=csv_delimiter())
+            response = StreamingHttpResponse(codes, content_type=CSV_CONTENT_TYPE)
+            extension = "csv"
+        response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=f"{stem}.{extension}")
         return response
 
     def jobs_view(self, request: HttpRequest, object_id: str) -> JsonResponse:

@@ -1,4 +1,4 @@
-"""Import of externally printed codes (CSV) into a single-use pool, and export of a pool's codes (CSV).
+"""Import of externally printed codes (CSV) into a single-use pool, and export of a pool's codes (CSV or XLSX).
 
 Import reports every bad row (malformed, repeated in the file, already in the system: codes are unique across all
 pools) and imports the good ones.
@@ -115,17 +115,14 @@ def _line(values: Iterable[Any], delimiter: str = ",") -> str:
     return buffer.getvalue()
 
 
-def codes_export(pool: PromoPool, *, for_people: bool = False, delimiter: str = ",") -> Iterator[str]:
-    """The pool's codes as CSV lines (header first), streamed: status as of now, and when and where last used.
-
-    `for_people` (the admin's download): a byte-order mark first and the times in the server's zone to the minute,
-    for spreadsheet programs (common.spreadsheets); else ISO times, as the API documents."""
+def _code_rows(pool: PromoPool) -> Iterator[list[Any]]:
+    """The pool's codes as export rows (`EXPORT_HEADER`), `used_at` a moment or None: status as of now, and when and
+    where last used."""
     now = timezone.now()
     expired = pool_expired(pool, now)
     multi = pool.kind == PoolKind.MULTI_USE
     latest = last_use(pool) if multi else None
     standing_uses = code_uses(pool) if multi else 0
-    yield (BOM if for_people else "") + _line(EXPORT_HEADER, delimiter)
     rows = (
         PromoCode.objects.filter(pool=pool)
         .order_by("pk")
@@ -148,5 +145,34 @@ def codes_export(pool: PromoPool, *, for_people: bool = False, delimiter: str = 
             if latest is not None:
                 used_at, store, register = latest.at, latest.store.name, latest.register.code
                 purchase_id, receipt = latest.purchase_id, latest.purchase.receipt_number
-        when = "" if not used_at else file_datetime(used_at) if for_people else used_at.isoformat()
-        yield _line([code, shown, uses, when, store, register, purchase_id, receipt], delimiter)
+        yield [code, shown, uses, used_at, store, register, purchase_id, receipt]
+
+
+def codes_export(pool: PromoPool, *, for_people: bool = False, delimiter: str = ",") -> Iterator[str]:
+    """The pool's codes as CSV lines (header first), streamed.
+
+    `for_people` (the admin's download): a byte-order mark first and the times in the server's zone to the minute,
+    for spreadsheet programs (common.spreadsheets); else ISO times, as the API documents."""
+    yield (BOM if for_people else "") + _line(EXPORT_HEADER, delimiter)
+    for row in _code_rows(pool):
+        used_at = row[3]
+        row[3] = "" if not used_at else file_datetime(used_at) if for_people else used_at.isoformat()
+        yield _line(row, delimiter)
+
+
+def codes_export_xlsx(pool: PromoPool) -> bytes:
+    """The pool's codes as an XLSX workbook (header first; times as dates in the server's zone). Written row by row
+    (openpyxl's write-only mode); a sheet holds at most 1,048,576 rows, so a larger pool is exported as CSV."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title="codes")
+    sheet.append(EXPORT_HEADER)
+    zone = timezone.get_default_timezone()
+    for row in _code_rows(pool):
+        used_at = row[3]
+        row[3] = timezone.localtime(used_at, zone).replace(tzinfo=None) if used_at else None
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

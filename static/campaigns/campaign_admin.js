@@ -3,7 +3,7 @@
  *  - the mechanic editor: a type and its values as inputs, written into the mechanic's JSON field (which stays
  *    editable by hand, and is what the server reads);
  *  - the product segment's live preview: how many of the brand's products the fields match, and a sample;
- *  - the "test this campaign" panel, moved right under the mechanic: products found by name or SKU (the campaign's
+ *  - the "test this campaign" panel (beside the form on a wide screen, by the page's CSS): products found by name or SKU (the campaign's
  *    brand's, from <admin>/campaigns/campaign/{id}/products/?q=) fill a line's SKU and list price; the basket is
  *    sent to POST /api/v1/campaigns/{id}/simulate (a blank price is the list price there too), the answer shown.
  * Its texts and settings come from the page (#campaign-ui, translated by Django). Without this script the page
@@ -661,21 +661,12 @@
     return box;
   }
 
-  // The test panel right under the mechanic's section, so it is at hand without scrolling past the whole form.
-  function placeTestPanel() {
-    const panel = document.getElementById("campaign-test");
-    const mechanic = document.getElementById("id_mechanic");
-    const section = mechanic ? mechanic.closest("fieldset") : null;
-    if (panel && section) section.after(panel);
-  }
-
   function start() {
     const config = readConfig();
     if (!config) return;
     const mechanic = document.getElementById("id_mechanic");
     if (mechanic && config.mechanics) mechanicEditor(mechanic, config);
     segmentPreview(config);
-    placeTestPanel();
     testPanel(config);
   }
 

@@ -9,8 +9,9 @@
         credentials: "same-origin",
         headers: { "X-Requested-With": "XMLHttpRequest" },
       });
-      if (!response.ok) {
-        throw new Error(response.status + " " + response.statusText);
+      if (!response.ok || response.redirected) {
+        // a redirect is the login page (the session ended): never shown inside the panel
+        throw new Error(response.redirected ? response.url : response.status + " " + response.statusText);
       }
       box.innerHTML = await response.text();
     } catch (error) {

@@ -53,6 +53,7 @@ def test_a_user_hours_away_sees_no_time_zone_warning_and_working_date_fields(far
     assert warnings.count() > 0
     assert [warnings.nth(index).is_visible() for index in range(warnings.count())] == [False] * warnings.count()
     # the calendar is there, and its "Today" writes day-month-year in the server's calendar
+    page.locator("details:has(#id_starts_at_0) > summary").click()  # the schedule's section is folded
     start = page.locator("#id_starts_at_0")
     start.fill("")
     page.locator("#calendarlink0").click()

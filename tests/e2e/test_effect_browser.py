@@ -39,6 +39,7 @@ def test_a_manager_sets_a_control_group_and_reads_the_uplift_on_the_campaign_pag
     problems.current = page.url
     page.locator("[data-effect-ready]").wait_for()
     assert "No control group" in page.locator(".cmp-effect").inner_text()
+    page.locator("details:has(#id_control_percent) > summary").click()  # the audience's section is folded
     page.fill("#id_control_percent", "50")
     with page.expect_navigation():
         page.click("button[name=_continue]")

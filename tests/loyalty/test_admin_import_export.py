@@ -151,6 +151,20 @@ def test_cp1251_semicolon_csv_imports_good_rows_into_the_chosen_program(admin_cl
     ]
 
 
+def test_the_preview_in_russian_names_the_columns_errors_and_choices_in_russian(admin_client):
+    admin_client.cookies["django_language"] = "ru"
+
+    preview = upload(admin_client, CP1251_FILE, "контакты.csv", SpreadsheetCSV)
+
+    result = preview.context["result"]
+    assert result.diff_headers[:3] == ["Телефон", "E-mail", "Имя"]
+    assert [list(row.field_specific_errors) for row in result.invalid_rows] == [["телефон"], ["телефон"]]
+    assert [row.diff[5] for row in result.valid_rows()] == ["женский", "не указан", "не указан"]
+    html = preview.content.decode()
+    assert '<span class="font-semibold">телефон:</span>' in html
+    assert "<th>phone</th>" not in html
+
+
 def test_xlsx_import_works(admin_client):
     book = openpyxl.Workbook()
     sheet = book.active

@@ -457,6 +457,26 @@ def test_the_export_in_russian_is_semicolon_separated_with_local_times(admin_cli
     assert lines[1].split(";")[:5] == ["AAA-1", "used", "1", "2026-12-05 14:03", "Main street"]
 
 
+def test_the_export_as_xlsx_has_the_same_rows_with_local_times(admin_client, world):
+    from openpyxl import load_workbook
+
+    pool = make_pool(world["coded"], name="Spring flyers")
+    codes_import(pool=pool, content="BBB-2\nAAA-1\n")
+    use(PromoCode.objects.get(code="AAA-1"), world["register"], datetime(2026, 12, 5, 11, 3, 59, tzinfo=UTC))
+
+    response = admin_client.get(pool_url(pool, "export") + "?format=xlsx")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert response["Content-Disposition"] == f'attachment; filename="promo-codes-{pool.pk}-spring-flyers.xlsx"'
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0] == ("code", "status", "uses", "used_at", "store", "register", "purchase_id", "receipt_number")
+    assert [row[:5] for row in rows[1:]] == [
+        ("BBB-2", "active", 0, None, None),
+        ("AAA-1", "used", 1, datetime(2026, 12, 5, 14, 3, 59), "Main street"),
+    ]
+
+
 def test_a_semicolon_file_imports_its_code_column(admin_client, world):
     pool = make_pool(world["coded"])
     upload = io.BytesIO("номер;code\r\n1;imp-1\r\n2;IMP-2\r\n".encode("cp1251"))
