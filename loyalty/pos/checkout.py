@@ -40,6 +40,7 @@ from loyalty.models import (
     Store,
     Tier,
 )
+from loyalty.pos.lookup import card_lookup
 from loyalty.pos.receipt import (
     ProgramRules,
     ReceiptLine,
@@ -113,20 +114,26 @@ def identify(
     reads it once the account is locked).
     """
     program = register.store.brand.program
-    card: Card | None = None
-    contact: Contact | None = None
+    now = now or timezone.now()
     if query.get("card"):
-        card = (
-            Card.objects.select_related("contact", "card_type")
-            .filter(number=str(query["card"]).strip(), card_type__program=program)
-            .first()
-        )
-        if card is None or card.contact is None:
+        # The common case at a till: one statement for the card and all that follows from it (`lookup`).
+        found = card_lookup(program_id=program.pk, number=str(query["card"]).strip())
+        if found is None or found.contact is None:
             raise CustomerNotFound(_("No customer with this card."))
-        if card.status == CardStatus.BLOCKED:
+        if found.card.status == CardStatus.BLOCKED:
             raise Conflict(_("This card is blocked."), code="card_blocked")
-        contact = card.contact
-    elif query.get("phone"):
+        return _customer(
+            contact=found.contact,
+            card=found.card,
+            enrollment=found.enrollment,
+            account=found.account,
+            tiers=found.tiers,
+            now=now,
+            with_balance=with_balance,
+            with_expiring=with_expiring,
+        )
+    contact: Contact | None = None
+    if query.get("phone"):
         try:
             phone = normalize_phone(query["phone"])
         except ValidationError:
@@ -139,16 +146,35 @@ def identify(
         raise InvalidInput(_("Give a card, a phone or a contact id."), fields={"customer": [_("Required.")]})
     if contact is None:
         raise CustomerNotFound(_("No such customer."))
-    if card is None:
-        card = (
-            Card.objects.filter(contact=contact, card_type__program=program, status=CardStatus.ACTIVE)
-            .order_by("pk")
-            .first()
-        )
+    card = (
+        Card.objects.filter(contact=contact, card_type__program=program, status=CardStatus.ACTIVE)
+        .order_by("pk")
+        .first()
+    )
     enrollment = Enrollment.objects.select_related("tier").filter(contact=contact, program=program).first()
-    account = account_find(program=program, contact=contact)
-    now = now or timezone.now()
-    tiers = program_tiers(program.pk)
+    return _customer(
+        contact=contact,
+        card=card,
+        enrollment=enrollment,
+        account=account_find(program=program, contact=contact),
+        tiers=program_tiers(program.pk),
+        now=now,
+        with_balance=with_balance,
+        with_expiring=with_expiring,
+    )
+
+
+def _customer(
+    *,
+    contact: Contact,
+    card: Card | None,
+    enrollment: Enrollment | None,
+    account: Account | None,
+    tiers: list[Tier],
+    now: datetime,
+    with_balance: bool,
+    with_expiring: bool,
+) -> Customer:
     tier = effective_tier(enrollment, tiers, now)
     if not with_balance:
         current: dict[str, Any] = {}
@@ -463,14 +489,6 @@ def confirm(
         ]
     )
     if customer is not None and customer.account is not None:
-        if calc.redeemed_points > 0:
-            ledger.redeem(
-                account=customer.account,
-                points=calc.redeemed_points,
-                at=calc.at,
-                partner=store.partner,
-                purchase_id=purchase.pk,
-            )
         earned = quantize(sum((line.base_points for line in calc.lines), ZERO))
         lots = (
             [
@@ -490,9 +508,14 @@ def confirm(
             )
             for award in calc.promotions.awards
         ]
-        if lots:
-            ledger.accrue_lots(
-                account=customer.account, lots=lots, at=calc.at, partner=store.partner, purchase_id=purchase.pk
+        if lots or calc.redeemed_points > 0:
+            ledger.receipt_settle(
+                account=customer.account,
+                redeem_points=calc.redeemed_points,
+                lots=lots,
+                at=calc.at,
+                partner=store.partner,
+                purchase_id=purchase.pk,
             )
         enrollment = customer.enrollment or enrollment_ensure(contact=customer.contact, program=program)
         tier_change = tier_evaluate(enrollment=enrollment, at=calc.at, tiers=customer.tiers)

@@ -24,7 +24,7 @@ from loyalty.services.ledger.accounts import account_for, master_account_points_
 from loyalty.services.ledger.core import BATCH_SIZE, LOT_KINDS
 from loyalty.services.ledger.jobs import activate_due, expire_due
 from loyalty.services.ledger.reversals import return_points, revoke
-from loyalty.services.ledger.writes import LotSpec, accrue, accrue_lots, adjust, redeem
+from loyalty.services.ledger.writes import LotSpec, accrue, accrue_lots, adjust, receipt_settle, redeem
 
 __all__ = [
     "BATCH_SIZE",
@@ -37,6 +37,7 @@ __all__ = [
     "adjust",
     "expire_due",
     "master_account_points_account",
+    "receipt_settle",
     "redeem",
     "return_points",
     "revoke",

@@ -174,6 +174,13 @@ def _take_active(
     *, account: Account, roots: list[LedgerEntry], points: Decimal, at: datetime, now: datetime, make: Any
 ) -> list[LedgerEntry]:
     """Take `points` from the active lots, earliest expiry first, never below zero (else `insufficient_points`)."""
+    return _write(account, _active_takes(roots=roots, points=points, at=at, now=now, make=make))
+
+
+def _active_takes(
+    *, roots: list[LedgerEntry], points: Decimal, at: datetime, now: datetime, make: Any
+) -> list[LedgerEntry]:
+    """The entries (not yet written) taking `points` from the active lots, as `_take_active`."""
     horizon = max(at, now)
     lots = [
         root
@@ -185,7 +192,7 @@ def _take_active(
     available = min(_active_points(roots, now), sum((lot.remaining for lot in lots), ZERO))  # type: ignore[attr-defined]
     if points > available:
         raise _insufficient(available)
-    return _write(account, _take(lots, points, make))
+    return _take(lots, points, make)
 
 
 def _move_all(

@@ -19,6 +19,7 @@ from loyalty.selectors import (
 )
 from loyalty.services.ledger.core import (
     LOT_KINDS,
+    _active_takes,
     _copy_cache,
     _expire,
     _lock,
@@ -95,6 +96,26 @@ def accrue_lots(
 ) -> list[LedgerEntry]:
     """Several lots in one write (a receipt's base accrual and each campaign's points): one lock, one sync, one
     insert, one save. Each lot as `accrue` describes it."""
+    entries = _lot_entries(lots, at=at, partner=partner, purchase_id=purchase_id, user=user)
+    now = timezone.now()
+    [locked] = _lock(account)
+    _sync(locked, now, roots_needed=False)
+    _write(locked, entries)
+    _expire_late_lots(locked, entries, now)
+    _save(locked)
+    _copy_cache(locked, account)
+    return entries
+
+
+def _expire_late_lots(locked: Account, entries: Sequence[LedgerEntry], now: datetime) -> None:
+    """A lot whose expiry is already past (a late offline receipt) expires at once."""
+    if any(entry.expires_at is not None and entry.expires_at <= now for entry in entries):
+        _expire(locked, account_roots(account=locked), now)
+
+
+def _lot_entries(
+    lots: Sequence[LotSpec], *, at: datetime, partner: Partner | None, purchase_id: int | None, user: Any
+) -> list[LedgerEntry]:
     entries = []
     for spec in lots:
         points = _positive_points(spec.points)
@@ -116,14 +137,6 @@ def accrue_lots(
                 created_by=user,
             )
         )
-    now = timezone.now()
-    [locked] = _lock(account)
-    _sync(locked, now, roots_needed=False)
-    _write(locked, entries)
-    if any(entry.expires_at is not None and entry.expires_at <= now for entry in entries):
-        _expire(locked, account_roots(account=locked), now)
-    _save(locked)
-    _copy_cache(locked, account)
     return entries
 
 
@@ -161,6 +174,47 @@ def redeem(
     _save(locked)
     _copy_cache(locked, account)
     return entries
+
+
+@transaction.atomic
+def receipt_settle(
+    *,
+    account: Account,
+    redeem_points: Decimal,
+    lots: Sequence[LotSpec],
+    at: datetime,
+    partner: Partner | None = None,
+    purchase_id: int | None = None,
+) -> list[LedgerEntry]:
+    """A confirmed receipt's points in one write: `redeem_points` taken as `redeem` takes them (refused with 409
+    `insufficient_points`, writing nothing), then its `lots` as `accrue_lots` makes them. One lock, one sync, one
+    insert, one save: what the two calls would do, in half the statements. The new lots are never taken by the
+    receipt's own redemption (they are made after it, as the two calls in that order would)."""
+    lot_entries = _lot_entries(lots, at=at, partner=partner, purchase_id=purchase_id, user=None)
+    now = timezone.now()
+    [locked] = _lock(account)
+    taking = redeem_points > 0
+    roots = _sync(locked, now, roots_needed=taking)
+    entries: list[LedgerEntry] = []
+    if taking:
+
+        def make(lot: LedgerEntry, taken: Decimal) -> LedgerEntry:
+            return LedgerEntry(
+                kind=EntryKind.REDEMPTION,
+                points=taken,
+                lot=lot,
+                activation_at=lot.activation_at,
+                at=at,
+                partner=partner,
+                purchase_id=purchase_id,
+            )
+
+        entries += _active_takes(roots=roots, points=_positive_points(redeem_points), at=at, now=now, make=make)
+    written = _write(locked, [*entries, *lot_entries])
+    _expire_late_lots(locked, lot_entries, now)
+    _save(locked)
+    _copy_cache(locked, account)
+    return written
 
 
 @transaction.atomic
