@@ -18,7 +18,7 @@ from decimal import Decimal
 from common.money import ZERO, quantize
 
 from .control import in_control_group
-from .types import CampaignRule, Customer, Line
+from .types import CampaignRule, Customer, Line, ProductFilter
 
 
 @dataclass
@@ -62,10 +62,27 @@ def _content_order(line: Line) -> tuple[object, ...]:
     return (line.sku, line.price, line.quantity, line.index)
 
 
+class _Eligible:
+    """The basket's lines each product filter admits, in content order: computed once per filter and basket (many
+    campaigns share a segment, and every campaign without one admits every line)."""
+
+    def __init__(self, lines: Iterable[Line]) -> None:
+        self.ordered = sorted(lines, key=_content_order)
+        self.by_filter: dict[ProductFilter, list[Line]] = {}
+
+    def of(self, rule: CampaignRule) -> list[Line]:
+        products = rule.products
+        if products is None:
+            return self.ordered
+        found = self.by_filter.get(products)
+        if found is None:
+            found = self.by_filter[products] = [line for line in self.ordered if products.matches(line)]
+        return found
+
+
 def _candidates(
-    rule: CampaignRule, lines: Iterable[Line], result: EngineResult, exclusive_priority: dict[int, int]
+    rule: CampaignRule, eligible: list[Line], result: EngineResult, exclusive_priority: dict[int, int]
 ) -> list[Line]:
-    eligible = sorted((line for line in lines if rule.eligible(line)), key=_content_order)
     if rule.combine != "exclusive":
         return [line for line in eligible if line.exclusive_owner is None]
     free = []
@@ -104,6 +121,7 @@ def run_discounts(
     exclusive_priority = {rule.id: rule.priority for rule in rules if rule.combine == "exclusive"}
     identified = customer is not None and customer.identified
     contact_id = customer.contact_id if customer is not None and customer.identified else None
+    eligible = _Eligible(lines)
     for rule in sorted(rules, key=lambda candidate: candidate.sort_key):
         if rule.requires_code and rule.id not in codes_applied:
             continue
@@ -118,7 +136,7 @@ def run_discounts(
         if rule.limits.uses_left is not None and rule.limits.uses_left <= 0:
             result.left_out.append(rule.id)
             continue
-        candidates = _candidates(rule, lines, result, exclusive_priority)
+        candidates = _candidates(rule, eligible.of(rule), result, exclusive_priority)
         if not candidates:
             continue
         eligible_total = sum((line.base for line in candidates), ZERO)
