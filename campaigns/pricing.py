@@ -41,12 +41,16 @@ def rules_for(
     return [with_limits(entry, left.get(entry.rule.id, Limits()), point_value=point_value) for entry in entries]
 
 
-def engine_customer(*, contact_id: int | None, tier_id: int | None) -> Customer | None:
+def engine_customer(
+    *, contact_id: int | None, tier_id: int | None, rules: list[CampaignRule] | None = None
+) -> Customer | None:
+    """The customer as the engine sees them. Their segments are read only when one of `rules` (all campaigns when
+    not given) is for a segment: most receipts meet no such campaign and skip the query."""
     if contact_id is None:
         return None
-    return Customer(
-        identified=True, tier_id=tier_id, segment_ids=contact_segment_ids(contact_id), contact_id=contact_id
-    )
+    wanted = rules is None or any(rule.audience.type == "segment" for rule in rules)
+    segment_ids = contact_segment_ids(contact_id) if wanted else frozenset()
+    return Customer(identified=True, tier_id=tier_id, segment_ids=segment_ids, contact_id=contact_id)
 
 
 def apply_discounts(
@@ -64,7 +68,7 @@ def apply_discounts(
     return run_discounts(
         lines=lines,
         rules=rules,
-        customer=engine_customer(contact_id=contact_id, tier_id=tier_id),
+        customer=engine_customer(contact_id=contact_id, tier_id=tier_id, rules=rules),
         store_id=store_id,
         weekday=local.isoweekday(),
         local_time=local.time().replace(tzinfo=None),

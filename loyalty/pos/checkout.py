@@ -40,7 +40,7 @@ from loyalty.models import (
     Store,
     Tier,
 )
-from loyalty.pos.lookup import card_lookup
+from loyalty.pos.lookup import brand_products, card_lookup
 from loyalty.pos.receipt import (
     ProgramRules,
     ReceiptLine,
@@ -238,12 +238,7 @@ def calculate(
             fields={"redeem_points": [_("No customer.")]},
         )
     skus = {line["sku"] for line in data["lines"]}
-    products = {
-        product.sku: product
-        for product in Product.objects.filter(brand_id=register.store.brand_id, sku__in=skus)
-        .select_related("category")
-        .only("sku", "accrual_excluded", "redemption_excluded", "category__path")
-    }
+    products = brand_products(brand_id=register.store.brand_id, skus=skus)
     lines = []
     for index, raw in enumerate(data["lines"]):
         product = products.get(raw["sku"])
