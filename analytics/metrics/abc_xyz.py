@@ -8,9 +8,12 @@
   week net of refunds, weeks without sales counting 0: population standard deviation ÷ mean; `xyz`: X when
   cv ≤ 0.10, Y when ≤ 0.25, Z above (decided on exact fractions; `cv` is shown to 4 places). A product whose units
   were all refunded is left out; one whose mean is 0 cannot be (every row sold something).
+
+The database sums each product's weekly units, their squares and its money (`lines.item_sums`: one statement on
+PostgreSQL, the ORM and Python on SQLite), so the variance comes from Σu and Σu² over the window's weeks (empty weeks
+add 0 to both), exactly the same fraction as from the deviations.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -22,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from analytics.metrics.base import Period
-from analytics.metrics.lines import By, LineSum, line_sums, monday
+from analytics.metrics.lines import By, ItemSums, item_sums, monday
 from common.money import ZERO, quantize
 from loyalty.models import Category, Product
 
@@ -69,14 +72,14 @@ def abc_classes(revenues: list[Decimal]) -> list[str]:
     return classes
 
 
-def variation(weekly: list[Fraction]) -> tuple[Fraction, Fraction] | None:
-    """(variance, mean²) of the weekly units, population variance; None when the mean is 0."""
-    count = len(weekly)
-    mean = sum(weekly, Fraction(0)) / count
+def variation(units: Decimal, squares: Decimal, weeks: int) -> tuple[Fraction, Fraction] | None:
+    """(variance, mean²) of the weekly units, population variance, from their sum and the sum of their squares over
+    `weeks` weeks (weeks without sales adding 0 to both); None when the mean is 0. Exact fractions:
+    variance = Σu²/n − (Σu/n)², the same number the deviations from the mean give."""
+    mean = Fraction(units) / weeks
     if mean == 0:
         return None
-    variance = sum(((units - mean) ** 2 for units in weekly), Fraction(0)) / count
-    return variance, mean * mean
+    return Fraction(squares) / weeks - mean * mean, mean * mean
 
 
 def xyz_class(variance: Fraction, mean_squared: Fraction) -> str:
@@ -87,7 +90,7 @@ def xyz_class(variance: Fraction, mean_squared: Fraction) -> str:
     return "Z"
 
 
-def _names(by: By, sums: list[LineSum]) -> dict[Any, tuple[str, str, int | None]]:
+def _names(by: By, sums: list[ItemSums]) -> dict[Any, tuple[str, str, int | None]]:
     """key → (sku, name, category)."""
     if by == "product":
         ids = {row.product for row in sums if row.product is not None}
@@ -109,39 +112,31 @@ def _names(by: By, sums: list[LineSum]) -> dict[Any, tuple[str, str, int | None]
 
 def abc_xyz_table(brand_ids: list[int] | None, period: Period, *, by: By = "product") -> list[AbcRow]:
     """The rows by revenue descending."""
-    sums = line_sums(brand_ids, period, by=by)
-    weeks = window_weeks(period)
-    revenue: dict[Any, Decimal] = defaultdict(lambda: ZERO)
-    units: dict[Any, dict[date, Decimal]] = defaultdict(dict)
-    product: dict[Any, int | None] = {}
-    for row in sums:
-        revenue[row.key] += row.revenue
-        units[row.key][row.bucket] = units[row.key].get(row.bucket, ZERO) + row.units
-        product[row.key] = row.product
+    sums = item_sums(brand_ids, period, by=by)
+    weeks = len(window_weeks(period))
     names = _names(by, sums)
-    order = sorted(revenue, key=lambda key: (-revenue[key], tuple("" if part is None else part for part in key)))
-    total = sum(revenue.values(), ZERO)
-    classes = abc_classes([revenue[key] for key in order])
+    sums.sort(key=lambda row: (-row.revenue, tuple("" if part is None else part for part in row.key)))
+    total = sum((row.revenue for row in sums), ZERO)
+    classes = abc_classes([row.revenue for row in sums])
     rows = []
-    for key, abc in zip(order, classes, strict=True):
-        weekly = [Fraction(units[key].get(week, ZERO)) for week in weeks]
-        spread = variation(weekly)
+    for row, abc in zip(sums, classes, strict=True):
+        spread = variation(row.units, row.squares, weeks)
         if spread is None:
             cv, xyz = None, "Z"
         else:
             cv, xyz = round(sqrt(spread[0] / spread[1]), 4), xyz_class(*spread)
-        sku, name, category = names[key]
+        sku, name, category = names[row.key]
         rows.append(
             AbcRow(
-                key=key,
-                product=product[key],
+                key=row.key,
+                product=row.product,
                 category=category,
                 sku=sku,
                 name=name,
-                revenue=quantize(revenue[key]),
-                share=float(round(revenue[key] / total, 4)) if total else 0.0,
+                revenue=quantize(row.revenue),
+                share=float(round(row.revenue / total, 4)) if total else 0.0,
                 abc=abc,
-                units=sum(units[key].values(), ZERO),
+                units=row.units,
                 cv=cv,
                 xyz=xyz,
             )

@@ -119,22 +119,37 @@ def _summarise_brand_days(cursor: CursorWrapper, stamp: Any) -> None:
     drop_temp(cursor, "an_bd")
 
 
-def _first_receipts(cursor) -> None:
-    """Each touched contact's first counted receipt at the brand, read again from its contact-days."""
+def _first_receipts(cursor: CursorWrapper) -> None:
+    """Each touched contact's first counted receipt at the brand, read again from its contact-days; only the rows that
+    changed are written (most touched contacts bought before, and their first receipt stays where it was)."""
     temp_table(cursor, "an_fcd", "brand_id bigint, contact_id bigint")
     cursor.execute("INSERT INTO an_fcd SELECT DISTINCT brand_id, contact_id FROM an_fc")
     analyze(cursor, "an_fcd")
-    first = table(ContactFirst)
-    cursor.execute(
-        f"DELETE FROM {first} WHERE ({first}.brand_id, {first}.contact_id) IN"  # noqa: S608
-        " (SELECT brand_id, contact_id FROM an_fcd)"
+    temp_table(
+        cursor,
+        "an_nf",
+        "brand_id bigint, contact_id bigint, first_at timestamptz, day date, store_id bigint, register_id bigint",
     )
     cursor.execute(
-        f"INSERT INTO {first} (brand_id, contact_id, first_at, day, store_id, register_id)"  # noqa: S608
-        " SELECT brand_id, contact_id, first_at, day, store_id, register_id FROM ("
+        "INSERT INTO an_nf SELECT brand_id, contact_id, first_at, day, store_id, register_id FROM ("  # noqa: S608
         " SELECT c.brand_id, c.contact_id, c.first_at, c.day, c.store_id, c.register_id, ROW_NUMBER() OVER"
         " (PARTITION BY c.brand_id, c.contact_id ORDER BY c.first_at, c.register_id) AS n"
         f" FROM an_fcd f JOIN {table(ContactDay)} c ON c.contact_id = f.contact_id AND c.brand_id = f.brand_id"
         ") firsts WHERE n = 1"
     )
-    drop_temp(cursor, "an_fcd")
+    analyze(cursor, "an_nf")
+    first = table(ContactFirst)
+    same = " AND ".join(
+        f"n.{column} = {first}.{column}"
+        for column in ("brand_id", "contact_id", "first_at", "day", "store_id", "register_id")
+    )
+    cursor.execute(
+        f"DELETE FROM {first} WHERE ({first}.brand_id, {first}.contact_id) IN"  # noqa: S608
+        f" (SELECT brand_id, contact_id FROM an_fcd) AND NOT EXISTS (SELECT 1 FROM an_nf n WHERE {same})"
+    )
+    cursor.execute(
+        f"INSERT INTO {first} (brand_id, contact_id, first_at, day, store_id, register_id)"  # noqa: S608
+        " SELECT n.brand_id, n.contact_id, n.first_at, n.day, n.store_id, n.register_id FROM an_nf n"
+        f" WHERE NOT EXISTS (SELECT 1 FROM {first} f WHERE f.brand_id = n.brand_id AND f.contact_id = n.contact_id)"
+    )
+    drop_temp(cursor, "an_fcd", "an_nf")

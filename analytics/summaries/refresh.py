@@ -30,7 +30,7 @@ from django.utils.dateparse import parse_datetime
 
 from analytics.summaries.aggregate import summarise_store_days
 from analytics.summaries.days import StorePlace, local_day, store_places
-from analytics.summaries.fill import StoreDayKey, drop_temp, fill_dirty, fill_purchases, table
+from analytics.summaries.fill import StoreDayKey, drop_temp, fill_dirty, fill_purchases, refresh_settings, table
 from analytics.summaries.ledger import summarise_ledger_days, touched_program_days
 from analytics.summaries.models import SummaryState
 from analytics.summaries.products import summarise_products
@@ -121,6 +121,7 @@ def _summarise_purchases(stream: str, keys: set[StoreDayKey], places: dict, high
     if stream == "products":
         keys = _whole_brand_days(keys, places)
     with connection.cursor() as cursor:
+        refresh_settings(cursor)
         for batch in _in_batches(keys):
             fill_dirty(cursor, batch, places)
             fill_purchases(cursor, batch, places, purchase_mark=high["purchase"], refund_mark=high["refund"])
@@ -157,6 +158,7 @@ def refresh_stream(stream: str, *, now: datetime | None = None, catch_up: bool =
             program_days = touched_program_days(low.get("entry", 0), high["entry"])
             if program_days:
                 with connection.cursor() as cursor:
+                    refresh_settings(cursor)
                     summarise_ledger_days(cursor, program_days, entry_mark=high["entry"])
             count = len(program_days)
         else:

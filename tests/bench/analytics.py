@@ -166,23 +166,32 @@ def seed_day(data: Any, *, day: date, receipts: int, registers: list[int], campa
         CROSS JOIN LATERAL (SELECT (400 + abs(hashint8extended(g, 43)) %% 9600)::numeric(14, 2) AS amount) AS b
         JOIN registers ON registers.n = abs(hashint8extended(g, 44)) %% %(nregisters)s
         """,
+        "ANALYZE loyalty_purchase",
+        # The computed product index of each line is produced once (`picks`), so that the join to the products is an
+        # equality PostgreSQL hash-joins on (brand, k); nested loops are off for this statement, because the fresh
+        # rows' estimate can still be tiny, and a nested loop over 2,000,000 lines x 2,000 products runs for ages.
+        "SET LOCAL enable_nestloop = off",
         """
-        WITH products AS (
-            SELECT row_number() OVER (ORDER BY id) - 1 AS n, id, sku, brand_id FROM loyalty_product
-        ), counts AS (SELECT brand_id, count(*) AS c FROM products GROUP BY brand_id),
-        ranked AS (SELECT p.*, row_number() OVER (PARTITION BY p.brand_id ORDER BY p.id) - 1 AS k FROM products p)
+        WITH ranked AS (
+            SELECT id, sku, brand_id, row_number() OVER (PARTITION BY brand_id ORDER BY id) - 1 AS k
+            FROM loyalty_product
+        ), counts AS (SELECT brand_id, count(*) AS c FROM loyalty_product GROUP BY brand_id),
+        picks AS MATERIALIZED (
+            SELECT p.id, p.brand_id, p.base, p.discount, p.total, p.redeemed_points, p.payable, p.points, j,
+                abs(hashint8extended(p.id * 31 + j, 45)) %% counts.c AS k
+            FROM loyalty_purchase p
+            JOIN counts ON counts.brand_id = p.brand_id
+            CROSS JOIN generate_series(0, %(lines)s - 1) AS j
+            WHERE p.receipt_number LIKE 'AN-%%'
+        )
         INSERT INTO loyalty_purchaseline (index, sku, quantity, price, base, discount, total, redeemed_points, paid,
             points, applied, product_id, purchase_id)
-        SELECT j, ranked.sku, 1, p.base / %(lines)s, p.base / %(lines)s, p.discount / %(lines)s,
+        SELECT p.j, ranked.sku, 1, p.base / %(lines)s, p.base / %(lines)s, p.discount / %(lines)s,
             p.total / %(lines)s, p.redeemed_points / %(lines)s, p.payable / %(lines)s, p.points / %(lines)s, '[]',
             ranked.id, p.id
-        FROM loyalty_purchase p
-        CROSS JOIN generate_series(0, %(lines)s - 1) AS j
-        JOIN counts ON counts.brand_id = p.brand_id
-        JOIN ranked ON ranked.brand_id = p.brand_id
-            AND ranked.k = abs(hashint8extended(p.id * 31 + j, 45)) %% counts.c
-        WHERE p.receipt_number LIKE 'AN-%%'
+        FROM picks p JOIN ranked ON ranked.brand_id = p.brand_id AND ranked.k = p.k
         """,
+        "SET LOCAL enable_nestloop = on",
         """
         WITH refunded AS (
             INSERT INTO loyalty_refund (created_at, updated_at, at, refund_amount, points_revoked, points_returned,
@@ -222,7 +231,7 @@ def seed_day(data: Any, *, day: date, receipts: int, registers: list[int], campa
     with psycopg.connect(_dsn()) as conn:
         conn.execute("SET session_replication_role = replica")
         for statement in statements:
-            conn.execute(statement, params)
+            conn.execute(statement, params if "%" in statement else None)
         conn.commit()
     with psycopg.connect(_dsn(), autocommit=True) as conn:
         for name in ("loyalty_purchase", "loyalty_purchaseline", "loyalty_refund", "loyalty_ledgerentry"):

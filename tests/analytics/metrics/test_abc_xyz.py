@@ -105,3 +105,38 @@ def test_the_api_answers_revenue_share_and_classes(admin_user):
     )
     assert xlsx.status_code == 200
     assert xlsx.content[:2] == b"PK"
+
+
+def test_the_postgresql_statement_sums_what_the_orm_sums_line_by_line():
+    """The statement sums the lines as sold and corrects the refunded ones; the ORM nets each line: the same rows."""
+    from analytics.metrics import lines as sums
+    from analytics.metrics.base import on_postgresql
+
+    if not on_postgresql():
+        pytest.skip("the statement is PostgreSQL's; SQLite runs the ORM path itself")
+    mine, theirs, someone = shop(), shop("Theirs"), contact()
+    first = buy(mine, someone, MONDAY + timedelta(days=1), [("A", 3, "30.00"), ("B", 2, "20.00"), ("C", 1, "9.99")])
+    refund(first, MONDAY + timedelta(days=2), [(0, 1, "10.00")])  # A: one unit of three back
+    refund(first, MONDAY + timedelta(days=3), [(0, 1, "10.00"), (1, 2, "15.00")])  # A again; B in full (money left)
+    second = buy(mine, None, MONDAY + timedelta(weeks=1, days=2), [("A", 1, "10.00"), ("D", "0.5", "7.50")])
+    refund(second, FOUR_WEEKS.end + timedelta(hours=1))  # after the end: not known yet
+    third = buy(mine, someone, MONDAY + timedelta(weeks=2), [("D", "1.25", "12.00")])
+    refund(third, MONDAY + timedelta(weeks=2, hours=1))  # D's only line that week refunded in full: no D that week
+    buy(theirs, None, MONDAY + timedelta(weeks=3), [("A", 4, "44.00")])
+    buy(mine, None, MONDAY - timedelta(days=1), [("A", 9, "99.00")])  # before the window
+
+    def table(rows):
+        return {(row.key, row.bucket): (row.product, row.units, row.revenue) for row in rows}
+
+    for by in ("product", "category"):
+        for split in (None, MONDAY + timedelta(weeks=2)):
+            for brands in (None, [mine.brand.pk]):
+                fast = sums._postgresql(brands, FOUR_WEEKS, by, split)
+                assert table(fast) == table(sums._orm(brands, FOUR_WEEKS, by, split)), (by, split, brands)
+                assert len(fast) == len(table(fast))
+    weekly = table(sums._postgresql([mine.brand.pk], FOUR_WEEKS, "product", None))
+    brand, week = mine.brand.pk, MONDAY.date()
+    assert weekly[((brand, "A"), week)][1:] == (Decimal("1"), Decimal("10.00"))  # 3 − 1 − 1 units, 30 − 10 − 10
+    assert ((brand, "B"), week) not in weekly  # no units left: out, money left or not
+    assert weekly[((brand, "D"), week + timedelta(weeks=1))][1:] == (Decimal("0.5"), Decimal("7.50"))
+    assert ((brand, "D"), week + timedelta(weeks=2)) not in weekly

@@ -17,6 +17,16 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 PAGES = ("rfmreport", "ltvreport", "abcxyzreport", "bcgreport", "fraudreport", "churnmodel")
+# The queries each page makes (the most of SQLite's and PostgreSQL's: there a metric's statement also sets its
+# transaction's work_mem and JIT), whatever the number of receipts.
+QUERY_BOUNDS = {
+    "rfmreport": 13,
+    "ltvreport": 9,
+    "abcxyzreport": 14,
+    "bcgreport": 13,
+    "fraudreport": 16,
+    "churnmodel": 13,
+}
 
 
 @pytest.fixture
@@ -91,3 +101,30 @@ def test_the_churn_page_shows_the_models_figures(synthetic, admin_client):  # no
     assert 'data-churn="auc"' in text
     assert "recency_days" in text
     assert '<div class="text-lg font-semibold" data-churn="scored">60</div>' in text
+
+
+def _queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)  # the session and the permissions warmed up
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries.captured_queries)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_each_metric_page_reads_a_bounded_number_of_queries(manager_client, page):
+    # given: the pages' queries counted over the fixture's receipts
+    client, mine, _theirs = manager_client
+    url = f"/admin/metrics/{page}/"
+    before = _queries(client, url)
+    # when: as many buyers and receipts again, of another product
+    now = timezone.now()
+    for n in range(5):
+        person = contact()
+        for k in range(n + 1):
+            buy(mine, person, now - timedelta(days=n + 2 + 20 * k, hours=3), [("MINE-2", 2, 50 + n)])
+    # then: the same number of queries, within the pinned bound
+    assert _queries(client, url) == before
+    assert before <= QUERY_BOUNDS[page]
