@@ -99,6 +99,12 @@ if env("DATABASE_URL", default=""):
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
         DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+        if env("DATABASE_POOLER", default="") == "pgbouncer":
+            # PgBouncer in transaction mode hands each transaction to any server connection: no server-side cursors
+            # (`.iterator()` would open one outside a transaction) and no prepared statements (psycopg prepares a
+            # query after five runs, on a connection the next transaction may not get). docs/architecture.md.
+            DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+            DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
 else:
     DATABASES = {
         "default": {
