@@ -391,9 +391,11 @@ def calculation_answer(calc: Calculation) -> dict[str, Any]:
 # --- confirm -----------------------------------------------------------------------------------------------------
 
 
-def _lock_account(account: Account | None) -> None:
-    if account is not None:
-        list(account_qs_select_for_update().filter(pk=account.pk))
+def _lock_account(account: Account | None) -> Account | None:
+    """The account's row locked for the transaction, as it is now (the caller's instance may be older)."""
+    if account is None:
+        return None
+    return account_qs_select_for_update().get(pk=account.pk)
 
 
 @transaction.atomic
@@ -420,7 +422,7 @@ def confirm(
     if customer is not None:
         if customer.account is None:
             customer.account = ledger.account_for(program=program, contact=customer.contact)
-        _lock_account(customer.account)
+        customer.account = _lock_account(customer.account)
         customer.balance = balance_quick(account=customer.account, now=now)
     calc = calculate(register=register, data=data, customer=customer, now=now, lock_limits=True)
     promo.codes_refuse_spent(calc.code_checks)
@@ -506,6 +508,7 @@ def confirm(
         if lots or calc.redeemed_points > 0:
             ledger.receipt_settle(
                 account=customer.account,
+                locked=True,  # by this transaction, above: read as it is under the lock
                 redeem_points=calc.redeemed_points,
                 lots=lots,
                 at=calc.at,

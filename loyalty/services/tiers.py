@@ -104,7 +104,12 @@ def tier_evaluate(
         tiers = program_tiers(enrollment.program_id)
     if not tiers:
         return None
-    current = enrollment.tier
+    # The locked row's tier id, taken from the program's tiers at hand (read by its own query if not among them).
+    current = next((tier for tier in tiers if tier.pk == enrollment.tier_id), None) if enrollment.tier_id else None
+    if current is None and enrollment.tier_id is not None:
+        current = enrollment.tier
+    else:
+        enrollment.tier = current
     lapsed = current is not None and enrollment.tier_valid_until is not None and enrollment.tier_valid_until <= at
     reached = tier_reached(tiers, contact_id=enrollment.contact_id, program_id=enrollment.program_id, at=at)
     if current is None or lapsed or _rank(tiers, reached) >= _rank(tiers, current):

@@ -185,16 +185,18 @@ def receipt_settle(
     at: datetime,
     partner: Partner | None = None,
     purchase_id: int | None = None,
+    locked: bool = False,
 ) -> list[LedgerEntry]:
     """A confirmed receipt's points in one write: `redeem_points` taken as `redeem` takes them (refused with 409
     `insufficient_points`, writing nothing), then its `lots` as `accrue_lots` makes them. One lock, one sync, one
     insert, one save: what the two calls would do, in half the statements. The new lots are never taken by the
-    receipt's own redemption (they are made after it, as the two calls in that order would)."""
+    receipt's own redemption (they are made after it, as the two calls in that order would). `locked`: the caller
+    holds the account's row lock and `account` was read under it (the checkout's confirm), so it is not read again."""
     lot_entries = _lot_entries(lots, at=at, partner=partner, purchase_id=purchase_id, user=None)
     now = timezone.now()
-    [locked] = _lock(account)
+    [locked_account] = [account] if locked else _lock(account)
     taking = redeem_points > 0
-    roots = _sync(locked, now, roots_needed=taking)
+    roots = _sync(locked_account, now, roots_needed=taking)
     entries: list[LedgerEntry] = []
     if taking:
 
@@ -210,10 +212,10 @@ def receipt_settle(
             )
 
         entries += _active_takes(roots=roots, points=_positive_points(redeem_points), at=at, now=now, make=make)
-    written = _write(locked, [*entries, *lot_entries])
-    _expire_late_lots(locked, lot_entries, now)
-    _save(locked)
-    _copy_cache(locked, account)
+    written = _write(locked_account, [*entries, *lot_entries])
+    _expire_late_lots(locked_account, lot_entries, now)
+    _save(locked_account)
+    _copy_cache(locked_account, account)
     return written
 
 
