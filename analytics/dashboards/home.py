@@ -15,7 +15,7 @@ from analytics.dashboards.views import PERMISSION, dashboard_links
 from analytics.router import analytics_reads
 from analytics.summaries.freshness import summaries_catch_up
 from analytics.summaries.models import CampaignDay
-from analytics.summaries.overview import money, overview
+from analytics.summaries.overview import answer_of, money, page_sums
 from analytics.summaries.scope import Period, Scope, scope_of
 from campaigns.choices import CampaignStatus
 from campaigns.models import Campaign
@@ -59,8 +59,9 @@ def home_overview(user: Any) -> dict[str, Any]:
     scope = scope_of(user, brand_required=False)
     freshness = summaries_catch_up(("days",))
     with analytics_reads():
-        answer = overview(scope=scope, period=period)
-        chart = revenue_chart(scope, period)
+        page = page_sums(scope, period, ("day",))
+        answer = answer_of(page, period)
+        chart = revenue_chart(scope, period, page.groups["day"])
         campaigns = running_campaigns(user, scope)
     return {
         "period": period,

@@ -12,7 +12,7 @@ from analytics.dashboards.tables import Column, PageTable
 from analytics.summaries.days import day_bounds
 from analytics.summaries.load import HOURS, WEEKDAYS, quiet_hours, receipt_cells
 from analytics.summaries.models import RegisterDay
-from analytics.summaries.overview import KEYS, group_members, group_rows, overview, sums
+from analytics.summaries.overview import KEYS, Sums, answer_of, group_members, group_rows, page_sums
 from analytics.summaries.program import FLOWS, program_report
 from analytics.summaries.scope import Period, Scope
 from loyalty.models import Partner, Program, Register
@@ -57,10 +57,9 @@ def figure_cards(answer: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def revenue_chart(scope: Scope, period: Period) -> dict[str, Any]:
-    """Revenue and receipts per day of the period (days without receipts as zeros), for the `daily` chart of
-    static/metrics/charts.js."""
-    per_day = sums(scope, period, "day")
+def revenue_chart(scope: Scope, period: Period, per_day: dict[Any, Sums]) -> dict[str, Any]:
+    """Revenue and receipts per day of the period (days without receipts as zeros, `per_day` the `Sums` of
+    `page_sums`), for the `daily` chart of static/metrics/charts.js."""
     days = [member["day"] for member in group_members(scope, period, "day")]
     return {
         "kind": "daily",
@@ -75,12 +74,12 @@ def revenue_chart(scope: Scope, period: Period) -> dict[str, Any]:
 
 def overview_page(scope: Scope, period: Period) -> dict[str, Any]:
     """The brand overview: the figures against the previous period, revenue by day, by store and by register."""
-    answer = overview(scope=scope, period=period)
-    stores = group_rows(scope, period, "store")
-    registers = group_rows(scope, period, "register")
+    page = page_sums(scope, period, ("store", "register", "day"))
+    stores = group_rows(scope, period, "store", page.groups["store"])
+    registers = group_rows(scope, period, "register", page.groups["register"])
     return {
-        "cards": figure_cards(answer),
-        "chart": revenue_chart(scope, period),
+        "cards": figure_cards(answer_of(page, period)),
+        "chart": revenue_chart(scope, period, page.groups["day"]),
         "tables": [
             PageTable("stores", _("By store"), [Column("name", _("store")), *FIGURE_COLUMNS], stores),
             PageTable(

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import QuerySet, Sum
 
+from analytics.summaries.contacts import contact_counts
 from analytics.summaries.days import days_between
-from analytics.summaries.models import BrandDay, ContactDay, ContactFirst, RegisterDay, StoreDay
+from analytics.summaries.models import BrandDay, RegisterDay, StoreDay
 from analytics.summaries.scope import Period, Scope
 from common.money import ZERO, quantize
 from loyalty.models import Register, Store
@@ -94,39 +95,57 @@ def _grouped(queryset: QuerySet[Any], group: str | None, **aggregates: Any) -> d
     return {row[field]: row for row in rows}
 
 
-def _new_contacts(scope: Scope, period: Period) -> QuerySet[ContactFirst]:
-    """First receipts in the period; across several brands, only each contact's first of them all."""
-    firsts = ContactFirst.objects.filter(day__gte=period.first, day__lte=period.last, **scope.store_filter())
-    if scope.brands is not None and len(scope.brands) == 1:
-        return firsts
-    others = ContactFirst.objects.filter(contact_id=OuterRef("contact_id")).filter(
-        Q(first_at__lt=OuterRef("first_at")) | Q(first_at=OuterRef("first_at"), brand_id__lt=OuterRef("brand_id"))
+@dataclass
+class PageSums:
+    """The period's and the previous period's `Sums`, and the period's per group asked for."""
+
+    current: Sums
+    previous: Sums
+    groups: dict[str, dict[Any, Sums]]
+
+
+def _figures(scope: Scope, period: Period, group: str | None) -> dict[Any, dict[str, Any]]:
+    return _grouped(_day_rows(scope, period, group), group, **{name: Sum(name) for name in SUMMED})
+
+
+def _sums(row: dict[str, Any], active: int, new: int) -> Sums:
+    return Sums(
+        receipts=int(row.get("receipts") or 0),
+        identified=int(row.get("identified") or 0),
+        revenue=money(row.get("revenue")),
+        discount=money(row.get("discount")),
+        points_accrued=money(row.get("points_accrued")),
+        points_redeemed=money(row.get("points_redeemed")),
+        active_contacts=active,
+        new_contacts=new,
     )
-    if scope.brands is not None:
-        others = others.filter(brand_id__in=scope.brands)
-    return firsts.exclude(Exists(others))
+
+
+def page_sums(scope: Scope, period: Period, groups: tuple[str, ...] = ()) -> PageSums:
+    """`Sums` of the period and of the previous one, and per group value (store id, register id or day) of each of
+    `groups`; the distinct contacts counted together (`contact_counts`)."""
+    counts = contact_counts(scope, period, groups)
+    total = (None, None)
+    current = _sums(_figures(scope, period, None).get(None, {}), counts.active.get(total, 0), counts.new.get(total, 0))
+    previous = _sums(
+        _figures(scope, period.previous(), None).get(None, {}), counts.previous_active, counts.previous_new
+    )
+    by_group: dict[str, dict[Any, Sums]] = {}
+    for group in groups:
+        figures = _figures(scope, period, group)
+        keys = {*figures, *(key for name, key in (*counts.active, *counts.new) if name == group)}
+        by_group[group] = {
+            key: _sums(figures.get(key, {}), counts.active.get((group, key), 0), counts.new.get((group, key), 0))
+            for key in keys
+        }
+    return PageSums(current=current, previous=previous, groups=by_group)
 
 
 def sums(scope: Scope, period: Period, group: str | None = None) -> dict[Any, Sums]:
     """`Sums` per group value (store id, register id or day; key None without a grouping)."""
-    figures = _grouped(_day_rows(scope, period, group), group, **{name: Sum(name) for name in SUMMED})
-    contact_days = ContactDay.objects.filter(day__gte=period.first, day__lte=period.last, **scope.store_filter())
-    active = _grouped(contact_days, group, n=Count("contact_id", distinct=True))
-    new = _grouped(_new_contacts(scope, period), group, n=Count("contact_id"))
-    result: dict[Any, Sums] = {}
-    for key in {*figures, *active, *new}:
-        row = figures.get(key, {})
-        result[key] = Sums(
-            receipts=int(row.get("receipts") or 0),
-            identified=int(row.get("identified") or 0),
-            revenue=money(row.get("revenue")),
-            discount=money(row.get("discount")),
-            points_accrued=money(row.get("points_accrued")),
-            points_redeemed=money(row.get("points_redeemed")),
-            active_contacts=int(active.get(key, {}).get("n") or 0),
-            new_contacts=int(new.get(key, {}).get("n") or 0),
-        )
-    return result
+    if group is None:
+        return {None: page_sums(scope, period).current}
+    return page_sums(scope, period, (group,)).groups[group]
 
 
 def group_members(scope: Scope, period: Period, group: str) -> list[dict[str, Any]]:
@@ -148,24 +167,26 @@ def group_members(scope: Scope, period: Period, group: str) -> list[dict[str, An
     return [{"register": pk, "store": store, "code": code, "store_name": name} for pk, store, code, name in rows]
 
 
-def group_rows(scope: Scope, period: Period, group: str) -> list[dict[str, Any]]:
-    """Every group of the scope with the contract's keys (see `group_members`)."""
-    grouped = sums(scope, period, group)
+def group_rows(
+    scope: Scope, period: Period, group: str, grouped: dict[Any, Sums] | None = None
+) -> list[dict[str, Any]]:
+    """Every group of the scope with the contract's keys (see `group_members`), from `grouped` when given."""
+    if grouped is None:
+        grouped = sums(scope, period, group)
     return [
         {**member, **grouped.get(member[group], Sums()).figures()} for member in group_members(scope, period, group)
     ]
 
 
+def answer_of(page: PageSums, period: Period) -> dict[str, Any]:
+    """`{keys…, "previous": {keys…}, "from", "to"}` of a page's sums."""
+    return {**page.current.figures(), "previous": page.previous.figures(), "from": period.first, "to": period.last}
+
+
 def overview(*, scope: Scope, period: Period, group_by: str | None = None) -> dict[str, Any]:
     """`{keys…, "previous": {keys…}, "from", "to"}` and, with `group_by`, `"rows": [{group…, keys…}]`."""
-    current = sums(scope, period).get(None, Sums())
-    previous = sums(scope, period.previous()).get(None, Sums())
-    answer: dict[str, Any] = {
-        **current.figures(),
-        "previous": previous.figures(),
-        "from": period.first,
-        "to": period.last,
-    }
+    page = page_sums(scope, period, (group_by,) if group_by is not None else ())
+    answer = answer_of(page, period)
     if group_by is not None:
-        answer["rows"] = group_rows(scope, period, group_by)
+        answer["rows"] = group_rows(scope, period, group_by, page.groups[group_by])
     return answer

@@ -4,6 +4,7 @@ filters by brand, store and period, downloads every table as CSV and XLSX, and r
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -120,14 +121,18 @@ def test_the_register_load_shows_the_quiet_hours_of_the_store():
 @pytest.mark.parametrize(
     ("page", "queries"),
     [
-        ("admin:analytics_overview", 30),
+        # PostgreSQL counts the distinct contacts of the period, its previous one and its groups in 3 statements
+        # (GROUPING SETS); SQLite counts them a query per group.
+        ("admin:analytics_overview", {"postgresql": 23, "sqlite": 30}),
         ("admin:analytics_load", 17),
         ("admin:analytics_registers", 16),
         ("admin:analytics_program", 23),
-        ("admin:index", 20),
+        ("admin:index", {"postgresql": 17, "sqlite": 20}),
     ],
 )
 def test_each_page_reads_a_bounded_number_of_queries(page, queries, django_assert_max_num_queries):
+    if isinstance(queries, dict):
+        queries = queries[connection.vendor]
     # given: the summaries current (a catch-up adds its own few)
     world = build_world()
     summaries_refresh()
