@@ -167,7 +167,7 @@ class ContactResource(resources.ModelResource):
         use_transactions = True
         # Rows are checked one by one and written in batches (the budget is 100,000 rows in seconds).
         use_bulk = True
-        batch_size = 1000
+        batch_size = 2000
         skip_diff = True
 
     def __init__(self, user: Any = None, **kwargs: Any) -> None:
@@ -282,10 +282,12 @@ class ContactResource(resources.ModelResource):
         return None
 
     def after_import_row(self, row: Any, row_result: RowResult, **kwargs: Any) -> None:
-        # The preview's values (skip_diff spares a deep copy and an HTML diff per row): the normalised fields.
+        # The preview's values (skip_diff spares a deep copy and an HTML diff per row): the normalised fields. The
+        # confirmation shows no rows, only counts and errors: it spares them.
         super().after_import_row(row, row_result, **kwargs)
         instance = self._current
-        if instance is not None and row_result.import_type == RowResult.IMPORT_TYPE_NEW:
+        preview = self._is_dry_run(kwargs)
+        if preview and instance is not None and row_result.import_type == RowResult.IMPORT_TYPE_NEW:
             row_result.diff = [self._preview_value(field, instance) for field in self.get_import_fields()]
         self._current = None
 

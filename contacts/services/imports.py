@@ -13,7 +13,8 @@ from contacts.services.contacts import EDITABLE_FIELDS, _json_value, registered_
 from contacts.services.events import events_record
 from contacts.services.subscriptions import SUBSCRIPTION_FIELDS
 
-BATCH_SIZE = 500
+BATCH_SIZE = 500  # values per lookup
+INSERT_BATCH_SIZE = 2000  # rows per INSERT (PostgreSQL: UNNEST arrays; SQLite: Django caps it at its own limit)
 
 
 def _first_taken(phones: list[str]) -> tuple[str, int] | None:
@@ -75,7 +76,7 @@ def contact_bulk_create(
         contact.source = source
         contact.phone_confirmed = contact.email_confirmed = False
     if connection.features.can_return_rows_from_bulk_insert:
-        Contact.objects.bulk_create(contacts, batch_size=BATCH_SIZE)
+        Contact.objects.bulk_create(contacts, batch_size=INSERT_BATCH_SIZE)
     else:  # pragma: no cover - PostgreSQL and SQLite 3.35+ return the new ids
         for contact in contacts:
             contact.save(force_insert=True)
@@ -95,7 +96,7 @@ def contact_bulk_create(
             )
             for contact in contacts
         ],
-        batch_size=BATCH_SIZE,
+        batch_size=INSERT_BATCH_SIZE,
     )
     SubscriptionChange.objects.bulk_create(
         [
@@ -104,7 +105,7 @@ def contact_bulk_create(
             for channel, field in SUBSCRIPTION_FIELDS.items()
             if getattr(contact, field)
         ],
-        batch_size=BATCH_SIZE,
+        batch_size=INSERT_BATCH_SIZE,
     )
     events_record(
         [
