@@ -7,6 +7,7 @@ import environ
 from django.templatetags.static import static
 from django.urls import reverse_lazy
 from django.utils.csp import CSP
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -385,7 +386,7 @@ UNFOLD = {
                         "permission": lambda request: request.user.has_perm("contacts.view_blacklistentry"),
                     },
                     {
-                        "title": _("Contact history"),
+                        "title": capfirst(_("contact audit log")),  # the page's own name
                         "icon": "history",
                         "link": reverse_lazy("admin:contacts_contactauditlog_changelist"),
                         "permission": lambda request: request.user.has_perm("contacts.view_contactauditlog"),
@@ -578,7 +579,7 @@ UNFOLD = {
                 "collapsible": False,
                 "items": [
                     {
-                        "title": _("Code pools"),
+                        "title": capfirst(_("promo-code pools")),  # the page's own name
                         "icon": "confirmation_number",
                         "link": reverse_lazy("admin:promocodes_promopool_changelist"),
                         "permission": lambda request: request.user.has_perm("promocodes.view_promopool"),
