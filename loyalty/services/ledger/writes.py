@@ -1,6 +1,6 @@
 """Points in and out: accruals (lots), redemptions and manual adjustments."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -140,6 +140,25 @@ def _lot_entries(
     return entries
 
 
+def _redemption(
+    *, at: datetime, partner: Partner | None, purchase_id: int | None
+) -> Callable[[LedgerEntry, Decimal], LedgerEntry]:
+    """What a redemption writes for each lot it takes: a `redemption` entry naming the lot."""
+
+    def make(lot: LedgerEntry, taken: Decimal) -> LedgerEntry:
+        return LedgerEntry(
+            kind=EntryKind.REDEMPTION,
+            points=taken,
+            lot=lot,
+            activation_at=lot.activation_at,
+            at=at,
+            partner=partner,
+            purchase_id=purchase_id,
+        )
+
+    return make
+
+
 @transaction.atomic
 def redeem(
     *,
@@ -159,17 +178,7 @@ def redeem(
     [locked] = _lock(account)
     roots = _sync(locked, now)
 
-    def make(lot: LedgerEntry, taken: Decimal) -> LedgerEntry:
-        return LedgerEntry(
-            kind=EntryKind.REDEMPTION,
-            points=taken,
-            lot=lot,
-            activation_at=lot.activation_at,
-            at=at,
-            partner=partner,
-            purchase_id=purchase_id,
-        )
-
+    make = _redemption(at=at, partner=partner, purchase_id=purchase_id)
     entries = _take_active(account=locked, roots=roots, points=points, at=at, now=now, make=make)
     _save(locked)
     _copy_cache(locked, account)
@@ -199,18 +208,7 @@ def receipt_settle(
     roots = _sync(locked_account, now, roots_needed=taking)
     entries: list[LedgerEntry] = []
     if taking:
-
-        def make(lot: LedgerEntry, taken: Decimal) -> LedgerEntry:
-            return LedgerEntry(
-                kind=EntryKind.REDEMPTION,
-                points=taken,
-                lot=lot,
-                activation_at=lot.activation_at,
-                at=at,
-                partner=partner,
-                purchase_id=purchase_id,
-            )
-
+        make = _redemption(at=at, partner=partner, purchase_id=purchase_id)
         entries += _active_takes(roots=roots, points=_positive_points(redeem_points), at=at, now=now, make=make)
     written = _write(locked_account, [*entries, *lot_entries])
     _expire_late_lots(locked_account, lot_entries, now)
