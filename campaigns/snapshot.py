@@ -105,4 +105,9 @@ def brand_snapshot(brand_id: int) -> BrandSnapshot:
 
 
 def with_limits(entry: CampaignEntry, limits: Limits, *, point_value: Decimal) -> CampaignRule:
-    return replace(entry.rule, limits=limits, point_value=point_value)
+    """The entry's rule with what its limits leave and the program's point value (the rule itself when it already
+    says so: most campaigns have no limits, and a copy per campaign per receipt adds up)."""
+    rule = entry.rule
+    if rule.limits == limits and rule.point_value == point_value:
+        return rule
+    return replace(rule, limits=limits, point_value=point_value)

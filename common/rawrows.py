@@ -18,9 +18,11 @@ Converter = Callable[[Any, Any, Any], Any]
 class Columns:
     """A model's concrete columns as read by one alias of a hand-written query."""
 
-    def __init__(self, model: type[Model], alias: str) -> None:
+    def __init__(self, model: type[Model], alias: str, *, only: tuple[str, ...] = ()) -> None:
+        """`only`: the names of the fields to read (the primary key always), the others deferred as `.only()`
+        defers them; every concrete field by default."""
         self.model = model
-        fields = model._meta.concrete_fields
+        fields = [field for field in model._meta.concrete_fields if not only or field.primary_key or field.name in only]
         quote = connection.ops.quote_name
         self.sql = ", ".join(f"{alias}.{quote(str(field.column))}" for field in fields)
         self.attnames = [field.attname for field in fields]

@@ -93,7 +93,8 @@ def card_lookup(*, program_id: int, number: str) -> CardLookup | None:
 @cache
 def _products_statement(vendor: str, count: int) -> tuple[str, Columns, Columns]:
     del vendor  # the cache's key, with the number of SKUs asked
-    product, category = Columns(Product, "pr"), Columns(Category, "ca")
+    product = Columns(Product, "pr", only=("sku", "category", "accrual_excluded", "redemption_excluded"))
+    category = Columns(Category, "ca", only=("path",))
     marks = ", ".join(["%s"] * count)
     sql = (
         f"SELECT {product.sql}, {category.sql} FROM {Product._meta.db_table} pr"  # noqa: S608  (models' names)
