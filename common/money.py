@@ -17,7 +17,8 @@ MAX_AMOUNT = Decimal(10 ** (MONEY_MAX_DIGITS - MONEY_DECIMAL_PLACES)) - CENT
 
 def quantize(value: Decimal | int | str) -> Decimal:
     """Round a money or points value to two places, half up."""
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+    decimal = value if type(value) is Decimal else Decimal(value)  # the till rounds ~1,000 decimals a receipt
+    return decimal.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def distribute(amount: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
