@@ -3,22 +3,13 @@
 under the form on a narrow screen. The marketer's most common flow, timed in steps (run with -s to see them): create
 a campaign on a product segment, see the overlap warning, test it on a contact with list prices filled in."""
 
-from decimal import Decimal
-
 import pytest
 
-from campaigns.models import Campaign, ProductSegment
-from campaigns.services.campaigns import product_segment_save
+from campaigns.models import Campaign
 from tests.e2e.test_admin_browser import log_in
-from tests.e2e.test_campaign_test_panel_browser import Steps
+from tests.e2e.test_campaign_test_panel_browser import Steps, shampoos
 from tests.e2e.test_csp_browser import settle
 from tests.factories import (
-    BrandFactory,
-    ContactFactory,
-    EnrollmentFactory,
-    ProductFactory,
-    StoreFactory,
-    TierFactory,
     UserFactory,
 )
 
@@ -27,30 +18,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 LAPTOP = {"width": 1280, "height": 800}
 NARROW = {"width": 1024, "height": 800}
 FOLDED = ["Schedule", "Audience and control group", "Basket conditions", "Promo codes", "Stacking with other campaigns"]
-
-
-def shampoos():
-    """A brand with three shampoos at list prices, "Shampoo 1+1=3" active on them, and a Silver contact."""
-    brand = BrandFactory(name="Beauty")
-    StoreFactory(brand=brand, name="Main street")
-    ProductFactory(brand=brand, sku="SH-1", name="Mint shampoo", price=Decimal("100.00"))
-    ProductFactory(brand=brand, sku="SH-2", name="Kids shampoo", price=Decimal("200.00"))
-    ProductFactory(brand=brand, sku="SH-3", name="Argan shampoo", price=Decimal("300.00"))
-    segment = product_segment_save(
-        segment=ProductSegment(brand=brand), data={"name": "Shampoos", "skus": ["SH-1", "SH-2", "SH-3"]}
-    )
-    other = Campaign.objects.create(
-        brand=brand,
-        name="Shampoo 1+1=3",
-        status="active",
-        starts_at="2026-01-01T00:00:00Z",
-        mechanic={"type": "buy_n_get_m", "buy": 2, "get": 1},
-        audience={"type": "all"},
-        product_segment=segment,
-    )
-    contact = ContactFactory(phone=None, first_name="Nina")
-    EnrollmentFactory(contact=contact, program=brand.program, tier=TierFactory(program=brand.program, name="Silver"))
-    return brand, other, contact
 
 
 def section_open(page, title: str) -> bool:

@@ -12,7 +12,15 @@ from campaigns.models import Campaign, ProductSegment
 from campaigns.services.campaigns import product_segment_save
 from tests.e2e.test_admin_browser import log_in
 from tests.e2e.test_csp_browser import settle
-from tests.factories import BrandFactory, ProductFactory, StoreFactory, UserFactory
+from tests.factories import (
+    BrandFactory,
+    ContactFactory,
+    EnrollmentFactory,
+    ProductFactory,
+    StoreFactory,
+    TierFactory,
+    UserFactory,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 
@@ -33,11 +41,8 @@ class Steps:
         self.last = now
 
 
-def test_a_stacked_campaign_is_warned_about_and_tested_with_products_found_by_name(watched):
-    page, problems = watched
-    steps = Steps()
-    # given a brand with three shampoos and the demo's "Shampoo 1+1=3" active on them
-    UserFactory(username="marketer", is_staff=True, is_superuser=True)
+def shampoos():
+    """A brand with three shampoos at list prices, "Shampoo 1+1=3" active on them, and a Silver contact."""
     brand = BrandFactory(name="Beauty")
     StoreFactory(brand=brand, name="Main street")
     ProductFactory(brand=brand, sku="SH-1", name="Mint shampoo", price=Decimal("100.00"))
@@ -46,7 +51,7 @@ def test_a_stacked_campaign_is_warned_about_and_tested_with_products_found_by_na
     segment = product_segment_save(
         segment=ProductSegment(brand=brand), data={"name": "Shampoos", "skus": ["SH-1", "SH-2", "SH-3"]}
     )
-    one_plus_one = Campaign.objects.create(
+    other = Campaign.objects.create(
         brand=brand,
         name="Shampoo 1+1=3",
         status="active",
@@ -55,6 +60,17 @@ def test_a_stacked_campaign_is_warned_about_and_tested_with_products_found_by_na
         audience={"type": "all"},
         product_segment=segment,
     )
+    contact = ContactFactory(phone=None, first_name="Nina")
+    EnrollmentFactory(contact=contact, program=brand.program, tier=TierFactory(program=brand.program, name="Silver"))
+    return brand, other, contact
+
+
+def test_a_stacked_campaign_is_warned_about_and_tested_with_products_found_by_name(watched):
+    page, problems = watched
+    steps = Steps()
+    # given a brand with three shampoos and the demo's "Shampoo 1+1=3" active on them
+    UserFactory(username="marketer", is_staff=True, is_superuser=True)
+    brand, one_plus_one, _contact = shampoos()
     log_in(page, "marketer")
     steps.done("log in")
 
