@@ -1,7 +1,8 @@
 """Browser tests: a real Chromium (Debian's /usr/bin/chromium) driven by Playwright against `live_server`."""
 
 import os
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,41 @@ def _allow_orm_under_playwright() -> Iterator[None]:
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     else:
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_request_at_a_time_on_sqlite() -> Iterator[None]:
+    """On SQLite the live server's request threads all use the test's one in-memory connection (Django shares it, the
+    database lives only in it); a page that fetches two panels at once then had two threads inside that connection,
+    and one of them failed (an HTTP 500 seen once in CI). The server still answers on threads, so a browser's
+    keep-alive connections never block it, but the application runs one request at a time, its body read whole."""
+    from django.db import connection
+    from django.test.testcases import LiveServerThread
+
+    if connection.vendor != "sqlite":
+        yield
+        return
+    original = LiveServerThread.server_class
+
+    class OneAtATime(original):  # type: ignore[misc, valid-type]
+        lock = threading.Lock()
+
+        def set_app(self, application: Callable[..., Iterable[bytes]]) -> None:
+            def serialised(environ: dict[str, object], start_response: Callable[..., object]) -> list[bytes]:
+                with self.lock:
+                    result = application(environ, start_response)
+                    try:
+                        return [b"".join(result)]
+                    finally:
+                        close = getattr(result, "close", None)
+                        if close is not None:
+                            close()
+
+            super().set_app(serialised)
+
+    LiveServerThread.server_class = OneAtATime
+    yield
+    LiveServerThread.server_class = original
 
 
 @pytest.fixture(scope="package")
