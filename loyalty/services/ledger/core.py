@@ -20,6 +20,7 @@ from loyalty.selectors import (
     expiry_plan,
     is_pending,
 )
+from loyalty.selectors.fifo import takeable_lots
 
 LOT_KINDS = (EntryKind.ACCRUAL, EntryKind.REWARD, EntryKind.ADJUSTMENT)
 BATCH_SIZE = 200
@@ -147,6 +148,22 @@ def _sync(account: Account, now: datetime, *, roots_needed: bool = True) -> list
     roots = account_roots(account=account)
     _expire(account, roots, now)
     return roots
+
+
+def _synced_takes(account: Account, now: datetime, *, points: Decimal, at: datetime, make: Any) -> list[LedgerEntry]:
+    """Bring a locked account up to `now` and build the entries (not yet written) taking `points` from its active
+    lots, as `_sync` then `_active_takes` would: refused with `insufficient_points` when short. The usual case, no
+    expiry due, reads only the lots the redemption reaches (`takeable_lots`, one statement however many lots the
+    account holds); when an expiry is due, every root is read and the expiries written first."""
+    _activate(account, now)
+    found = takeable_lots(account_id=account.pk, points=points, now=now, horizon=max(at, now))
+    if found.expiry_due:
+        roots = account_roots(account=account)
+        _expire(account, roots, now)
+        return _active_takes(roots=roots, points=points, at=at, now=now, make=make)
+    if points > found.available:
+        raise _insufficient(found.available)
+    return _take(found.lots, points, make)
 
 
 def _take(lots: Iterable[LedgerEntry], amount: Decimal, make: Any) -> list[LedgerEntry]:

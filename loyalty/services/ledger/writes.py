@@ -19,13 +19,13 @@ from loyalty.selectors import (
 )
 from loyalty.services.ledger.core import (
     LOT_KINDS,
-    _active_takes,
     _copy_cache,
     _expire,
     _lock,
     _positive_points,
     _save,
     _sync,
+    _synced_takes,
     _take_active,
     _write,
 )
@@ -176,10 +176,8 @@ def redeem(
     points = _positive_points(points)
     now = timezone.now()
     [locked] = _lock(account)
-    roots = _sync(locked, now)
-
     make = _redemption(at=at, partner=partner, purchase_id=purchase_id)
-    entries = _take_active(account=locked, roots=roots, points=points, at=at, now=now, make=make)
+    entries = _write(locked, _synced_takes(locked, now, points=points, at=at, make=make))
     _save(locked)
     _copy_cache(locked, account)
     return entries
@@ -204,12 +202,13 @@ def receipt_settle(
     lot_entries = _lot_entries(lots, at=at, partner=partner, purchase_id=purchase_id, user=None)
     now = timezone.now()
     [locked_account] = [account] if locked else _lock(account)
-    taking = redeem_points > 0
-    roots = _sync(locked_account, now, roots_needed=taking)
     entries: list[LedgerEntry] = []
-    if taking:
+    if redeem_points > 0:
         make = _redemption(at=at, partner=partner, purchase_id=purchase_id)
-        entries += _active_takes(roots=roots, points=_positive_points(redeem_points), at=at, now=now, make=make)
+        points = _positive_points(redeem_points)
+        entries += _synced_takes(locked_account, now, points=points, at=at, make=make)
+    else:
+        _sync(locked_account, now, roots_needed=False)
     written = _write(locked_account, [*entries, *lot_entries])
     _expire_late_lots(locked_account, lot_entries, now)
     _save(locked_account)

@@ -1,0 +1,100 @@
+"""The lots a redemption takes, read as far as it needs them: the till's confirm on an account with thousands of lots.
+
+`account_roots` reads every root of an account and builds each in Python, ~20 µs a root: an account that earns a
+few lots per receipt and spends a little of them (a corporate card, a family pool) reaches thousands, and every
+redemption paid for all of them while it held the account's lock. `takeable_lots` lets the database add up the lots
+in the order redemptions take them (earliest expiry first, never-expiring last, then earliest created) and return
+only those a redemption of `points` reaches, with the two totals the refusal needs. The lots' remaining points are
+the same sums as `account_roots` reads (a root's points plus the entries that name it), so what is taken is exactly
+what the full read would take.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+from django.db import connection
+
+from common.money import ZERO, quantize
+from common.rawrows import Columns
+from loyalty.models import LedgerEntry
+from loyalty.selectors.balances import HALF_CENT
+
+
+@dataclass
+class Takeable:
+    """What a redemption of some points may take from a synced account, as of a moment."""
+
+    lots: list[LedgerEntry]
+    """The lots it takes from, in order, each with `remaining`: as many as reach the points asked (all if fewer)."""
+    available: Decimal
+    """What may be taken at most: the active balance (lots and debts), and no more than the takeable lots hold."""
+    expiry_due: bool
+    """A lot holding points has expired by now: the account must be synced (expiries written) first, the figures
+    above do not apply."""
+
+
+@cache
+def _sql(vendor: str) -> tuple[str, Columns]:
+    """The statement (one text per database `vendor`) and the columns of the lots it returns.
+
+    `roots`: every root of the account with its remaining points. `takeable`: those active now, not expired at the
+    horizon and holding points, with the running sum in redemption order. One row per lot whose points before it
+    fall short of the points asked (the last of them reaches them), or one row of totals alone when none does.
+    HALF_CENT and the cut are literals or floats for SQLite, which sums decimals as floating point and would compare
+    a bound decimal as text."""
+    qn = connection.ops.quote_name
+    entry = qn(LedgerEntry._meta.db_table)
+    columns = Columns(LedgerEntry, "e")
+    active_now = f"(r.{qn('activation_at')} IS NULL OR r.{qn('activation_at')} <= %s)"
+    sql = (
+        f"WITH roots AS (SELECT e.{qn('id')} AS id, e.{qn('expires_at')} AS expires_at,"  # noqa: S608 (names, bound values)
+        f" e.{qn('activation_at')} AS activation_at, e.{qn('points')} + COALESCE("
+        f"(SELECT SUM(m.{qn('points')}) FROM {entry} m WHERE m.{qn('lot_id')} = e.{qn('id')}), 0) AS remaining"
+        f" FROM {entry} e WHERE e.{qn('account_id')} = %s AND e.{qn('lot_id')} IS NULL),"
+        " takeable AS (SELECT r.id, r.remaining, SUM(r.remaining) OVER"
+        " (ORDER BY (r.expires_at IS NULL), r.expires_at, r.id ROWS UNBOUNDED PRECEDING) AS running"
+        f" FROM roots r WHERE r.remaining >= {HALF_CENT} AND {active_now}"
+        " AND (r.expires_at IS NULL OR r.expires_at > %s)),"
+        " totals AS (SELECT"
+        f" (SELECT SUM(r.remaining) FROM roots r WHERE ABS(r.remaining) >= {HALF_CENT} AND {active_now}) AS active,"
+        " (SELECT SUM(t.remaining) FROM takeable t) AS takeable,"
+        f" EXISTS (SELECT 1 FROM roots r WHERE r.expires_at <= %s AND r.remaining >= {HALF_CENT}) AS due)"
+        f" SELECT totals.active, totals.takeable, totals.due, t.remaining, {columns.sql}"
+        f" FROM totals LEFT JOIN takeable t ON t.running - t.remaining < %s - {HALF_CENT}"
+        f" LEFT JOIN {entry} e ON e.{qn('id')} = t.id ORDER BY t.running"
+    )
+    return sql, columns
+
+
+def _decimal(value: Any) -> Decimal:
+    if value is None:
+        return ZERO
+    return quantize(value if isinstance(value, Decimal | int) else Decimal(str(value)))
+
+
+def takeable_lots(*, account_id: int, points: Decimal, now: datetime, horizon: datetime) -> Takeable:
+    """The lots a redemption of `points` from the account takes (earliest expiry first), the points it may take at
+    most, and whether an expiry is due first: one statement, whatever the number of lots.
+
+    Active means activated by `now`; takeable lots also must not expire by `horizon` (the receipt's time when it is
+    later than now). The account is expected locked by the caller, as every ledger write locks it."""
+    sql, columns = _sql(connection.vendor)
+    moment = connection.ops.adapt_datetimefield_value(now)
+    cut: Any = float(points) if connection.vendor == "sqlite" else points
+    params = [account_id, moment, connection.ops.adapt_datetimefield_value(horizon), moment, moment, cut]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    first = rows[0]
+    lots: list[LedgerEntry] = []
+    for row in rows:
+        lot = columns.build(row, 4)
+        if not isinstance(lot, LedgerEntry):
+            continue
+        lot.remaining = _decimal(row[3])  # type: ignore[attr-defined]
+        lots.append(lot)
+    available = min(_decimal(first[0]), _decimal(first[1]))
+    return Takeable(lots=lots, available=available, expiry_due=bool(first[2]))
