@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,8 +15,8 @@ from common.money import ZERO
 from contacts.services.events import events_record
 from loyalty.choices import TierChangeReason
 from loyalty.events import program_brand_ids, tier_changed_events
-from loyalty.models import Enrollment, Purchase, Tier, TierChange
-from loyalty.selectors.spend import net_paid
+from loyalty.models import Enrollment, Tier, TierChange
+from loyalty.selectors.spend import window_spends
 
 _MONEY = MoneyField()
 
@@ -29,16 +29,10 @@ def program_tiers(program_id: int) -> list[Tier]:
 def contact_spends(*, contact_id: int, program_id: int, windows: set[int], until: datetime) -> dict[int, Decimal]:
     """Per window (days): money paid by the contact in the program in [until − days, until], less what was
     refunded of those purchases. One query for all the windows."""
-    if not windows:
-        return {}
-    net = net_paid()
-    starts = {days: until - timedelta(days=days) for days in windows}
-    sums = Purchase.objects.filter(
-        contact_id=contact_id, program_id=program_id, at__gte=min(starts.values()), at__lte=until
-    ).aggregate(
-        **{f"w{days}": Sum(net, filter=Q(at__gte=start), output_field=_MONEY) for days, start in starts.items()}
-    )
-    return {days: sums[f"w{days}"] or ZERO for days in windows}
+    ordered = sorted(windows)
+    starts = [until - timedelta(days=days) for days in ordered]
+    spends = window_spends(contact_id=contact_id, program_id=program_id, starts=starts, until=until)
+    return dict(zip(ordered, spends, strict=True))
 
 
 def qualified_tier(tiers: list[Tier], spend: Decimal) -> Tier | None:

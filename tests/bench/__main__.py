@@ -625,6 +625,54 @@ def profile(args: argparse.Namespace) -> None:
     print(f"SQL of one calculate ({len(captured.captured_queries)} queries):")
     for query in captured.captured_queries:
         print(f"  {float(query['time']) * 1000:6.2f} ms  {query['sql'][:220]}")
+    profile_confirm(data, wsgi, n=min(args.confirms, 300))
+
+
+def profile_confirm(data: Any, wsgi: Any, *, n: int) -> None:
+    """cProfile over in-process confirms with redemption, each on another account, and the SQL of one."""
+    import cProfile
+    import pstats
+    import uuid
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.bench.data import baskets
+    from tests.bench.inprocess import PURCHASES, REDEEM
+
+    lines = baskets(data.skus, count=64, seed=23)
+    run = uuid.uuid4().hex[:8]
+
+    def post(i: int) -> None:
+        key = f"prof-{run}-{i}"
+        body = {
+            "customer": {"card": data.cards[(i * 7 + 5) % len(data.cards)]},
+            "lines": lines[i % len(lines)],
+            "redeem_points": REDEEM,
+            "receipt_number": key,
+        }
+        status, answer = wsgi.post(PURCHASES, json.dumps(body).encode(), {"Idempotency-Key": key})
+        if status != 201:
+            raise SystemExit(f"confirm: HTTP {status}: {answer[:300]!r}")
+
+    for i in range(20):
+        post(n + i)
+    profiler = cProfile.Profile()
+    started = time.perf_counter()
+    profiler.enable()
+    for i in range(n):
+        post(i)
+    profiler.disable()
+    elapsed = time.perf_counter() - started
+    print(f"{n} confirms under cProfile: {elapsed / n * 1000:.2f} ms each (profiler overhead included)")
+    stats = pstats.Stats(profiler, stream=sys.stdout)
+    stats.sort_stats("cumulative").print_stats(60)
+    stats.sort_stats("tottime").print_stats(30)
+    with CaptureQueriesContext(connection) as captured:
+        post(n + 20)
+    print(f"SQL of one confirm ({len(captured.captured_queries)} queries):")
+    for query in captured.captured_queries:
+        print(f"  {float(query['time']) * 1000:6.2f} ms  {query['sql'][:220]}")
 
 
 def to_jsonable(value: Any) -> Any:
