@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from campaigns.models import Campaign
 from common.api.permissions import IsStaff
+from common.api.renderers import FastJSONRenderer
 from common.errors import InvalidInput
 from loyalty.authentication import RegisterKeyAuthentication
 from loyalty.models import Register, Store
@@ -45,6 +46,7 @@ class IsRegister(BasePermission):
 class PosView(APIView):
     authentication_classes = [RegisterKeyAuthentication]
     permission_classes = [IsRegister]
+    renderer_classes = [FastJSONRenderer]
 
     @property
     def register(self) -> Register:
