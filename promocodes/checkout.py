@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, F, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from campaigns.choices import CampaignStatus
 from common.errors import Conflict
 from promocodes.choices import CheckStatus, CodeStatus, PoolKind
 from promocodes.codes import normalize
+from promocodes.lookup import brand_codes
 from promocodes.models import CodeUse, PromoCode
 
 
@@ -34,19 +34,6 @@ class CodeCheck:
 
     def answer(self) -> dict[str, str]:
         return {"code": self.code, "status": self.status}
-
-
-def _contact_uses(contact_id: int | None) -> Any:
-    """The customer's standing uses of the code's pool, as a subquery of the codes' query (0 when anonymous)."""
-    if contact_id is None:
-        return Value(0)
-    uses = (
-        CodeUse.objects.filter(pool_id=OuterRef("pool_id"), contact_id=contact_id, released_at__isnull=True)
-        .values("pool_id")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    return Coalesce(Subquery(uses), 0)
 
 
 def _counted(promo: PromoCode) -> bool:
@@ -88,16 +75,10 @@ def codes_check(
     wanted = list(dict.fromkeys(normalized for normalized in (normalize(code) for code in codes) if normalized))
     if not wanted:
         return []
-    query = (
-        PromoCode.objects.filter(code__in=wanted, pool__brand_id=brand_id)
-        .select_related("pool__campaign")
-        .annotate(contact_uses=_contact_uses(contact_id))
-        .order_by()
-    )
-    found = {promo.code: promo for promo in query}
+    found = {promo.code: promo for promo in brand_codes(brand_id=brand_id, codes=wanted, contact_id=contact_id)}
     if locked:
         _lock(found.values())
-    used = {promo.pool_id: promo.contact_uses for promo in found.values()}
+    used = {promo.pool_id: promo.contact_uses for promo in found.values()}  # type: ignore[attr-defined]
     unlocked: set[int] = set()
     checks = []
     for code in wanted:

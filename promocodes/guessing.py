@@ -23,7 +23,8 @@ from django.utils.translation import gettext as _
 
 from common.errors import DomainError
 from promocodes.codes import normalize
-from promocodes.models import AttemptBlock, AttemptCounter, PromoCode
+from promocodes.lookup import known_count
+from promocodes.models import AttemptBlock, AttemptCounter
 
 
 def attempts_limit() -> int:
@@ -63,8 +64,7 @@ def attempts_guard(*, register: Any, codes: Sequence[str], now: datetime | None 
     wanted = {normalized for normalized in (normalize(code) for code in codes) if normalized}
     if not wanted or register.pk is None:
         return
-    known = PromoCode.objects.filter(code__in=wanted, pool__brand_id=register.store.brand_id).values_list("code")
-    unknown = len(wanted) - known.count()
+    unknown = len(wanted) - known_count(brand_id=register.store.brand_id, codes=sorted(wanted))
     now = now or timezone.now()
     minute, limit = _minute(now), attempts_limit()
     with connection.cursor() as cursor:
