@@ -31,7 +31,6 @@ from loyalty.models import (
     Card,
     Enrollment,
     LedgerEntry,
-    Product,
     Purchase,
     PurchaseLine,
     Refund,
@@ -40,7 +39,7 @@ from loyalty.models import (
     Store,
     Tier,
 )
-from loyalty.pos.lookup import brand_products, card_lookup
+from loyalty.pos.lookup import TillProduct, brand_products, card_lookup
 from loyalty.pos.receipt import (
     ProgramRules,
     ReceiptLine,
@@ -81,7 +80,7 @@ class Customer:
 class Calculation:
     customer: Customer | None
     lines: list[ReceiptLine]
-    products: dict[str, Product]
+    products: dict[str, TillProduct]
     promotions: pricing.EngineResult
     redeemable_max: Decimal
     redeemed_points: Decimal
@@ -204,13 +203,6 @@ def check_time(at: datetime | None, now: datetime) -> datetime:
     return at
 
 
-def _category_ids(product: Product | None) -> frozenset[int]:
-    """The product's category and every category above it (from the materialised path)."""
-    if product is None or product.category is None or not product.category.path:
-        return frozenset()
-    return frozenset(int(part) for part in product.category.path.strip("/").split("/") if part)
-
-
 def calculate(
     *,
     register: Register,
@@ -249,7 +241,7 @@ def calculate(
                 quantity=raw["quantity"],
                 price=raw["price"],
                 known=product is not None,
-                category_ids=_category_ids(product),
+                category_ids=product.category_ids if product else frozenset(),
                 accrual_excluded=bool(product and product.accrual_excluded),
                 redemption_excluded=bool(product and product.redemption_excluded),
             )
@@ -471,7 +463,7 @@ def confirm(
                 purchase=purchase,
                 index=line.index,
                 sku=line.sku,
-                product=calc.products.get(line.sku),
+                product_id=getattr(calc.products.get(line.sku), "pk", None),
                 quantity=line.quantity,
                 price=line.price,
                 base=line.base,
