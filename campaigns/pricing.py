@@ -34,7 +34,7 @@ def rules_for(
 
     `extra` (simulation) is added whatever its status and window, replacing its active self if any.
     """
-    entries = [entry for entry in brand_snapshot(brand_id).entries if entry.live(at)]
+    entries = [entry for entry in brand_snapshot(brand_id, counting=locked).entries if entry.live(at)]
     if extra is not None:
         entries = [entry for entry in entries if entry.rule.id != extra.pk] + [campaign_entry(extra)]
     left = limits_left(entries, contact_id=contact_id, at=at, locked=locked)
@@ -88,9 +88,11 @@ def record_uses(
     contact_id: int | None,
     at: datetime,
     point_value: Decimal,
+    counted: frozenset[int] = frozenset(),
 ) -> None:
-    """A confirm's records: each applied campaign's use (counters move under the lock taken by `rules_for`),
-    and a notice for every exclusive tie (the later campaign's owner is told once a day per pair)."""
+    """A confirm's records: each applied campaign's use, the counters of the `counted` ones (campaigns with
+    limits: their counters move under the lock taken by `rules_for`), and a notice for every exclusive tie (the
+    later campaign's owner is told once a day per pair)."""
     given: dict[int, dict[str, Decimal]] = {}
     for line in lines:
         for applied in line.applied:
@@ -98,7 +100,9 @@ def record_uses(
             amounts = given.setdefault(campaign_id, {"discount": ZERO, "points": ZERO})
             amounts["discount"] += Decimal(str(applied["discount"]))
             amounts["points"] += Decimal(str(applied["points"]))
-    usages_record(purchase_id=purchase_id, contact_id=contact_id, at=at, given=given, point_value=point_value)
+    usages_record(
+        purchase_id=purchase_id, contact_id=contact_id, at=at, given=given, point_value=point_value, counted=counted
+    )
     notify_conflicts(result.conflicts)
 
 

@@ -36,7 +36,7 @@ def campaign_spent(campaign: Campaign, *, now: datetime) -> dict[str, Any]:
     when not known)."""
     stats = campaign_stats([campaign.pk]).get(campaign.pk) or {}
     counter = CampaignCounter.objects.filter(campaign=campaign).first()
-    uses = counter.uses if counter else 0
+    uses = counter.uses if counter else stats.get("uses", 0)  # counted when it has limits, else its uses' rows
     spent: dict[str, Any] = {
         "uses": uses,
         "receipts": stats.get("receipts", 0),

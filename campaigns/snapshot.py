@@ -63,6 +63,7 @@ def product_filter(segment: ProductSegment | None) -> ProductFilter | None:
 
 def campaign_entry(campaign: Campaign) -> CampaignEntry:
     """A campaign as the engine sees it; its JSON parts were validated on save."""
+    limits = parse_limits(campaign.limits)
     rule = CampaignRule(
         id=campaign.pk,
         name=campaign.name,
@@ -76,10 +77,9 @@ def campaign_entry(campaign: Campaign) -> CampaignEntry:
         requires_code=campaign.requires_code,
         hint=campaign.hint,
         control_percent=campaign.control_percent,
+        counted=bool(limits),
     )
-    return CampaignEntry(
-        rule=rule, starts_at=campaign.starts_at, ends_at=campaign.ends_at, limits=parse_limits(campaign.limits)
-    )
+    return CampaignEntry(rule=rule, starts_at=campaign.starts_at, ends_at=campaign.ends_at, limits=limits)
 
 
 def _build(brand_id: int, version: int) -> BrandSnapshot:
@@ -92,25 +92,38 @@ def _build(brand_id: int, version: int) -> BrandSnapshot:
     return BrandSnapshot(version=version, entries=tuple(campaign_entry(campaign) for campaign in campaigns))
 
 
+# PostgreSQL advisory locks of a brand's campaign counting (`COUNTING`, brand id): a confirm holds it shared from
+# the moment it reads which campaigns it counts, a save that gives a campaign limits takes it alone (waiting for the
+# confirms that read the campaign as unlimited) before it rebuilds the counter (`campaigns.services.limits`).
+COUNTING = 0x4C43
+
+
 @cache
-def _version_sql(vendor: str) -> str:
+def _version_sql(vendor: str, counting: bool) -> str:
     """The version's read, written once per database `vendor`: every POS request makes it, and the ORM's
-    compilation of it cost more than the query."""
+    compilation of it cost more than the query. `counting` (a confirm on PostgreSQL): the brand's counting lock
+    taken shared in the same statement."""
     qn = connection.ops.quote_name
-    return f"SELECT {qn('version')} FROM {qn(SnapshotVersion._meta.db_table)} WHERE {qn('brand_id')} = %s"  # noqa: S608
+    version = f"SELECT {qn('version')} FROM {qn(SnapshotVersion._meta.db_table)} WHERE {qn('brand_id')} = %s"  # noqa: S608
+    if not counting:
+        return version
+    return f"SELECT ({version}), pg_advisory_xact_lock_shared({COUNTING}, %s)"
 
 
-def snapshot_version(brand_id: int) -> int:
-    """The brand's snapshot version (0 before the first change)."""
+def snapshot_version(brand_id: int, *, counting: bool = False) -> int:
+    """The brand's snapshot version (0 before the first change). `counting`: the caller (a confirm) records what
+    its campaigns gave, and holds the brand's counting lock shared until it commits (PostgreSQL; SQLite runs one
+    writing transaction at a time)."""
+    counting = counting and connection.vendor == "postgresql"
     with connection.cursor() as cursor:
-        cursor.execute(_version_sql(connection.vendor), [brand_id])
+        cursor.execute(_version_sql(connection.vendor, counting), [brand_id, brand_id] if counting else [brand_id])
         row = cursor.fetchone()
-    return int(row[0]) if row else 0
+    return int(row[0]) if row and row[0] is not None else 0
 
 
-def brand_snapshot(brand_id: int) -> BrandSnapshot:
-    """The brand's active campaigns, rebuilt when their version moved."""
-    version = snapshot_version(brand_id)
+def brand_snapshot(brand_id: int, *, counting: bool = False) -> BrandSnapshot:
+    """The brand's active campaigns, rebuilt when their version moved (`counting`: see `snapshot_version`)."""
+    version = snapshot_version(brand_id, counting=counting)
     cached = _cache.get(brand_id)
     if cached is not None and cached.version == version:
         return cached

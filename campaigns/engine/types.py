@@ -133,6 +133,7 @@ class CampaignRule:
     limits: Limits = Limits()
     point_value: Decimal = Decimal("1.00")  # to weigh points against a budget
     control_percent: int = 0  # the share of its audience held out (`control.in_control_group`)
+    counted: bool = False  # it has limits: a confirm moves its counter (`campaigns.services.limits`)
 
     @property
     def sort_key(self) -> tuple[int, int]:

@@ -19,6 +19,7 @@ from campaigns.rules import (
     parse_conditions,
     parse_limits,
 )
+from campaigns.services.limits import counter_rebuild
 from campaigns.snapshot import bump_version
 from common.errors import Conflict, InvalidInput
 from loyalty.models import Category, Product, Store, Tier
@@ -198,6 +199,8 @@ def campaign_save(*, campaign: Campaign, user: Any = None) -> Campaign:
     bump_version(campaign.brand_id)
     if old_brand_id is not None and old_brand_id != campaign.brand_id:
         bump_version(old_brand_id)
+    if parse_limits(campaign.limits):
+        counter_rebuild(campaign)
     return campaign
 
 

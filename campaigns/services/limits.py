@@ -10,8 +10,8 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 
 from campaigns.engine.types import Limits
-from campaigns.models import CampaignCounter, CampaignUsage
-from campaigns.snapshot import CampaignEntry
+from campaigns.models import Campaign, CampaignCounter, CampaignUsage
+from campaigns.snapshot import COUNTING, CampaignEntry
 from common.money import ZERO
 
 
@@ -96,9 +96,14 @@ def usages_record(
     at: datetime,
     given: dict[int, dict[str, Decimal]],
     point_value: Decimal,
+    counted: frozenset[int] = frozenset(),
 ) -> None:
-    """Record each campaign's use by a confirmed purchase and move its counter (the caller holds the locks of the
-    limited ones): one insert of the uses, one upsert of the counters."""
+    """Record each campaign's use by a confirmed purchase and move the counters of the `counted` ones (campaigns
+    with limits, whose counter rows the caller holds locked): one insert of the uses, one upsert of the counters.
+
+    A campaign without limits has no counter to move: its uses are its `CampaignUsage` rows. Counting every
+    campaign made each confirm lock the same rows (one per applied campaign) until its commit, so receipts of
+    different customers queued on them, and left the rows' dead versions to pile up between vacuums."""
     if not given:
         return
     rows = []
@@ -117,7 +122,7 @@ def usages_record(
                 value=value,
             )
         )
-    counters_add(values)
+    counters_add({campaign_id: value for campaign_id, value in values.items() if campaign_id in counted})
     CampaignUsage.objects.bulk_create(rows)
 
 
@@ -127,6 +132,7 @@ def campaign_stats(campaign_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
         CampaignUsage.objects.filter(campaign_id__in=list(campaign_ids))
         .values("campaign_id")
         .annotate(
+            uses=Count("pk"),
             receipts=Count("purchase_id", distinct=True),
             value=Sum("value"),
             discount=Sum("discount"),
@@ -134,3 +140,19 @@ def campaign_stats(campaign_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
         )
     )
     return {row["campaign_id"]: dict(row) for row in rows}
+
+
+def counter_rebuild(campaign: Campaign) -> None:
+    """A campaign with limits: its counter set to what its uses add up to (`CampaignUsage`), for a campaign that
+    was counted or not until now (limits given to a running campaign count its earlier uses).
+
+    On PostgreSQL the brand's counting lock is taken alone first (`campaigns.snapshot.COUNTING`): it waits for the
+    confirms that read the campaign as it was (not counted) to commit, and the next ones wait for this save, then
+    read the campaign with its limits and lock its counter. Call inside the saving transaction."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [COUNTING, campaign.brand_id])
+    counter, _created = CampaignCounter.objects.select_for_update().get_or_create(campaign_id=campaign.pk)
+    totals = CampaignUsage.objects.filter(campaign_id=campaign.pk).aggregate(uses=Count("pk"), spent=Sum("value"))
+    counter.uses, counter.spent = totals["uses"] or 0, totals["spent"] or ZERO
+    counter.save(update_fields=["uses", "spent"])

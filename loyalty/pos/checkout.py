@@ -87,6 +87,7 @@ class Calculation:
     code_checks: list[promo.CodeCheck]
     messages: list[str]
     at: datetime
+    counted: frozenset[int] = frozenset()  # the campaigns with limits, whose counters a confirm moves
 
     @property
     def promo_codes(self) -> list[dict[str, str]]:
@@ -298,6 +299,7 @@ def calculate(
         code_checks=checks,
         messages=promotions.hints,
         at=at,
+        counted=frozenset(rule.id for rule in campaign_rules if rule.counted),
     )
 
 
@@ -519,6 +521,7 @@ def confirm(
         contact_id=customer.contact.pk if customer else None,
         at=calc.at,
         point_value=program.point_value,
+        counted=calc.counted,
     )
     # The triggers' events, all in one insert (a trigger costs the receipt nothing more: dispatch is after commit).
     events_record(purchase_confirmed_events(purchase=purchase, store=store, totals=totals, tier_change=tier_change))
