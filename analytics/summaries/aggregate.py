@@ -6,7 +6,8 @@ Registers' days and hours and contacts' days come from the receipts; a store's d
 its buyers; a brand's day adds up its stores' (all of them, the untouched ones too) and counts its buyers from the
 contacts' days; a contact's first receipt at a brand is read again, for every contact the refresh touched, from
 its contact-days (`ROW_NUMBER() OVER (PARTITION BY brand, contact ORDER BY first_at)`); a campaign's day sums its
-uses by the counted receipts.
+uses by the counted receipts. The contacts' days are written with their previous days, and the first receipts'
+`first_overall` marked again, by `previous.py`.
 """
 
 from datetime import datetime
@@ -25,6 +26,7 @@ from analytics.summaries.models import (
     RegisterHour,
     StoreDay,
 )
+from analytics.summaries.previous import mark_first_overall, write_contact_days
 from campaigns.models import CampaignUsage
 
 FIGURES = "receipts, identified, revenue, refunded, discount, points_accrued, points_redeemed"
@@ -70,13 +72,7 @@ def summarise_store_days(cursor: CursorWrapper, now: datetime) -> None:
         " revenue) SELECT day, hour, weekday, register_id, store_id, brand_id, COUNT(*), SUM(payable - refunded)"
         " FROM an_cp GROUP BY day, hour, weekday, register_id, store_id, brand_id"
     )
-    cursor.execute(
-        f"INSERT INTO {contact_day} (day, register_id, contact_id, store_id, brand_id, first_at, receipts,"  # noqa: S608
-        " revenue, discount, points_accrued, points_redeemed) SELECT day, register_id, contact_id, store_id,"
-        " brand_id, MIN(at), COUNT(*), SUM(payable - refunded), SUM(discount), SUM(points - revoked),"
-        " SUM(redeemed - returned) FROM an_cp WHERE contact_id IS NOT NULL"
-        " GROUP BY day, register_id, contact_id, store_id, brand_id"
-    )
+    write_contact_days(cursor)
     register_day = table(RegisterDay)
     cursor.execute(
         f"INSERT INTO {table(StoreDay)} (day, store_id, brand_id, partner_id, {FIGURES}, buyers, created_at,"  # noqa: S608
@@ -148,8 +144,9 @@ def _first_receipts(cursor: CursorWrapper) -> None:
         f" (SELECT brand_id, contact_id FROM an_fcd) AND NOT EXISTS (SELECT 1 FROM an_nf n WHERE {same})"
     )
     cursor.execute(
-        f"INSERT INTO {first} (brand_id, contact_id, first_at, day, store_id, register_id)"  # noqa: S608
-        " SELECT n.brand_id, n.contact_id, n.first_at, n.day, n.store_id, n.register_id FROM an_nf n"
+        f"INSERT INTO {first} (brand_id, contact_id, first_at, day, store_id, register_id, first_overall)"  # noqa: S608
+        " SELECT n.brand_id, n.contact_id, n.first_at, n.day, n.store_id, n.register_id, FALSE FROM an_nf n"
         f" WHERE NOT EXISTS (SELECT 1 FROM {first} f WHERE f.brand_id = n.brand_id AND f.contact_id = n.contact_id)"
     )
+    mark_first_overall(cursor, "an_fcd")
     drop_temp(cursor, "an_fcd", "an_nf")

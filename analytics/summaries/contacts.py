@@ -1,14 +1,24 @@
 """Distinct active and new contacts of a period, in total and per group, for the overview (see `overview.py` for the
 definitions), reading each contact summary as few times as a page allows.
 
-On PostgreSQL one statement with GROUPING SETS counts the period's distinct active contacts in total and per store,
-register and day in one pass over its `ContactDay` rows, and one more counts the previous period's; one statement
-counts the new contacts of both periods (in total and per group of the period) from `ContactFirst`, so that the
-anti-join of several brands runs once. Other databases (SQLite in development and tests) count the same figures with
-a query per group.
+Plain counts where the scope allows (`counted_from_previous_days`, any database): each `ContactDay` row carries the
+contact's previous day at its register, store, brand and anywhere (`prev_*`, kept by the refresh), so the distinct
+contacts of a scope active in days `a` to `b` are the rows of those days whose previous day in that scope is before
+`a` (or none): one row per contact, with no DISTINCT and no sort. One statement counts the period's and the previous
+period's active contacts and every group's (a store's with `prev_store`, a register's with `prev_register`, a day's
+rows whose previous day is before that day); one more the new contacts of both periods from `ContactFirst` (across
+every brand, only the rows marked `first_overall`). That needs the scope to be one brand, every brand, one store or
+one register (and the new contacts one brand or every brand).
+
+Other scopes (several brands of many, as a manager of two brands sees them; a partner's several stores) have no
+such column: on PostgreSQL one statement with GROUPING SETS counts the period's distinct active contacts in total
+and per store, register and day in one pass over its `ContactDay` rows, one more counts the previous period's, and
+one counts the new contacts of both periods (in total and per group) from `ContactFirst` with the anti-join of
+several brands run once (`counted_in_sets`). SQLite counts those with a query per group (`counted_per_group`).
 """
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from django.db import connection
@@ -112,9 +122,154 @@ def counted_in_sets(scope: Scope, period: Period, groups: tuple[str, ...] = ()) 
     )
 
 
+def _previous_column(scope: Scope) -> str | None:
+    """The `ContactDay` column of previous days that makes the scope's distinct contacts a count: the scope must be
+    every row of one register, store or brand, or every row; None for any other scope."""
+    if scope.registers is not None:
+        return "prev_register" if len(scope.registers) == 1 else None
+    if scope.stores is not None:
+        return "prev_store" if len(scope.stores) == 1 else None
+    if scope.brands is None:
+        return "prev_any"
+    return "prev_brand" if len(scope.brands) == 1 else None
+
+
+def counts_from_previous_days(scope: Scope) -> bool:
+    """Whether `counted_from_previous_days` counts the scope: its active contacts have a column of previous days
+    (`_previous_column`), and its new contacts are one brand's or every brand's (several of many need the
+    anti-join)."""
+    return _previous_column(scope) is not None and (scope.brands is None or len(scope.brands) == 1)
+
+
+def _first_in(column: str, since: str) -> str:
+    """A row that is its contact's first in the column's scope from `since` (a parameter or a column) on."""
+    return f"({column} IS NULL OR {column} < {since})"
+
+
+Measures = dict[str, tuple[str, list[Any]]]
+
+
+def _in_sets(queryset: QuerySet[Any], groups: tuple[str, ...], measures: Measures) -> list[tuple[Any, ...]]:
+    """The `measures` (name: an aggregate and its parameters) over the rows, per (store, register) when a store or
+    register group is asked for, and per day when the day group is (in total when neither): rows
+    `(by_day, store, register, day, {name: value})`. Every measure is a count of rows, so that any group's is the sum
+    of its parts'. PostgreSQL with both groupings: the rows counted per (store, register, day) (a parallel hash
+    aggregate), then GROUPING SETS over those; other databases: UNION ALL of the two."""
+    inner, inner_params = queryset.order_by().query.sql_with_params()
+    names = list(measures)
+    aggregates = ", ".join(measures[name][0] for name in names)
+    params = [param for name in names for param in measures[name][1]]
+    base = "store_id, register_id" if {"store", "register"} & set(groups) else ""
+    rows = f"FROM ({inner}) AS contact_rows"
+    if base and "day" in groups and connection.vendor == "postgresql":
+        sums = ", ".join(f"SUM(m{index})" for index in range(len(names)))
+        counted = ", ".join(f"{measures[name][0]} AS m{index}" for index, name in enumerate(names))
+        sql = (
+            f"SELECT GROUPING(day) = 0, store_id, register_id, day, {sums} FROM (SELECT store_id, register_id, day,"  # noqa: S608 (no user text)
+            f" {counted} {rows} GROUP BY store_id, register_id, day) AS counted"
+            " GROUP BY GROUPING SETS ((store_id, register_id), (day))"
+        )
+        statement_params = [*params, *inner_params]
+    elif base:
+        sql = f"SELECT 0, store_id, register_id, NULL, {aggregates} {rows} GROUP BY {base}"
+        statement_params = [*params, *inner_params]
+        if "day" in groups:
+            sql += f" UNION ALL SELECT 1, NULL, NULL, day, {aggregates} {rows} GROUP BY day"
+            statement_params += [*params, *inner_params]
+    elif "day" in groups:
+        sql = f"SELECT 1, NULL, NULL, day, {aggregates} {rows} GROUP BY day"
+        statement_params = [*params, *inner_params]
+    else:
+        sql = f"SELECT 0, NULL, NULL, NULL, {aggregates} {rows}"
+        statement_params = [*params, *inner_params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, statement_params)
+        return [(*row[:4], dict(zip(names, row[4:], strict=True))) for row in cursor.fetchall()]
+
+
+def _day(value: Any) -> date:
+    """A day as the cursor gives it (SQLite: text)."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _tally(rows: list[tuple[Any, ...]], groups: tuple[str, ...], read: dict[str, str]) -> tuple[dict[Any, int], int]:
+    """The counts per group from `_in_sets` rows (`read`: the measure each of `total`, `previous`, and the groups
+    reads): a store's is the sum of its registers', the total the sum of the rows of one grouping; zeros left out
+    but the total's. Returns them and the previous period's total."""
+    counts: dict[tuple[str | None, Any], int] = {(None, None): 0}
+    previous = 0
+    days_only = "day" in groups and not {"store", "register"} & set(groups)
+    for by_day, store, register, day, values in rows:
+        if by_day and values[read["day"]]:
+            counts[("day", _day(day))] = int(values[read["day"]])
+        if bool(by_day) != days_only:
+            continue
+        counts[(None, None)] += int(values[read["total"]] or 0)
+        previous += int(values[read["previous"]] or 0)
+        if "store" in groups and values[read["store"]]:
+            counts[("store", store)] = counts.get(("store", store), 0) + int(values[read["store"]])
+        if "register" in groups and values[read["register"]]:
+            counts[("register", register)] = int(values[read["register"]])
+    return counts, previous
+
+
+def counted_from_previous_days(scope: Scope, period: Period, groups: tuple[str, ...] = ()) -> ContactCounts:
+    """`contact_counts` as plain counts over the rows' previous days (see the module's docstring), in two statements
+    on any database, for the scopes `counts_from_previous_days` accepts; only the counts the groups need."""
+    column = _previous_column(scope)
+    if column is None or not counts_from_previous_days(scope):
+        raise ValueError("no column of previous days counts this scope")
+    previous = period.previous()
+    start, earlier = (connection.ops.adapt_datefield_value(day) for day in (period.first, previous.first))
+    in_both = {"day__gte": previous.first, "day__lte": period.last, **scope.store_filter()}
+    store_column = "prev_register" if scope.registers is not None else "prev_store"
+    active: Measures = {
+        "total": (f"COUNT(*) FILTER (WHERE day >= %s AND {_first_in(column, '%s')})", [start, start]),
+        "previous": (f"COUNT(*) FILTER (WHERE day < %s AND {_first_in(column, '%s')})", [start, earlier]),
+    }
+    if "store" in groups:
+        active["store"] = (f"COUNT(*) FILTER (WHERE day >= %s AND {_first_in(store_column, '%s')})", [start, start])
+    if "register" in groups:
+        active["register"] = (f"COUNT(*) FILTER (WHERE day >= %s AND {_first_in('prev_register', '%s')})", [start] * 2)
+    if "day" in groups:
+        active["day"] = (f"COUNT(*) FILTER (WHERE day >= %s AND {_first_in(column, 'day')})", [start])
+    columns = ("day", "store_id", "register_id", column, *(name for name in ("store", "register") if name in groups))
+    read_columns = {"store": store_column, "register": "prev_register"}
+    active_rows = _in_sets(
+        ContactDay.objects.filter(**in_both).values(*dict.fromkeys(read_columns.get(name, name) for name in columns)),
+        groups,
+        active,
+    )
+    firsts = ContactFirst.objects.filter(**in_both)
+    if scope.brands is None:
+        firsts = firsts.filter(first_overall=True)
+    new_rows = _in_sets(
+        firsts.values("day", "store_id", "register_id"),
+        groups,
+        {
+            "total": ("COUNT(*) FILTER (WHERE day >= %s)", [start]),
+            "previous": ("COUNT(*) FILTER (WHERE day < %s)", [start]),
+        },
+    )
+    active_counts, previous_active = _tally(active_rows, groups, {name: name for name in active})
+    new_counts, previous_new = _tally(
+        new_rows,
+        groups,
+        {"total": "total", "previous": "previous", "store": "total", "register": "total", "day": "total"},
+    )
+    return ContactCounts(
+        active=active_counts,
+        new={key: n for key, n in new_counts.items() if n},
+        previous_active=previous_active,
+        previous_new=previous_new,
+    )
+
+
 def contact_counts(scope: Scope, period: Period, groups: tuple[str, ...] = ()) -> ContactCounts:
     """Active and new contacts of the period, in total and per group (`store`, `register`, `day`), and of the
     previous period in total."""
+    if counts_from_previous_days(scope):
+        return counted_from_previous_days(scope, period, groups)
     if connection.vendor == "postgresql":
         return counted_in_sets(scope, period, groups)
     return counted_per_group(scope, period, groups)

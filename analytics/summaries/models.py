@@ -169,7 +169,12 @@ class RegisterHour(AtRegister):
 @brand_scoped("brand")
 class ContactDay(AtRegister):
     """A contact's receipts at one register on one local day: who bought when and where, for distinct buyers over
-    any period and group, and for the contact-level metrics. `first_at` is the day's earliest of them."""
+    any period and group, and for the contact-level metrics. `first_at` is the day's earliest of them.
+
+    `prev_*` is the day of the contact's previous row at the same register, store, brand, or anywhere, rows taken in
+    the order (day, store, register), so a later row of the same day has that day. They make "distinct contacts of
+    a period" a plain count: a contact's first row of the period in a scope is the one row whose previous day there
+    is before the period (or none). The refresh keeps them exact (`previous.py`)."""
 
     day = models.DateField(_("day"))
     store = unchecked_key("loyalty.Store", _("store"), index=False)  # (store, day, register, contact) unique
@@ -182,6 +187,10 @@ class ContactDay(AtRegister):
     discount = MoneyField(_("discount"), default=0)
     points_accrued = MoneyField(_("points accrued"), default=0)
     points_redeemed = MoneyField(_("points redeemed"), default=0)
+    prev_register = models.DateField(_("previous day at the register"), null=True, blank=True)
+    prev_store = models.DateField(_("previous day at the store"), null=True, blank=True)
+    prev_brand = models.DateField(_("previous day at the brand"), null=True, blank=True)
+    prev_any = models.DateField(_("previous day at any brand"), null=True, blank=True)
 
     objects = ScopedManager()
 
@@ -196,6 +205,12 @@ class ContactDay(AtRegister):
         indexes = [
             models.Index(fields=["brand", "day", "contact"], name="analytics_contactday_brand"),
             models.Index(fields=["contact", "brand", "first_at"], name="analytics_contactday_contact"),
+            # The distinct contacts of a period (`contacts.py`) read this index alone, whatever order the rows are in.
+            models.Index(
+                fields=["day", "brand"],
+                include=["store", "register", "prev_register", "prev_store", "prev_brand", "prev_any"],
+                name="analytics_contactday_previous",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -204,7 +219,9 @@ class ContactDay(AtRegister):
 
 @brand_scoped("brand")
 class ContactFirst(AtRegister):
-    """A contact's first counted receipt at a brand: when, where (new contacts of a period and of a group)."""
+    """A contact's first counted receipt at a brand: when, where (new contacts of a period and of a group).
+    `first_overall`: it is also the contact's first at every brand (the earliest, ties to the lower brand id), so
+    that the new contacts of every brand are a plain count (kept by the refresh, `previous.py`)."""
 
     store = unchecked_key("loyalty.Store", _("store"), index=True)
     brand = unchecked_key("loyalty.Brand", _("brand"), index=False)  # (brand, contact) unique
@@ -212,6 +229,7 @@ class ContactFirst(AtRegister):
     contact = unchecked_key("contacts.Contact", _("contact"), index=False)  # (contact, first_at)
     first_at = models.DateTimeField(_("first receipt at"))
     day = models.DateField(_("day"))
+    first_overall = models.BooleanField(_("first at any brand"), default=False)
 
     objects = ScopedManager()
 
@@ -224,6 +242,12 @@ class ContactFirst(AtRegister):
         indexes = [
             models.Index(fields=["brand", "day"], name="analytics_contactfirst_day"),
             models.Index(fields=["contact", "first_at"], name="analytics_contactfirst_at"),
+            # The new contacts of a period, of one brand or (`first_overall`) of every brand, from this index alone.
+            models.Index(
+                fields=["day", "brand"],
+                include=["store", "register", "first_overall"],
+                name="analytics_contactfirst_new",
+            ),
         ]
 
     def __str__(self) -> str:
