@@ -16,7 +16,7 @@ SCALARS = st.one_of(
     st.booleans(),
     st.integers(min_value=-(2**63), max_value=2**63 - 1),
     st.text(),
-    st.text(alphabet="\u2028\u2029\x00\x1f\x7f\"\\/é€😀 \n\t"),
+    st.text(alphabet='\u2028\u2029\x00\x1f\x7f"\\/é€😀 \n\t'),
 )
 ANSWERS = st.recursive(
     SCALARS,
