@@ -43,8 +43,8 @@ def _sql(vendor: str) -> tuple[str, Columns]:
     `roots`: every root of the account with its remaining points. `takeable`: those active now, not expired at the
     horizon and holding points, with the running sum in redemption order. One row per lot whose points before it
     fall short of the points asked (the last of them reaches them), or one row of totals alone when none does.
-    HALF_CENT and the cut are literals or floats for SQLite, which sums decimals as floating point and would compare
-    a bound decimal as text."""
+    HALF_CENT is a literal and the points asked are cast to a number: SQLite sums decimals as floating point and
+    would compare a bound decimal (bound as text) as text."""
     qn = connection.ops.quote_name
     entry = qn(LedgerEntry._meta.db_table)
     columns = Columns(LedgerEntry, "e")
@@ -63,7 +63,7 @@ def _sql(vendor: str) -> tuple[str, Columns]:
         " (SELECT SUM(t.remaining) FROM takeable t) AS takeable,"
         f" EXISTS (SELECT 1 FROM roots r WHERE r.expires_at <= %s AND r.remaining >= {HALF_CENT}) AS due)"
         f" SELECT totals.active, totals.takeable, totals.due, t.remaining, {columns.sql}"
-        f" FROM totals LEFT JOIN takeable t ON t.running - t.remaining < %s - {HALF_CENT}"
+        f" FROM totals LEFT JOIN takeable t ON t.running - t.remaining < CAST(%s AS NUMERIC) - {HALF_CENT}"
         f" LEFT JOIN {entry} e ON e.{qn('id')} = t.id ORDER BY t.running"
     )
     return sql, columns
@@ -83,8 +83,7 @@ def takeable_lots(*, account_id: int, points: Decimal, now: datetime, horizon: d
     later than now). The account is expected locked by the caller, as every ledger write locks it."""
     sql, columns = _sql(connection.vendor)
     moment = connection.ops.adapt_datetimefield_value(now)
-    cut: Any = float(points) if connection.vendor == "sqlite" else points
-    params = [account_id, moment, connection.ops.adapt_datetimefield_value(horizon), moment, moment, cut]
+    params = [account_id, moment, connection.ops.adapt_datetimefield_value(horizon), moment, moment, points]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
