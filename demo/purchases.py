@@ -29,6 +29,7 @@ from loyalty.models import (
     Store,
 )
 from loyalty.pos import checkout
+from loyalty.pos.refunds import refund
 
 # --- purchases ------------------------------------------------------------------------------------------------
 
@@ -194,7 +195,7 @@ def seed_purchases(
         done = 0
         while refunds and refunds[0][0] <= until:
             at, purchase_id, register, data = heapq.heappop(refunds)
-            checkout.refund(register=register, purchase_id=purchase_id, data=data, now=at)
+            refund(register=register, purchase_id=purchase_id, data=data, now=at)
             done += 1
         return done
 

@@ -1,5 +1,5 @@
 """The store assistant's reads: the stores they work at, a customer found by card, phone or a scanned code, what
-the till would show of them (`loyalty.pos.checkout.identify`, as at a register of the store), their recent
+the till would show of them (`loyalty.pos.identification.identify`, as at a register of the store), their recent
 purchases, the campaigns that apply to them there now (the brand's snapshot, read-only), and the brand's notes.
 
 Everything is reached through `for_user`: an assistant finds only contacts and cards of the brands they work for.
@@ -22,7 +22,8 @@ from contacts.models import Contact
 from contacts.normalize import normalize_phone
 from loyalty.choices import CardStatus
 from loyalty.models import Card, Purchase, Register, Store
-from loyalty.pos.checkout import Customer, customer_answer, identify
+from loyalty.pos.answers import customer_answer
+from loyalty.pos.identification import Customer, identify
 
 # The permission that makes a staff user a store assistant (the support role has it).
 ASSISTANT_PERMISSION = "account.add_contactnote"

@@ -1,7 +1,7 @@
 """The till's identification by card in one statement: the card, its type and contact, the contact's enrollment,
 master-account membership and points account in the program, and the program's tiers (one row per tier).
 
-What `checkout.identify` would otherwise read in six queries (card, enrollment with its tier, membership, account,
+What `identification.identify` would otherwise read in six queries (card, enrollment with its tier, membership, account,
 tiers), each compiled by the ORM on every request: on the till's hot path that compilation costs more than the
 database. Every join is on a unique key, so the card gives at most one row per tier of the program.
 """

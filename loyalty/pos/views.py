@@ -16,7 +16,7 @@ from common.api.renderers import FastJSONRenderer
 from common.errors import InvalidInput
 from loyalty.authentication import RegisterKeyAuthentication
 from loyalty.models import Register, Store
-from loyalty.pos import checkout, examples
+from loyalty.pos import answers, checkout, examples, identification, refunds, simulation
 from loyalty.pos import serializers as s
 from loyalty.pos.fastparse import receipt_body
 from loyalty.pos.idempotency import run_idempotent
@@ -66,8 +66,8 @@ class CustomerView(PosView):
     def get(self, request: Request) -> Response:
         query = s.CustomerQuerySerializer(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
-        customer = checkout.identify(register=self.register, query=query.validated_data, with_expiring=True)
-        return Response(checkout.customer_answer(customer, with_expiring=True))
+        customer = identification.identify(register=self.register, query=query.validated_data, with_expiring=True)
+        return Response(answers.customer_answer(customer, with_expiring=True))
 
 
 class CalculateView(PosView):
@@ -76,7 +76,7 @@ class CalculateView(PosView):
         data = receipt_body(request.data) or _validated(s.CalculateSerializer(data=request.data))
         checkout.codes_guard(register=self.register, data=data)
         calc = checkout.calculate(register=self.register, data=data)
-        return Response(checkout.calculation_answer(calc))
+        return Response(answers.calculation_answer(calc))
 
 
 class PurchaseView(PosView):
@@ -116,7 +116,7 @@ class RefundView(PosView):
         body.is_valid(raise_exception=True)
 
         def action() -> tuple[int, dict[str, Any]]:
-            return 200, checkout.refund(register=self.register, purchase_id=int(purchase_id), data=body.validated_data)
+            return 200, refunds.refund(register=self.register, purchase_id=int(purchase_id), data=body.validated_data)
 
         status_code, answer = run_idempotent(
             register=self.register,
@@ -150,4 +150,5 @@ class CampaignSimulateView(APIView):
             )
             if store is None:
                 raise InvalidInput(_("Unknown store."), fields={"store": [_("Unknown store.")]})
-        return Response(checkout.simulate(campaign=campaign, data=body.validated_data, store=store, user=request.user))
+        answer = simulation.simulate(campaign=campaign, data=body.validated_data, store=store, user=request.user)
+        return Response(answer)

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from loyalty.choices import EntryKind
 from loyalty.models import Account, LedgerEntry, Purchase, Refund, TierChange
-from loyalty.pos import checkout
+from loyalty.pos import checkout, refunds
 from tests.factories import (
     BrandFactory,
     CardFactory,
@@ -82,7 +82,7 @@ def world() -> dict:
 @pytest.mark.parametrize("model", POINTS_MODELS, ids=lambda model: model.__name__)
 def test_points_pages_open_for_a_superuser_and_are_read_only(admin_client, world, model):
     if model is Refund:
-        checkout.refund(register=world["register"], purchase_id=world["anonymous"].pk, data={})
+        refunds.refund(register=world["register"], purchase_id=world["anonymous"].pk, data={})
     obj = model._default_manager.first()
 
     assert admin_client.get(admin_url(model, "changelist")).status_code == 200
@@ -94,7 +94,7 @@ def test_points_pages_open_for_a_superuser_and_are_read_only(admin_client, world
 
 
 def test_purchase_page_is_read_only_with_lines_and_refunds(admin_client, world):
-    checkout.refund(register=world["register"], purchase_id=world["second"].pk, data={})
+    refunds.refund(register=world["register"], purchase_id=world["second"].pk, data={})
 
     response = admin_client.get(admin_url(Purchase, "change", world["second"].pk))
 
