@@ -11,6 +11,11 @@ if TYPE_CHECKING:
 
 
 def money_text(value: Decimal) -> str:
+    """Two places as text. Most values come already at two places (`x.yz`, never in E notation at that exponent):
+    their text is the answer as it is, without rounding again (an answer writes ~700 of them)."""
+    text = str(value)
+    if len(text) > 3 and text[-3] == "." and "E" not in text:
+        return text
     return str(quantize(value))
 
 
