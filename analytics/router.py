@@ -10,7 +10,8 @@ from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 REPLICA = "replica"
 _reading: ContextVar[bool] = ContextVar("analytics_reads", default=False)
@@ -28,6 +29,12 @@ def analytics_reads() -> Iterator[None]:
 
 def has_replica() -> bool:
     return REPLICA in settings.DATABASES
+
+
+def reads_connection() -> BaseDatabaseWrapper:
+    """The connection a hand-written read goes to: the replica inside `analytics_reads()` when there is one (the
+    router only sees the ORM's queries)."""
+    return connections[REPLICA if _reading.get() and has_replica() else DEFAULT_DB_ALIAS]
 
 
 class AnalyticsReplicaRouter:

@@ -59,7 +59,7 @@ def home_overview(user: Any) -> dict[str, Any]:
     scope = scope_of(user, brand_required=False)
     freshness = summaries_catch_up(("days",))
     with analytics_reads():
-        page = page_sums(scope, period, ("day",))
+        page = page_sums(scope, period, ("day",), counted=())
         answer = answer_of(page, period)
         chart = revenue_chart(scope, period, page.groups["day"])
         campaigns = running_campaigns(user, scope)

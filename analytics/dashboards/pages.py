@@ -74,7 +74,7 @@ def revenue_chart(scope: Scope, period: Period, per_day: dict[Any, Sums]) -> dic
 
 def overview_page(scope: Scope, period: Period) -> dict[str, Any]:
     """The brand overview: the figures against the previous period, revenue by day, by store and by register."""
-    page = page_sums(scope, period, ("store", "register", "day"))
+    page = page_sums(scope, period, ("store", "register", "day"), counted=("store", "register"))
     stores = group_rows(scope, period, "store", page.groups["store"])
     registers = group_rows(scope, period, "register", page.groups["register"])
     return {

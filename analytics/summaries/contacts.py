@@ -17,17 +17,54 @@ one counts the new contacts of both periods (in total and per group) from `Conta
 several brands run once (`counted_in_sets`). SQLite counts those with a query per group (`counted_per_group`).
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db import connection
+from django.db import transaction
+from django.db.backends.utils import CursorWrapper
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
+from analytics.router import reads_connection
 from analytics.summaries.models import ContactDay, ContactFirst
 from analytics.summaries.scope import Period, Scope
 
 COLUMNS = {"store": "store_id", "register": "register_id", "day": "day"}
+# The counting statements' settings on PostgreSQL, for their transaction: their grouping kept in memory (by default
+# a year of rows spilled its sort to disk), and no JIT (it spent ~0.1 s compiling a statement that runs in less).
+COUNTING_SETTINGS = ("SET LOCAL work_mem = '64MB'", "SET LOCAL jit = off")
+
+
+_counting: ContextVar[bool] = ContextVar("counting", default=False)
+
+
+@contextmanager
+def counting() -> Iterator[None]:
+    """A transaction on the connection analytics reads use (`reads_connection`), with the counting settings on
+    PostgreSQL, for every counting statement inside it."""
+    if _counting.get():
+        yield
+        return
+    reads = reads_connection()
+    token = _counting.set(True)
+    try:
+        with transaction.atomic(using=reads.alias):
+            if reads.vendor == "postgresql":
+                with reads.cursor() as cursor:
+                    cursor.execute("; ".join(COUNTING_SETTINGS))
+            yield
+    finally:
+        _counting.reset(token)
+
+
+@contextmanager
+def counting_cursor() -> Iterator[CursorWrapper]:
+    """A cursor for a counting statement (inside `counting()`)."""
+    with counting(), reads_connection().cursor() as cursor:
+        yield cursor
 
 
 @dataclass
@@ -70,7 +107,7 @@ def _grouping_sets(
     select = ", ".join([*flags, *columns, *counts])
     sql = f"SELECT {select} FROM ({inner}) AS contact_rows{grouping}"  # noqa: S608 (no user text: columns are ours)
     result: dict[tuple[str | None, Any], list[int]] = {}
-    with connection.cursor() as cursor:
+    with counting_cursor() as cursor:
         cursor.execute(sql, [*params, *inner_params])
         for row in cursor.fetchall():
             values = [int(value or 0) for value in row[2 * len(columns) :]]
@@ -161,7 +198,7 @@ def _in_sets(queryset: QuerySet[Any], groups: tuple[str, ...], measures: Measure
     params = [param for name in names for param in measures[name][1]]
     base = "store_id, register_id" if {"store", "register"} & set(groups) else ""
     rows = f"FROM ({inner}) AS contact_rows"
-    if base and "day" in groups and connection.vendor == "postgresql":
+    if base and "day" in groups and reads_connection().vendor == "postgresql":
         sums = ", ".join(f"SUM(m{index})" for index in range(len(names)))
         counted = ", ".join(f"{measures[name][0]} AS m{index}" for index, name in enumerate(names))
         sql = (
@@ -182,7 +219,7 @@ def _in_sets(queryset: QuerySet[Any], groups: tuple[str, ...], measures: Measure
     else:
         sql = f"SELECT 0, NULL, NULL, NULL, {aggregates} {rows}"
         statement_params = [*params, *inner_params]
-    with connection.cursor() as cursor:
+    with counting_cursor() as cursor:
         cursor.execute(sql, statement_params)
         return [(*row[:4], dict(zip(names, row[4:], strict=True))) for row in cursor.fetchall()]
 
@@ -220,7 +257,7 @@ def counted_from_previous_days(scope: Scope, period: Period, groups: tuple[str, 
     if column is None or not counts_from_previous_days(scope):
         raise ValueError("no column of previous days counts this scope")
     previous = period.previous()
-    start, earlier = (connection.ops.adapt_datefield_value(day) for day in (period.first, previous.first))
+    start, earlier = (reads_connection().ops.adapt_datefield_value(day) for day in (period.first, previous.first))
     in_both = {"day__gte": previous.first, "day__lte": period.last, **scope.store_filter()}
     store_column = "prev_register" if scope.registers is not None else "prev_store"
     active: Measures = {
@@ -268,8 +305,9 @@ def counted_from_previous_days(scope: Scope, period: Period, groups: tuple[str, 
 def contact_counts(scope: Scope, period: Period, groups: tuple[str, ...] = ()) -> ContactCounts:
     """Active and new contacts of the period, in total and per group (`store`, `register`, `day`), and of the
     previous period in total."""
-    if counts_from_previous_days(scope):
-        return counted_from_previous_days(scope, period, groups)
-    if connection.vendor == "postgresql":
-        return counted_in_sets(scope, period, groups)
-    return counted_per_group(scope, period, groups)
+    with counting():
+        if counts_from_previous_days(scope):
+            return counted_from_previous_days(scope, period, groups)
+        if reads_connection().vendor == "postgresql":
+            return counted_in_sets(scope, period, groups)
+        return counted_per_group(scope, period, groups)

@@ -121,10 +121,13 @@ def _sums(row: dict[str, Any], active: int, new: int) -> Sums:
     )
 
 
-def page_sums(scope: Scope, period: Period, groups: tuple[str, ...] = ()) -> PageSums:
+def page_sums(
+    scope: Scope, period: Period, groups: tuple[str, ...] = (), counted: tuple[str, ...] | None = None
+) -> PageSums:
     """`Sums` of the period and of the previous one, and per group value (store id, register id or day) of each of
-    `groups`; the distinct contacts counted together (`contact_counts`)."""
-    counts = contact_counts(scope, period, groups)
+    `groups`; the distinct contacts counted together (`contact_counts`), per group only for the groups in `counted`
+    (all of them by default; a page's revenue chart by day needs no contacts per day, and a year of them costs)."""
+    counts = contact_counts(scope, period, groups if counted is None else tuple(g for g in groups if g in counted))
     total = (None, None)
     current = _sums(_figures(scope, period, None).get(None, {}), counts.active.get(total, 0), counts.new.get(total, 0))
     previous = _sums(

@@ -70,3 +70,19 @@ def test_an_analytics_answer_reads_the_summaries_inside_the_context_and_refreshe
     assert all(summary_reads)
     assert writes  # the catch-up wrote the summaries on the primary, before the read
     assert not any(writes)
+
+
+def test_hand_written_reads_take_the_replica_connection_inside_the_context(with_replica, monkeypatch):
+    # given: a `replica` alias (Django's connection handler only reads it when asked for)
+    from django.db import connections
+
+    monkeypatch.setitem(connections.settings, REPLICA, {**connections.settings["default"]})
+    try:
+        # when, then: the counting statements' cursor is the replica's inside the context, the primary's outside
+        assert router.reads_connection().alias == "default"
+        with analytics_reads():
+            assert router.reads_connection().alias == REPLICA
+        assert router.reads_connection().alias == "default"
+    finally:
+        if hasattr(connections._connections, REPLICA):
+            delattr(connections._connections, REPLICA)
