@@ -54,7 +54,8 @@ def test_an_import_registers_every_new_contact_in_one_insert():
     contacts = list(Contact.objects.order_by("pk").values_list("pk", flat=True))
     assert [event.contact_id for event in registered()] == contacts
     assert {event.data["source"] for event in registered()} == {"import"}
-    inserts = [q for q in captured.captured_queries if q["sql"].startswith('INSERT INTO "contacts_contactevent"')]
+    writes = ('INSERT INTO "contacts_contactevent"', 'COPY "contacts_contactevent"')  # COPY on PostgreSQL
+    inserts = [q for q in captured.captured_queries if q["sql"].startswith(writes)]
     assert len(inserts) == 1
 
 
