@@ -115,11 +115,27 @@ def _summarise_brand_days(cursor: CursorWrapper, stamp: Any) -> None:
     drop_temp(cursor, "an_bd")
 
 
+def _days_before_batch(days: int) -> str:
+    """SQL for the day `days` before the batch's first day (`an_dirty`), on both databases."""
+    if connection.vendor == "postgresql":
+        return f"((SELECT MIN(day) FROM an_dirty) - {int(days)})"  # noqa: S608 (a number)
+    return f"date((SELECT MIN(day) FROM an_dirty), '-{int(days)} days')"  # noqa: S608 (a number)
+
+
 def _first_receipts(cursor: CursorWrapper) -> None:
     """Each touched contact's first counted receipt at the brand, read again from its contact-days; only the rows that
     changed are written (most touched contacts bought before, and their first receipt stays where it was)."""
     temp_table(cursor, "an_fcd", "brand_id bigint, contact_id bigint")
-    cursor.execute("INSERT INTO an_fcd SELECT DISTINCT brand_id, contact_id FROM an_fc")
+    # Only the contacts whose first receipt at the brand may move: those without one, and those whose first is
+    # not well before the batch's first day (every row written again is on or after it; two days of margin for the
+    # stores' time zones, a local day's start in UTC differing by up to 26 hours). Most touched contacts bought
+    # before, and their first receipt stays where it was.
+    since = _days_before_batch(2)
+    cursor.execute(
+        f"INSERT INTO an_fcd SELECT DISTINCT f.brand_id, f.contact_id FROM an_fc f WHERE NOT EXISTS"  # noqa: S608
+        f" (SELECT 1 FROM {table(ContactFirst)} cf WHERE cf.brand_id = f.brand_id AND cf.contact_id = f.contact_id"
+        f" AND cf.day < {since})"
+    )
     analyze(cursor, "an_fcd")
     temp_table(
         cursor,

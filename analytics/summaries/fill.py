@@ -107,8 +107,11 @@ def _fill_purchases_sql(cursor: CursorWrapper, purchase_mark: int) -> None:
     cursor.execute(
         f"INSERT INTO an_p SELECT p.id, p.register_id, p.store_id, p.brand_id, d.partner_id, p.contact_id, p.at,"  # noqa: S608
         " d.day, EXTRACT(HOUR FROM p.at AT TIME ZONE d.tz)::integer, d.weekday, p.payable, p.discount, p.points,"
-        f" p.redeemed_points FROM an_dirty d JOIN {purchase} p ON p.store_id = d.store_id"
-        " AND p.at >= d.start_at AND p.at < d.end_at WHERE p.id <= %s",
+        # Each store-day read as its own range of the (store, at) index: a LATERAL subquery kept apart (OFFSET 0),
+        # since joined plainly PostgreSQL cannot estimate the ranges and hashes every purchase there is (a day of
+        # 20 stores among 2,600,000 purchases: 690 -> 160 ms).
+        f" p.redeemed_points FROM an_dirty d CROSS JOIN LATERAL (SELECT * FROM {purchase} p"
+        " WHERE p.store_id = d.store_id AND p.at >= d.start_at AND p.at < d.end_at AND p.id <= %s OFFSET 0) p",
         [purchase_mark],
     )
 

@@ -122,6 +122,23 @@ def expected_first_overall() -> dict[int, bool]:
     return expected
 
 
+def expected_firsts() -> set[tuple]:
+    """Each contact's first receipt at each brand, computed in Python from the contact-days (the earliest, the lower
+    register on a tie)."""
+    first: dict[tuple, tuple] = {}
+    for brand, contact, at, day, store, register in ContactDay.objects.values_list(
+        "brand_id", "contact_id", "first_at", "day", "store_id", "register_id"
+    ):
+        if (brand, contact) not in first or (at, register) < (first[(brand, contact)][0], first[(brand, contact)][3]):
+            first[(brand, contact)] = (at, day, store, register)
+    return {(*key, *value) for key, value in first.items()}
+
+
+def stored_firsts() -> set[tuple]:
+    columns = ("brand_id", "contact_id", "first_at", "day", "store_id", "register_id")
+    return set(ContactFirst.objects.values_list(*columns))
+
+
 def nonzero(counts: dict) -> dict:
     return {key: n for key, n in counts.items() if n}
 
@@ -286,8 +303,9 @@ def test_property_plain_counts_equal_the_distinct_counts(db, steps, periods):
                     refund_in_full(bought[index])
             # when
             refresh()
-            # then: the refresh kept every row's previous days and every first receipt's mark exact
+            # then: the refresh kept every row's previous days, every first receipt and its mark exact
             assert stored_previous_days() == expected_previous_days()
+            assert stored_firsts() == expected_firsts()
             flags = dict(ContactFirst.objects.values_list("pk", "first_overall"))
             assert flags == expected_first_overall()
         for first, length in periods:
