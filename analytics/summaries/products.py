@@ -31,10 +31,6 @@ def summarise_products(cursor: CursorWrapper, *, refund_mark: int) -> None:
         " SUM(l.quantity - COALESCE(rl.quantity, 0)), SUM(l.paid - COALESCE(rl.amount, 0)), SUM(l.discount)"
         f" FROM an_cp cp JOIN {table(PurchaseLine)} l ON l.purchase_id = cp.id"
         " LEFT JOIN an_rl rl ON rl.line_id = l.id WHERE l.quantity - COALESCE(rl.quantity, 0) > 0"
-        # The lines' purchases bounded by the batch's lowest and highest: a day's purchases are mostly one run of
-        # ids, so the lines are read as one range of their purchases' index rather than every line there is
-        # (PostgreSQL hashed all 12,000,000 lines to find a day's 2,000,000: 4.3 -> 1.2 s).
-        " AND l.purchase_id BETWEEN (SELECT MIN(id) FROM an_cp) AND (SELECT MAX(id) FROM an_cp)"
         " GROUP BY cp.day, cp.brand_id, l.sku"
     )
     drop_temp(cursor, "an_rl")
