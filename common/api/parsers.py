@@ -21,15 +21,25 @@ UTF8 = {"utf-8", "utf8"}
 LONG_NUMBER = re.compile(rb"\d{19}")
 
 
+_REFUSED = object()
+
+
+def _orjson_read(raw: bytes) -> Any:
+    """The document as orjson reads it, or `_REFUSED` where it would read it otherwise than `json` does or not at
+    all (see `LONG_NUMBER`): the caller reads those its own way."""
+    if LONG_NUMBER.search(raw) is not None:
+        return _REFUSED
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return _REFUSED
+
+
 def json_loads(text: str | bytes) -> Any:
-    """A JSON document read as `json.loads` reads it, by orjson where that gives the same (see `LONG_NUMBER`)."""
+    """A JSON document read as `json.loads` reads it, by orjson where that gives the same."""
     raw = text.encode() if isinstance(text, str) else text
-    if LONG_NUMBER.search(raw) is None:
-        try:
-            return orjson.loads(raw)
-        except orjson.JSONDecodeError:
-            pass
-    return json.loads(raw)
+    data = _orjson_read(raw)
+    return json.loads(raw) if data is _REFUSED else data
 
 
 class JSONParser(parsers.JSONParser):
@@ -40,11 +50,9 @@ class JSONParser(parsers.JSONParser):
         encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
         if stream is not None and encoding.lower() in UTF8:
             body = stream.read()
-            if LONG_NUMBER.search(body) is None:
-                try:
-                    return orjson.loads(body)
-                except orjson.JSONDecodeError:
-                    pass
+            data = _orjson_read(body)
+            if data is not _REFUSED:
+                return data
             stream = io.BytesIO(body)
         try:
             return super().parse(stream, media_type, parser_context)
