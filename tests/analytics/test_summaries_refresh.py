@@ -107,6 +107,7 @@ def test_a_second_refresh_writes_nothing_and_a_new_receipt_only_its_store_day():
     world = build_world()
     summaries_refresh()
     before = list(RegisterDay.objects.order_by("pk").values())
+    other_products = list(ProductDay.objects.filter(brand=world.other).order_by("pk").values())
     # when
     again = {result.stream: result.days for result in summaries_refresh()}
     buy(world.m2, "8", moscow_time(world.day, 18), [line("B", 1, "80.00")])
@@ -120,6 +121,11 @@ def test_a_second_refresh_writes_nothing_and_a_new_receipt_only_its_store_day():
     ]
     m2 = RegisterDay.objects.get(register=world.m2, day=world.day)
     assert (m2.receipts, m2.identified, m2.revenue) == (2, 1, Decimal("480.00"))
+    # the products' day read again (on PostgreSQL through runs of purchase ids, which span the other brand's receipt
+    # of that day): its B sold twice, the other brand's products as they were
+    b = ProductDay.objects.get(brand=world.brand, day=world.day, sku="B")
+    assert (b.units, b.revenue, b.receipts) == (Decimal("2.000"), Decimal("480.00"), 2)
+    assert list(ProductDay.objects.filter(brand=world.other).order_by("pk").values()) == other_products
 
 
 def test_a_refund_writes_its_purchase_s_day_again():
