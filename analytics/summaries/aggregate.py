@@ -159,9 +159,13 @@ def _first_receipts(cursor: CursorWrapper) -> None:
         f"DELETE FROM {first} WHERE ({first}.brand_id, {first}.contact_id) IN"  # noqa: S608
         f" (SELECT brand_id, contact_id FROM an_fcd) AND NOT EXISTS (SELECT 1 FROM an_nf n WHERE {same})"
     )
+    # Written with `first_overall` as the rows already there make it (no earlier first at another brand), so that
+    # marking it again below rewrites only the few it got wrong (two new firsts of one contact in the batch).
     cursor.execute(
         f"INSERT INTO {first} (brand_id, contact_id, first_at, day, store_id, register_id, first_overall)"  # noqa: S608
-        " SELECT n.brand_id, n.contact_id, n.first_at, n.day, n.store_id, n.register_id, FALSE FROM an_nf n"
+        " SELECT n.brand_id, n.contact_id, n.first_at, n.day, n.store_id, n.register_id, NOT EXISTS (SELECT 1"
+        f" FROM {first} o WHERE o.contact_id = n.contact_id AND (o.first_at < n.first_at OR (o.first_at = n.first_at"
+        f" AND o.brand_id < n.brand_id))) FROM an_nf n"
         f" WHERE NOT EXISTS (SELECT 1 FROM {first} f WHERE f.brand_id = n.brand_id AND f.contact_id = n.contact_id)"
     )
     mark_first_overall(cursor, "an_fcd")
