@@ -15,6 +15,17 @@ def _technical(request: object, permission: str) -> bool:
     return user_scope(user).unlimited and user.has_perm(permission)
 
 
+def _model(title: object, icon: str, model: str) -> dict[str, object]:
+    """An entry for a model's list (`app.model`), shown to users who may view that model."""
+    app, name = model.split(".")
+    return {
+        "title": title,
+        "icon": icon,
+        "link": reverse_lazy(f"admin:{app}_{name}_changelist"),
+        "permission": lambda request: request.user.has_perm(f"{app}.view_{name}"),
+    }
+
+
 UNFOLD = {
     "SITE_TITLE": _("Loyalty CRM"),
     "SITE_HEADER": _("Loyalty CRM"),
@@ -45,18 +56,8 @@ UNFOLD = {
                 "separator": True,
                 "collapsible": False,
                 "items": [
-                    {
-                        "title": _("Contacts"),
-                        "icon": "contacts",
-                        "link": reverse_lazy("admin:contacts_contact_changelist"),
-                        "permission": lambda request: request.user.has_perm("contacts.view_contact"),
-                    },
-                    {
-                        "title": _("Blacklist"),
-                        "icon": "block",
-                        "link": reverse_lazy("admin:contacts_blacklistentry_changelist"),
-                        "permission": lambda request: request.user.has_perm("contacts.view_blacklistentry"),
-                    },
+                    _model(_("Contacts"), "contacts", "contacts.contact"),
+                    _model(_("Blacklist"), "block", "contacts.blacklistentry"),
                     {
                         "title": capfirst(_("contact audit log")),  # the page's own name
                         "icon": "history",
@@ -70,36 +71,11 @@ UNFOLD = {
                 "separator": True,
                 "collapsible": False,
                 "items": [
-                    {
-                        "title": _("Programs"),
-                        "icon": "loyalty",
-                        "link": reverse_lazy("admin:loyalty_program_changelist"),
-                        "permission": lambda request: request.user.has_perm("loyalty.view_program"),
-                    },
-                    {
-                        "title": _("Partners"),
-                        "icon": "handshake",
-                        "link": reverse_lazy("admin:loyalty_partner_changelist"),
-                        "permission": lambda request: request.user.has_perm("loyalty.view_partner"),
-                    },
-                    {
-                        "title": _("Brands"),
-                        "icon": "sell",
-                        "link": reverse_lazy("admin:loyalty_brand_changelist"),
-                        "permission": lambda request: request.user.has_perm("loyalty.view_brand"),
-                    },
-                    {
-                        "title": _("Stores"),
-                        "icon": "storefront",
-                        "link": reverse_lazy("admin:loyalty_store_changelist"),
-                        "permission": lambda request: request.user.has_perm("loyalty.view_store"),
-                    },
-                    {
-                        "title": _("Registers"),
-                        "icon": "point_of_sale",
-                        "link": reverse_lazy("admin:loyalty_register_changelist"),
-                        "permission": lambda request: request.user.has_perm("loyalty.view_register"),
-                    },
+                    _model(_("Programs"), "loyalty", "loyalty.program"),
+                    _model(_("Partners"), "handshake", "loyalty.partner"),
+                    _model(_("Brands"), "sell", "loyalty.brand"),
+                    _model(_("Stores"), "storefront", "loyalty.store"),
+                    _model(_("Registers"), "point_of_sale", "loyalty.register"),
                 ],
             },
             {
@@ -107,12 +83,7 @@ UNFOLD = {
                 "separator": True,
                 "collapsible": False,
                 "items": [
-                    {
-                        "title": _("Categories"),
-                        "icon": "category",
-                        "link": reverse_lazy("admin:loyalty_category_changelist"),
-                        "permission": lambda request: request.user.has_perm("loyalty.view_category"),
-                    },
+                    _model(_("Categories"), "category", "loyalty.category"),
                     {
                         "title": _("Products"),
                         "icon": "inventory_2",
@@ -126,36 +97,11 @@ UNFOLD = {
                 "separator": True,
                 "collapsible": False,
                 "items": [
-                    {
-                        "title": _("Tiers"),
-                        "icon": "military_tech",
-                        "link": reverse_lazy("admin:loyalty_tier_changelist"),
-                        "permission": lambda request: request.user.has_perm("loyalty.view_tier"),
-                    },
-                    {
-                        "title": _("Card types"),
-                        "icon": "style",
-                        "link": reverse_lazy("admin:loyalty_cardtype_changelist"),
-                        "permission": lambda request: request.user.has_perm("loyalty.view_cardtype"),
-                    },
-                    {
-                        "title": _("Cards"),
-                        "icon": "credit_card",
-                        "link": reverse_lazy("admin:loyalty_card_changelist"),
-                        "permission": lambda request: request.user.has_perm("loyalty.view_card"),
-                    },
-                    {
-                        "title": _("Enrollments"),
-                        "icon": "how_to_reg",
-                        "link": reverse_lazy("admin:loyalty_enrollment_changelist"),
-                        "permission": lambda request: request.user.has_perm("loyalty.view_enrollment"),
-                    },
-                    {
-                        "title": _("Master accounts"),
-                        "icon": "family_restroom",
-                        "link": reverse_lazy("admin:loyalty_masteraccount_changelist"),
-                        "permission": lambda request: request.user.has_perm("loyalty.view_masteraccount"),
-                    },
+                    _model(_("Tiers"), "military_tech", "loyalty.tier"),
+                    _model(_("Card types"), "style", "loyalty.cardtype"),
+                    _model(_("Cards"), "credit_card", "loyalty.card"),
+                    _model(_("Enrollments"), "how_to_reg", "loyalty.enrollment"),
+                    _model(_("Master accounts"), "family_restroom", "loyalty.masteraccount"),
                 ],
             },
             {
@@ -163,36 +109,11 @@ UNFOLD = {
                 "separator": True,
                 "collapsible": False,
                 "items": [
-                    {
-                        "title": _("Points accounts"),
-                        "icon": "account_balance_wallet",
-                        "link": reverse_lazy("admin:loyalty_account_changelist"),
-                        "permission": lambda request: request.user.has_perm("loyalty.view_account"),
-                    },
-                    {
-                        "title": _("Ledger"),
-                        "icon": "receipt_long",
-                        "link": reverse_lazy("admin:loyalty_ledgerentry_changelist"),
-                        "permission": lambda request: request.user.has_perm("loyalty.view_ledgerentry"),
-                    },
-                    {
-                        "title": _("Purchases"),
-                        "icon": "shopping_cart",
-                        "link": reverse_lazy("admin:loyalty_purchase_changelist"),
-                        "permission": lambda request: request.user.has_perm("loyalty.view_purchase"),
-                    },
-                    {
-                        "title": _("Refunds"),
-                        "icon": "assignment_return",
-                        "link": reverse_lazy("admin:loyalty_refund_changelist"),
-                        "permission": lambda request: request.user.has_perm("loyalty.view_refund"),
-                    },
-                    {
-                        "title": _("Tier changes"),
-                        "icon": "trending_up",
-                        "link": reverse_lazy("admin:loyalty_tierchange_changelist"),
-                        "permission": lambda request: request.user.has_perm("loyalty.view_tierchange"),
-                    },
+                    _model(_("Points accounts"), "account_balance_wallet", "loyalty.account"),
+                    _model(_("Ledger"), "receipt_long", "loyalty.ledgerentry"),
+                    _model(_("Purchases"), "shopping_cart", "loyalty.purchase"),
+                    _model(_("Refunds"), "assignment_return", "loyalty.refund"),
+                    _model(_("Tier changes"), "trending_up", "loyalty.tierchange"),
                 ],
             },
             {
@@ -200,24 +121,9 @@ UNFOLD = {
                 "separator": True,
                 "collapsible": False,
                 "items": [
-                    {
-                        "title": _("Campaigns"),
-                        "icon": "campaign",
-                        "link": reverse_lazy("admin:campaigns_campaign_changelist"),
-                        "permission": lambda request: request.user.has_perm("campaigns.view_campaign"),
-                    },
-                    {
-                        "title": _("Product segments"),
-                        "icon": "category_search",
-                        "link": reverse_lazy("admin:campaigns_productsegment_changelist"),
-                        "permission": lambda request: request.user.has_perm("campaigns.view_productsegment"),
-                    },
-                    {
-                        "title": _("Customer segments"),
-                        "icon": "groups",
-                        "link": reverse_lazy("admin:campaigns_segment_changelist"),
-                        "permission": lambda request: request.user.has_perm("campaigns.view_segment"),
-                    },
+                    _model(_("Campaigns"), "campaign", "campaigns.campaign"),
+                    _model(_("Product segments"), "category_search", "campaigns.productsegment"),
+                    _model(_("Customer segments"), "groups", "campaigns.segment"),
                 ],
             },
             {
@@ -225,24 +131,9 @@ UNFOLD = {
                 "separator": True,
                 "collapsible": False,
                 "items": [
-                    {
-                        "title": _("Triggers"),
-                        "icon": "bolt",
-                        "link": reverse_lazy("admin:messaging_trigger_changelist"),
-                        "permission": lambda request: request.user.has_perm("messaging.view_trigger"),
-                    },
-                    {
-                        "title": _("Messages"),
-                        "icon": "outbox",
-                        "link": reverse_lazy("admin:messaging_message_changelist"),
-                        "permission": lambda request: request.user.has_perm("messaging.view_message"),
-                    },
-                    {
-                        "title": _("Surveys"),
-                        "icon": "quiz",
-                        "link": reverse_lazy("admin:surveys_survey_changelist"),
-                        "permission": lambda request: request.user.has_perm("surveys.view_survey"),
-                    },
+                    _model(_("Triggers"), "bolt", "messaging.trigger"),
+                    _model(_("Messages"), "outbox", "messaging.message"),
+                    _model(_("Surveys"), "quiz", "surveys.survey"),
                 ],
             },
             {
@@ -256,30 +147,10 @@ UNFOLD = {
                         "link": reverse_lazy("admin:promocodes_promopool_changelist"),
                         "permission": lambda request: request.user.has_perm("promocodes.view_promopool"),
                     },
-                    {
-                        "title": _("Codes"),
-                        "icon": "password",
-                        "link": reverse_lazy("admin:promocodes_promocode_changelist"),
-                        "permission": lambda request: request.user.has_perm("promocodes.view_promocode"),
-                    },
-                    {
-                        "title": _("Generation jobs"),
-                        "icon": "pending_actions",
-                        "link": reverse_lazy("admin:promocodes_generationjob_changelist"),
-                        "permission": lambda request: request.user.has_perm("promocodes.view_generationjob"),
-                    },
-                    {
-                        "title": _("Code uses"),
-                        "icon": "redeem",
-                        "link": reverse_lazy("admin:promocodes_codeuse_changelist"),
-                        "permission": lambda request: request.user.has_perm("promocodes.view_codeuse"),
-                    },
-                    {
-                        "title": _("Blocked code guessing"),
-                        "icon": "gpp_bad",
-                        "link": reverse_lazy("admin:promocodes_attemptblock_changelist"),
-                        "permission": lambda request: request.user.has_perm("promocodes.view_attemptblock"),
-                    },
+                    _model(_("Codes"), "password", "promocodes.promocode"),
+                    _model(_("Generation jobs"), "pending_actions", "promocodes.generationjob"),
+                    _model(_("Code uses"), "redeem", "promocodes.codeuse"),
+                    _model(_("Blocked code guessing"), "gpp_bad", "promocodes.attemptblock"),
                 ],
             },
             {
@@ -311,48 +182,13 @@ UNFOLD = {
                         "link": reverse_lazy("admin:analytics_program"),
                         "permission": lambda request: request.user.has_perm("analytics.view_brandday"),
                     },
-                    {
-                        "title": _("RFM"),
-                        "icon": "groups",
-                        "link": reverse_lazy("admin:metrics_rfmreport_changelist"),
-                        "permission": lambda request: request.user.has_perm("metrics.view_rfmreport"),
-                    },
-                    {
-                        "title": _("LTV and retention"),
-                        "icon": "timeline",
-                        "link": reverse_lazy("admin:metrics_ltvreport_changelist"),
-                        "permission": lambda request: request.user.has_perm("metrics.view_ltvreport"),
-                    },
-                    {
-                        "title": _("ABC/XYZ"),
-                        "icon": "grid_view",
-                        "link": reverse_lazy("admin:metrics_abcxyzreport_changelist"),
-                        "permission": lambda request: request.user.has_perm("metrics.view_abcxyzreport"),
-                    },
-                    {
-                        "title": _("BCG matrix"),
-                        "icon": "scatter_plot",
-                        "link": reverse_lazy("admin:metrics_bcgreport_changelist"),
-                        "permission": lambda request: request.user.has_perm("metrics.view_bcgreport"),
-                    },
-                    {
-                        "title": _("Fraud signals"),
-                        "icon": "gpp_maybe",
-                        "link": reverse_lazy("admin:metrics_fraudreport_changelist"),
-                        "permission": lambda request: request.user.has_perm("metrics.view_fraudreport"),
-                    },
-                    {
-                        "title": _("Churn"),
-                        "icon": "trending_down",
-                        "link": reverse_lazy("admin:metrics_churnmodel_changelist"),
-                        "permission": lambda request: request.user.has_perm("metrics.view_churnmodel"),
-                    },
-                    {
-                        "title": _("Licence use"),
-                        "icon": "monitoring",
-                        "link": reverse_lazy("admin:analytics_licenceusage_changelist"),
-                        "permission": lambda request: request.user.has_perm("analytics.view_licenceusage"),
-                    },
+                    _model(_("RFM"), "groups", "metrics.rfmreport"),
+                    _model(_("LTV and retention"), "timeline", "metrics.ltvreport"),
+                    _model(_("ABC/XYZ"), "grid_view", "metrics.abcxyzreport"),
+                    _model(_("BCG matrix"), "scatter_plot", "metrics.bcgreport"),
+                    _model(_("Fraud signals"), "gpp_maybe", "metrics.fraudreport"),
+                    _model(_("Churn"), "trending_down", "metrics.churnmodel"),
+                    _model(_("Licence use"), "monitoring", "analytics.licenceusage"),
                 ],
             },
             {
@@ -360,18 +196,8 @@ UNFOLD = {
                 "separator": True,
                 "collapsible": False,
                 "items": [
-                    {
-                        "title": _("Stands"),
-                        "icon": "storefront",
-                        "link": reverse_lazy("admin:promoters_stand_changelist"),
-                        "permission": lambda request: request.user.has_perm("promoters.view_stand"),
-                    },
-                    {
-                        "title": _("Leads"),
-                        "icon": "person_add",
-                        "link": reverse_lazy("admin:promoters_lead_changelist"),
-                        "permission": lambda request: request.user.has_perm("promoters.view_lead"),
-                    },
+                    _model(_("Stands"), "storefront", "promoters.stand"),
+                    _model(_("Leads"), "person_add", "promoters.lead"),
                 ],
             },
             {
@@ -379,12 +205,7 @@ UNFOLD = {
                 "separator": True,
                 "collapsible": False,
                 "items": [
-                    {
-                        "title": _("Users"),
-                        "icon": "person",
-                        "link": reverse_lazy("admin:auth_user_changelist"),
-                        "permission": lambda request: request.user.has_perm("auth.view_user"),
-                    },
+                    _model(_("Users"), "person", "auth.user"),
                 ],
             },
             {

@@ -137,6 +137,22 @@ def test_sidebar_lists_the_marketers_sections(admin_client):
     assert reverse("admin:django_celery_beat_periodictask_changelist") in page
 
 
+def test_a_sidebar_entry_shows_only_to_users_who_may_view_its_model():
+    # given: staff who may view contacts and nothing else
+    from django.contrib.auth.models import Permission, User
+
+    user = User.objects.create_user("viewer", password="x", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="view_contact", content_type__app_label="contacts"))
+    client = Client()
+    client.force_login(user)
+    # when
+    page = client.get(reverse("admin:index")).content.decode()
+    # then
+    assert reverse("admin:contacts_contact_changelist") in page
+    assert reverse("admin:contacts_blacklistentry_changelist") not in page
+    assert reverse("admin:loyalty_store_changelist") not in page
+
+
 # Brand scoping
 
 
