@@ -20,6 +20,7 @@ from unfold.widgets import UnfoldAdminCheckboxSelectMultipleWidget
 from access.models import StaffProfile
 from access.services import staff_user_update, staff_users_visible_to
 from common.admin.framework import UnlimitedStaffOnlyMixin
+from common.admin.permissions import TranslatedPermissionsMixin
 from loyalty.models import Brand
 
 User = get_user_model()
@@ -52,7 +53,7 @@ if admin.site.is_registered(User):
 
 
 @admin.register(User)
-class StaffUserAdmin(UnlimitedStaffOnlyMixin, BaseUserAdmin, ModelAdmin):
+class StaffUserAdmin(UnlimitedStaffOnlyMixin, TranslatedPermissionsMixin, BaseUserAdmin, ModelAdmin):
     form = StaffUserChangeForm
     add_form = UserCreationForm
     change_password_form = AdminPasswordChangeForm

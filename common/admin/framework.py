@@ -38,6 +38,7 @@ from unfold.admin import ModelAdmin
 from unfold.views import ChangeList
 from unfold.widgets import UnfoldAdminSelectWidget, UnfoldAdminTextInputWidget
 
+from common.admin.permissions import TranslatedPermissionsMixin
 from common.scoping import user_scope
 
 
@@ -79,7 +80,7 @@ for _model in (
 
 
 @admin.register(Group)
-class GroupAdmin(UnlimitedStaffOnlyMixin, BaseGroupAdmin, ModelAdmin):
+class GroupAdmin(UnlimitedStaffOnlyMixin, TranslatedPermissionsMixin, BaseGroupAdmin, ModelAdmin):
     pass
 
 
