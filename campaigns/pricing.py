@@ -29,15 +29,12 @@ def rules_for(
     point_value: Decimal,
     locked: bool = False,
     extra: Campaign | None = None,
-    version: int | None = None,
 ) -> list[CampaignRule]:
     """The campaigns live at `at`, with what their limits leave for this customer (counters locked if asked).
 
-    `extra` (simulation) is added whatever its status and window, replacing its active self if any. `version`: the
-    brand's snapshot version as the request read it already (`brand_snapshot`).
+    `extra` (simulation) is added whatever its status and window, replacing its active self if any.
     """
-    snapshot = brand_snapshot(brand_id, counting=locked, version=version)
-    entries = [entry for entry in snapshot.entries if entry.live(at)]
+    entries = [entry for entry in brand_snapshot(brand_id, counting=locked).entries if entry.live(at)]
     if extra is not None:
         entries = [entry for entry in entries if entry.rule.id != extra.pk] + [campaign_entry(extra)]
     left = limits_left(entries, contact_id=contact_id, at=at, locked=locked)

@@ -99,21 +99,15 @@ COUNTING = 0x4C43
 
 
 @cache
-def version_sql(vendor: str) -> str:
-    """The version's read (one parameter, the brand's id), written once per database `vendor`: every POS request
-    makes it, and the ORM's compilation of it cost more than the query. Another statement may carry it as a scalar
-    subquery (`SELECT (…)`), saving a round trip (a calculate's catalogue read does: `loyalty.pos.lookup`)."""
-    qn = connection.ops.quote_name
-    return f"SELECT {qn('version')} FROM {qn(SnapshotVersion._meta.db_table)} WHERE {qn('brand_id')} = %s"  # noqa: S608
-
-
-@cache
 def _version_sql(vendor: str, counting: bool) -> str:
-    """`version_sql`, or with `counting` (a confirm on PostgreSQL) the brand's counting lock taken shared in the same
-    statement."""
+    """The version's read, written once per database `vendor`: every POS request makes it, and the ORM's
+    compilation of it cost more than the query. `counting` (a confirm on PostgreSQL): the brand's counting lock
+    taken shared in the same statement."""
+    qn = connection.ops.quote_name
+    version = f"SELECT {qn('version')} FROM {qn(SnapshotVersion._meta.db_table)} WHERE {qn('brand_id')} = %s"  # noqa: S608
     if not counting:
-        return version_sql(vendor)
-    return f"SELECT ({version_sql(vendor)}), pg_advisory_xact_lock_shared({COUNTING}, %s)"
+        return version
+    return f"SELECT ({version}), pg_advisory_xact_lock_shared({COUNTING}, %s)"
 
 
 def snapshot_version(brand_id: int, *, counting: bool = False) -> int:
@@ -127,12 +121,9 @@ def snapshot_version(brand_id: int, *, counting: bool = False) -> int:
     return int(row[0]) if row and row[0] is not None else 0
 
 
-def brand_snapshot(brand_id: int, *, counting: bool = False, version: int | None = None) -> BrandSnapshot:
-    """The brand's active campaigns, rebuilt when their version moved (`counting`: see `snapshot_version`).
-    `version`: the version as the request already read it (`version_sql` in another statement of its own), so that
-    it is not read again; never with `counting`, whose read takes the lock."""
-    if version is None or counting:
-        version = snapshot_version(brand_id, counting=counting)
+def brand_snapshot(brand_id: int, *, counting: bool = False) -> BrandSnapshot:
+    """The brand's active campaigns, rebuilt when their version moved (`counting`: see `snapshot_version`)."""
+    version = snapshot_version(brand_id, counting=counting)
     cached = _cache.get(brand_id)
     if cached is not None and cached.version == version:
         return cached

@@ -111,7 +111,7 @@ def calculate(
             fields={"redeem_points": [_("No customer.")]},
         )
     skus = {line["sku"] for line in data["lines"]}
-    products, version = brand_products(brand_id=register.store.brand_id, skus=skus)
+    products = brand_products(brand_id=register.store.brand_id, skus=skus)
     lines = []
     for index, raw in enumerate(data["lines"]):
         product = products.get(raw["sku"])
@@ -147,7 +147,6 @@ def calculate(
         point_value=program.point_value,
         locked=lock_limits,
         extra=extra_campaign,
-        version=version,  # read with the products (a confirm reads it again, with its counting lock)
     )
     promotions = pricing.apply_discounts(
         lines=lines,

@@ -11,7 +11,6 @@ from functools import cache
 
 from django.db import connection
 
-from campaigns.snapshot import version_sql
 from common.rawrows import Columns
 from contacts.models import Contact
 from loyalty.models import Account, Card, CardType, Category, Enrollment, MasterAccountMember, Product, Tier
@@ -111,36 +110,25 @@ def _category_ids(path: str | None) -> frozenset[int]:
 
 @cache
 def _products_statement(vendor: str, count: int) -> str:
-    """The products' read, after the brand's snapshot version (a scalar subquery): one row of the version alone
-    when no SKU is the brand's, else one per product, each with it."""
     qn = connection.ops.quote_name
     marks = ", ".join(["%s"] * count)
-    products = (
-        f"SELECT pr.{qn('id')} AS pk, pr.{qn('sku')} AS sku, pr.{qn('accrual_excluded')} AS accrual_excluded,"  # noqa: S608
-        f" pr.{qn('redemption_excluded')} AS redemption_excluded, ca.{qn('path')} AS path"
-        f" FROM {qn(Product._meta.db_table)} pr"
+    return (
+        f"SELECT pr.{qn('id')}, pr.{qn('sku')}, pr.{qn('accrual_excluded')}, pr.{qn('redemption_excluded')},"  # noqa: S608
+        f" ca.{qn('path')} FROM {qn(Product._meta.db_table)} pr"
         f" LEFT JOIN {qn(Category._meta.db_table)} ca ON ca.{qn('id')} = pr.{qn('category_id')}"
         f" WHERE pr.{qn('brand_id')} = %s AND pr.{qn('sku')} IN ({marks})"
     )
-    return (
-        f"SELECT ({version_sql(vendor)}), p.pk, p.sku, p.accrual_excluded, p.redemption_excluded, p.path"  # noqa: S608
-        f" FROM (SELECT 1 AS one) AS anchor LEFT JOIN ({products}) AS p ON 1 = 1"
-    )
 
 
-def brand_products(*, brand_id: int, skus: set[str]) -> tuple[dict[str, TillProduct], int]:
-    """The brand's products of those SKUs with what the till needs of them, and the brand's campaign snapshot
-    version (`campaigns.snapshot`): the calculate's catalogue read, one statement without the ORM's compilation
-    (and one round trip fewer than reading the version apart), and no model instance built per line."""
+def brand_products(*, brand_id: int, skus: set[str]) -> dict[str, TillProduct]:
+    """The brand's products of those SKUs with what the till needs of them: the calculate's catalogue read, one
+    statement without the ORM's compilation, and no model instance built per line."""
+    if not skus:
+        return {}
     with connection.cursor() as cursor:
-        if not skus:
-            cursor.execute(version_sql(connection.vendor), [brand_id])
-            row = cursor.fetchone()
-            return {}, int(row[0]) if row and row[0] is not None else 0
-        cursor.execute(_products_statement(connection.vendor, len(skus)), [brand_id, brand_id, *sorted(skus)])
+        cursor.execute(_products_statement(connection.vendor, len(skus)), [brand_id, *sorted(skus)])
         rows = cursor.fetchall()
-    version = int(rows[0][0]) if rows[0][0] is not None else 0
-    products = {
+    return {
         sku: TillProduct(
             pk=pk,
             sku=sku,
@@ -148,7 +136,5 @@ def brand_products(*, brand_id: int, skus: set[str]) -> tuple[dict[str, TillProd
             redemption_excluded=bool(redemption_excluded),
             category_ids=_category_ids(path),
         )
-        for _version, pk, sku, accrual_excluded, redemption_excluded, path in rows
-        if pk is not None
+        for pk, sku, accrual_excluded, redemption_excluded, path in rows
     }
-    return products, version
