@@ -103,9 +103,18 @@ def mark_first_overall(cursor: CursorWrapper, contacts: str) -> None:
     a new first receipt at one brand can make another brand's the later one), written where it changed."""
     first = table(ContactFirst)
     temp_table(cursor, "an_flag", "id bigint, flag boolean")
+    rows = f"{first} WHERE contact_id IN (SELECT contact_id FROM {contacts})"  # noqa: S608 (names only)
+    if connection.vendor == "postgresql":
+        # Each contact's first receipts read from the (contact, first_at) index (matched plainly, PostgreSQL read
+        # every first receipt there is to hash them).
+        rows = (
+            f"(SELECT DISTINCT contact_id FROM {contacts}) AS t CROSS JOIN LATERAL"  # noqa: S608
+            f" (SELECT id, contact_id AS cid, brand_id, first_at, first_overall FROM {first}"
+            " WHERE contact_id = t.contact_id OFFSET 0) AS x"
+        )
     cursor.execute(
         f"INSERT INTO an_flag SELECT id, flag FROM (SELECT id, first_overall, {FIRST_OVERALL} AS flag"  # noqa: S608
-        f" FROM {first} WHERE contact_id IN (SELECT contact_id FROM {contacts})) AS w WHERE w.first_overall <> w.flag"
+        f" FROM {rows}) AS w WHERE w.first_overall <> w.flag"
     )
     analyze(cursor, "an_flag")
     cursor.execute(f"UPDATE {first} SET first_overall = f.flag FROM an_flag f WHERE {first}.id = f.id")  # noqa: S608
