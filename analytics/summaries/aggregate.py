@@ -8,6 +8,10 @@ contacts' days; a contact's first receipt at a brand is read again, for every co
 its contact-days (`ROW_NUMBER() OVER (PARTITION BY brand, contact ORDER BY first_at)`); a campaign's day sums its
 uses by the counted receipts. The contacts' days are written with their previous days, and the first receipts'
 `first_overall` marked again, by `previous.py`.
+
+On PostgreSQL the first receipts' statements read the touched contacts' rows per pair or per contact through their
+indexes (`LATERAL … LIMIT 1`, `OFFSET 0` probes), the same rows the portable statements read: joined plainly,
+PostgreSQL hashed every first receipt or contact-day there is for a day's 70,000 contacts.
 """
 
 from datetime import datetime
