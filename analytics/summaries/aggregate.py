@@ -126,6 +126,12 @@ def _days_before_batch(days: int) -> str:
     return f"date((SELECT MIN(day) FROM an_dirty), '-{int(days)} days')"  # noqa: S608 (a number)
 
 
+def _same_first(rows: str) -> str:
+    """SQL: the first receipt `n` (of `an_nf`) is the row of `rows` (a table or an alias), column for column."""
+    columns = ("brand_id", "contact_id", "first_at", "day", "store_id", "register_id")
+    return " AND ".join(f"n.{column} = {rows}.{column}" for column in columns)
+
+
 def _first_receipts(cursor: CursorWrapper) -> None:
     """Each touched contact's first counted receipt at the brand, read again from its contact-days; only the rows that
     changed are written (most touched contacts bought before, and their first receipt stays where it was)."""
@@ -168,22 +174,19 @@ def _first_receipts(cursor: CursorWrapper) -> None:
         )
     analyze(cursor, "an_nf")
     first = table(ContactFirst)
-    same = " AND ".join(
-        f"n.{column} = {first}.{column}"
-        for column in ("brand_id", "contact_id", "first_at", "day", "store_id", "register_id")
-    )
     if connection.vendor == "postgresql":
         # The rows to delete found by probing the (brand, contact) index per pair, then deleted by id (matched
         # plainly, PostgreSQL read every first receipt there is to hash them).
         cursor.execute(
             f"DELETE FROM {first} WHERE {first}.id = ANY(ARRAY(SELECT x.id FROM an_fcd f CROSS JOIN LATERAL"  # noqa: S608
             f" (SELECT * FROM {first} WHERE {first}.brand_id = f.brand_id AND {first}.contact_id = f.contact_id"
-            f" OFFSET 0) x WHERE NOT EXISTS (SELECT 1 FROM an_nf n WHERE {same.replace(first + '.', 'x.')})))"
+            f" OFFSET 0) x WHERE NOT EXISTS (SELECT 1 FROM an_nf n WHERE {_same_first('x')})))"
         )
     else:
         cursor.execute(
             f"DELETE FROM {first} WHERE ({first}.brand_id, {first}.contact_id) IN"  # noqa: S608
-            f" (SELECT brand_id, contact_id FROM an_fcd) AND NOT EXISTS (SELECT 1 FROM an_nf n WHERE {same})"
+            " (SELECT brand_id, contact_id FROM an_fcd)"
+            f" AND NOT EXISTS (SELECT 1 FROM an_nf n WHERE {_same_first(first)})"
         )
     # Written with `first_overall` as the rows already there make it (no earlier first at another brand), so that
     # marking it again below rewrites only the few it got wrong (two new firsts of one contact in the batch).
