@@ -305,6 +305,8 @@ ACTIVE_CONTACT_DAYS = env.int("ACTIVE_CONTACT_DAYS", default=365)
 # Analytics' summaries: before a dashboard or an analytics answer reads them, the days touched since the last refresh
 # are written again when that means reading at most this many receipts (or ledger entries); more waits for the job.
 ANALYTICS_CATCH_UP_ROWS = env.int("ANALYTICS_CATCH_UP_ROWS", default=5000)
+# The refresh's three streams (days, products, ledger) at once on PostgreSQL, a thread and a connection each.
+ANALYTICS_STREAMS_SIDE_BY_SIDE = env.bool("ANALYTICS_STREAMS_SIDE_BY_SIDE", default=True)
 
 # Promoters: the consent text's version stored with a lead whose stand names none; leads a stand, and an address,
 # may send in a minute before 429 `too_many_requests`; how old a lead kept offline on a tablet may be.
