@@ -1,6 +1,7 @@
 """The home page and every analytics dashboard in a real Chromium, as a brand manager with the marketer's role: each
 opens, draws its Plotly charts (served from here), shows only the manager's brand and logs no policy violation or
-console error; the home page's figures are the API's overview for the same days. Screenshots go to /tmp."""
+console error; the home page's figures are the API's overview for the same days; "Refresh now" writes every stream
+(side by side on PostgreSQL) and comes back. Screenshots go to /tmp."""
 
 import os
 import re
@@ -87,4 +88,40 @@ def test_every_dashboard_opens_for_the_manager_with_their_brand_only(watched, wo
     with page.expect_download() as download:
         page.locator(".dash-downloads a", has_text="CSV").first.click()
     assert download.value.suggested_filename.endswith(".csv")
+    assert problems.found == []
+
+
+def test_refresh_now_writes_every_stream_and_comes_back(watched, world, monkeypatch):
+    # given: the refresh's streams watched (on PostgreSQL they run side by side, a thread each, inside the request)
+    import threading
+
+    from django.db import connection
+
+    from analytics.summaries import refresh
+    from analytics.summaries.models import SummaryState
+
+    threads: dict[str, str] = {}
+    real = refresh.refresh_stream
+
+    def spy(stream, **kwargs):
+        threads[stream] = threading.current_thread().name
+        return real(stream, **kwargs)
+
+    monkeypatch.setattr(refresh, "refresh_stream", spy)
+    page, problems = watched
+    log_in(page, "north-manager")
+    page.goto(DASHBOARDS["overview"][0])
+    page.wait_for_selector(DASHBOARDS["overview"][1])
+    threads.clear()  # the page's catch-up before it read
+    SummaryState.objects.update(refreshed_at=None)
+    # when
+    with page.expect_navigation():
+        page.get_by_role("button", name="Refresh now").click()
+    page.wait_for_selector(DASHBOARDS["overview"][1])
+    # then: back on the dashboard, every stream written, each in a thread of its own on PostgreSQL
+    assert page.url.endswith(DASHBOARDS["overview"][0])
+    assert set(threads) == {"days", "products", "ledger"}
+    assert SummaryState.objects.filter(refreshed_at__isnull=False).count() == 3
+    if connection.vendor == "postgresql":
+        assert all(name.startswith("summaries") for name in threads.values()), threads
     assert problems.found == []
