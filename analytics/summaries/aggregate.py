@@ -7,7 +7,8 @@ its buyers; a brand's day adds up its stores' (all of them, the untouched ones t
 contacts' days; a contact's first receipt at a brand is read again, for every contact the refresh touched, from
 its contact-days (`ROW_NUMBER() OVER (PARTITION BY brand, contact ORDER BY first_at)`); a campaign's day sums its
 uses by the counted receipts. The contacts' days are written with their previous days, and the first receipts'
-`first_overall` marked again, by `previous.py`.
+`first_overall` marked again, by `previous.py`. Last, the packs (`packs.py`) of every brand-day whose contact-days
+or first receipts changed (`an_pk`: noted by each statement that wrote them; on PostgreSQL from what it returned).
 
 On PostgreSQL the first receipts' statements read the touched contacts' rows per pair or per contact through their
 indexes (`LATERAL … LIMIT 1`, `OFFSET 0` probes), the same rows the portable statements read: joined plainly,
@@ -30,6 +31,7 @@ from analytics.summaries.models import (
     RegisterHour,
     StoreDay,
 )
+from analytics.summaries.packs import write_packs
 from analytics.summaries.previous import mark_first_overall, write_contact_days
 from campaigns.models import CampaignUsage
 
@@ -96,7 +98,8 @@ def summarise_store_days(cursor: CursorWrapper, now: datetime) -> None:
     _summarise_brand_days(cursor, stamp)
     cursor.execute("INSERT INTO an_fc SELECT DISTINCT brand_id, contact_id FROM an_cp WHERE contact_id IS NOT NULL")
     _first_receipts(cursor)
-    drop_temp(cursor, "an_fc")
+    write_packs(cursor, "an_pk")
+    drop_temp(cursor, "an_fc", "an_pk")
 
 
 def _summarise_brand_days(cursor: CursorWrapper, stamp: Any) -> None:
@@ -177,25 +180,41 @@ def _first_receipts(cursor: CursorWrapper) -> None:
     if connection.vendor == "postgresql":
         # The rows to delete found by probing the (brand, contact) index per pair, then deleted by id (matched
         # plainly, PostgreSQL read every first receipt there is to hash them).
-        cursor.execute(
+        _noting_days(
+            cursor,
             f"DELETE FROM {first} WHERE {first}.id = ANY(ARRAY(SELECT x.id FROM an_fcd f CROSS JOIN LATERAL"  # noqa: S608
             f" (SELECT * FROM {first} WHERE {first}.brand_id = f.brand_id AND {first}.contact_id = f.contact_id"
-            f" OFFSET 0) x WHERE NOT EXISTS (SELECT 1 FROM an_nf n WHERE {_same_first('x')})))"
+            f" OFFSET 0) x WHERE NOT EXISTS (SELECT 1 FROM an_nf n WHERE {_same_first('x')})))",
         )
     else:
-        cursor.execute(
-            f"DELETE FROM {first} WHERE ({first}.brand_id, {first}.contact_id) IN"  # noqa: S608
-            " (SELECT brand_id, contact_id FROM an_fcd)"
+        gone = (
+            f"FROM {first} WHERE ({first}.brand_id, {first}.contact_id) IN (SELECT brand_id, contact_id FROM an_fcd)"  # noqa: S608
             f" AND NOT EXISTS (SELECT 1 FROM an_nf n WHERE {_same_first(first)})"
         )
+        _noting_days(cursor, f"DELETE {gone}", f"SELECT brand_id, day {gone}")
     # Written with `first_overall` as the rows already there make it (no earlier first at another brand), so that
     # marking it again below rewrites only the few it got wrong (two new firsts of one contact in the batch).
-    cursor.execute(
+    new = (
+        f"FROM an_nf n WHERE NOT EXISTS (SELECT 1 FROM {first} f"  # noqa: S608
+        " WHERE f.brand_id = n.brand_id AND f.contact_id = n.contact_id)"
+    )
+    _noting_days(
+        cursor,
         f"INSERT INTO {first} (brand_id, contact_id, first_at, day, store_id, register_id, first_overall)"  # noqa: S608
         " SELECT n.brand_id, n.contact_id, n.first_at, n.day, n.store_id, n.register_id, NOT EXISTS (SELECT 1"
         f" FROM {first} o WHERE o.contact_id = n.contact_id AND (o.first_at < n.first_at OR (o.first_at = n.first_at"
-        f" AND o.brand_id < n.brand_id))) FROM an_nf n"
-        f" WHERE NOT EXISTS (SELECT 1 FROM {first} f WHERE f.brand_id = n.brand_id AND f.contact_id = n.contact_id)"
+        f" AND o.brand_id < n.brand_id))) {new}",
+        f"SELECT n.brand_id, n.day {new}",
     )
     mark_first_overall(cursor, "an_fcd")
     drop_temp(cursor, "an_fcd", "an_nf")
+
+
+def _noting_days(cursor: CursorWrapper, write: str, rows: str = "") -> None:
+    """Run a write of first receipts and note the brand-days of the rows it wrote or deleted in `an_pk` (for their
+    packs): on PostgreSQL from the rows it returns, elsewhere from `rows` (the same rows, selected before)."""
+    if connection.vendor == "postgresql":
+        cursor.execute(f"WITH w AS ({write} RETURNING brand_id, day) INSERT INTO an_pk SELECT brand_id, day FROM w")  # noqa: S608
+        return
+    cursor.execute(f"INSERT INTO an_pk {rows}")
+    cursor.execute(write)

@@ -4,11 +4,14 @@ definitions), reading each contact summary as few times as a page allows.
 Plain counts where the scope allows (`counted_from_previous_days`, any database): each `ContactDay` row carries the
 contact's previous day at its register, store, brand and anywhere (`prev_*`, kept by the refresh), so the distinct
 contacts of a scope active in days `a` to `b` are the rows of those days whose previous day in that scope is before
-`a` (or none): one row per contact, with no DISTINCT and no sort. One statement counts the period's and the previous
-period's active contacts and every group's (a store's with `prev_store`, a register's with `prev_register`, a day's
-rows whose previous day is before that day); one more the new contacts of both periods from `ContactFirst` (across
-every brand, only the rows marked `first_overall`). That needs the scope to be one brand, every brand, one store or
-one register (and the new contacts one brand or every brand).
+`a` (or none): one row per contact, with no DISTINCT and no sort. For one brand or every brand those rows, and the
+first receipts per register and day, are counted in memory from the brand-days' packs (`packs.py`, two queries: a
+year and the year before in ~0.1 s, where counting their rows in the database took ~0.6 s). For one store or one
+register, whose rows are few, one statement counts the period's and the previous period's active contacts and
+every group's (a store's with `prev_store`, a register's with `prev_register`, a day's rows whose previous day is
+before that day); one more the new contacts of both periods from `ContactFirst`. That needs the scope to be one
+brand, every brand, one store or one register (and the new contacts one brand or every brand: across every brand,
+only the first receipts marked `first_overall` count).
 
 Other scopes (several brands of many, as a manager of two brands sees them; a partner's several stores) have no
 such column: on PostgreSQL one statement with GROUPING SETS counts the period's distinct active contacts in total
@@ -30,6 +33,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from analytics.router import reads_connection
 from analytics.summaries.models import ContactDay, ContactFirst
+from analytics.summaries.packs import counted_from_packs, counts_from_packs
 from analytics.summaries.scope import Period, Scope
 
 COLUMNS = {"store": "store_id", "register": "register_id", "day": "day"}
@@ -306,6 +310,8 @@ def contact_counts(scope: Scope, period: Period, groups: tuple[str, ...] = ()) -
     """Active and new contacts of the period, in total and per group (`store`, `register`, `day`), and of the
     previous period in total."""
     with counting():
+        if counts_from_packs(scope):
+            return ContactCounts(*counted_from_packs(scope, period, groups))
         if counts_from_previous_days(scope):
             return counted_from_previous_days(scope, period, groups)
         if reads_connection().vendor == "postgresql":

@@ -218,6 +218,37 @@ class ContactDay(AtRegister):
 
 
 @brand_scoped("brand")
+class ContactDayPack(models.Model):
+    """A brand-day's `ContactDay` rows as arrays (`packs.py`), so that a long period's distinct contacts are counted
+    in memory from a few hundred rows. Per run of rows at one register: `registers`, `stores` (int64), `sizes`, and
+    its first receipts at the brand and at any brand, `new_brand` and `new_overall` (int32); per row, in run order,
+    `gap_*` (int16): the days since the contact's previous row at the register, store, brand or anywhere
+    (`prev_*`; 32767 for none)."""
+
+    brand = unchecked_key("loyalty.Brand", _("brand"), index=False)  # (brand, day) unique
+    day = models.DateField(_("day"))
+    registers = models.BinaryField(_("registers"))
+    stores = models.BinaryField(_("stores"))
+    sizes = models.BinaryField(_("rows per register"))
+    gap_register = models.BinaryField(_("days since the previous at the register"))
+    gap_store = models.BinaryField(_("days since the previous at the store"))
+    gap_brand = models.BinaryField(_("days since the previous at the brand"))
+    gap_any = models.BinaryField(_("days since the previous at any brand"))
+    new_brand = models.BinaryField(_("first receipts at the brand"))
+    new_overall = models.BinaryField(_("first receipts at any brand"))
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("contact-day pack")
+        verbose_name_plural = _("contact-day packs")
+        constraints = [models.UniqueConstraint(fields=["brand", "day"], name="%(app_label)s_%(class)s_one_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} brand {self.brand_id}"
+
+
+@brand_scoped("brand")
 class ContactFirst(AtRegister):
     """A contact's first counted receipt at a brand: when, where (new contacts of a period and of a group).
     `first_overall`: it is also the contact's first at every brand (the earliest, ties to the lower brand id), so

@@ -9,7 +9,8 @@ order day, store, register). The new rows are inserted with theirs, and the rows
 first day on are updated where theirs changed: a later day of a contact whose earlier day was written again (a
 backfill of an older day, a refund that took a receipt out, a new receipt on a day before today's). Rows before
 the batch's first day keep theirs: nothing before them changed. The window reads the touched contacts' whole
-history (by the `(contact, brand, first_at)` index): a contact's predecessor may be any number of days back.
+history (by the `(contact, brand, first_at)` index): a contact's predecessor may be any number of days back. The
+brand-days written or moved are noted in `an_pk`, for their packs (`packs.py`).
 
 The statements are plain SQL (window functions, `UPDATE … FROM`) that PostgreSQL and SQLite (3.33+) both run; the
 migration that added the columns (0006) filled them with the same windows over every row already there.
@@ -95,27 +96,36 @@ def write_contact_days(cursor: CursorWrapper) -> None:
         f"UPDATE {contact_day} SET {', '.join(f'{name} = m.{name}' for name in PREVIOUS)} FROM an_moved m"  # noqa: S608
         f" WHERE {contact_day}.id = m.id"
     )
+    # The brand-days whose packs to write again (`packs.py`): every one written or moved (and, by `aggregate.py`,
+    # every one whose first receipts changed).
+    temp_table(cursor, "an_pk", "brand_id bigint, day date")
+    cursor.execute(
+        "INSERT INTO an_pk SELECT brand_id, day FROM an_dirty"
+        " UNION SELECT brand_id, day FROM an_lag WHERE id IS NOT NULL"
+    )
     drop_temp(cursor, "an_cd", "an_tc", "an_lag", "an_moved")
 
 
 def mark_first_overall(cursor: CursorWrapper, contacts: str) -> None:
     """`first_overall` again for every first receipt of the contacts in the temporary table `contacts` (any brand's:
-    a new first receipt at one brand can make another brand's the later one), written where it changed."""
+    a new first receipt at one brand can make another brand's the later one), written where it changed (and the
+    brand-days of those noted in `an_pk`)."""
     first = table(ContactFirst)
-    temp_table(cursor, "an_flag", "id bigint, flag boolean")
+    temp_table(cursor, "an_flag", "id bigint, brand_id bigint, day date, flag boolean")
     rows = f"{first} WHERE contact_id IN (SELECT contact_id FROM {contacts})"  # noqa: S608 (names only)
     if connection.vendor == "postgresql":
         # Each contact's first receipts read from the (contact, first_at) index (matched plainly, PostgreSQL read
         # every first receipt there is to hash them).
         rows = (
             f"(SELECT DISTINCT contact_id FROM {contacts}) AS t CROSS JOIN LATERAL"  # noqa: S608
-            f" (SELECT id, contact_id AS cid, brand_id, first_at, first_overall FROM {first}"
+            f" (SELECT id, contact_id AS cid, brand_id, day, first_at, first_overall FROM {first}"
             " WHERE contact_id = t.contact_id OFFSET 0) AS x"
         )
     cursor.execute(
-        f"INSERT INTO an_flag SELECT id, flag FROM (SELECT id, first_overall, {FIRST_OVERALL} AS flag"  # noqa: S608
-        f" FROM {rows}) AS w WHERE w.first_overall <> w.flag"
+        f"INSERT INTO an_flag SELECT id, brand_id, day, flag FROM (SELECT id, brand_id, day, first_overall,"  # noqa: S608
+        f" {FIRST_OVERALL} AS flag FROM {rows}) AS w WHERE w.first_overall <> w.flag"
     )
     analyze(cursor, "an_flag")
     cursor.execute(f"UPDATE {first} SET first_overall = f.flag FROM an_flag f WHERE {first}.id = f.id")  # noqa: S608
+    cursor.execute("INSERT INTO an_pk SELECT brand_id, day FROM an_flag")
     drop_temp(cursor, "an_flag")
