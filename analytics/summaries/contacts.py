@@ -23,7 +23,7 @@ several brands run once (`counted_in_sets`). SQLite counts those with a query pe
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -35,6 +35,7 @@ from analytics.router import reads_connection
 from analytics.summaries.models import ContactDay, ContactFirst
 from analytics.summaries.packs import counted_from_packs, counts_from_packs
 from analytics.summaries.scope import Period, Scope
+from loyalty.models import Brand
 
 COLUMNS = {"store": "store_id", "register": "register_id", "day": "day"}
 # The counting statements' settings on PostgreSQL, for their transaction: their grouping kept in memory (by default
@@ -306,10 +307,21 @@ def counted_from_previous_days(scope: Scope, period: Period, groups: tuple[str, 
     )
 
 
+def _every_brand_as_such(scope: Scope) -> Scope:
+    """The scope of several brands that are every brand there is (a manager of all of them) as every brand's, which
+    the packs count (the same rows: every row is some brand's); any other scope as it is."""
+    if scope.brands is None or len(scope.brands) < 2 or scope.stores is not None or scope.registers is not None:
+        return scope
+    if set(scope.brands) >= set(Brand.objects.values_list("pk", flat=True)):
+        return replace(scope, brands=None)
+    return scope
+
+
 def contact_counts(scope: Scope, period: Period, groups: tuple[str, ...] = ()) -> ContactCounts:
     """Active and new contacts of the period, in total and per group (`store`, `register`, `day`), and of the
     previous period in total."""
     with counting():
+        scope = _every_brand_as_such(scope)
         if counts_from_packs(scope):
             return ContactCounts(*counted_from_packs(scope, period, groups))
         if counts_from_previous_days(scope):

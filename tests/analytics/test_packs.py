@@ -147,6 +147,32 @@ def test_the_migration_writes_the_packs_of_the_contact_days_already_there(monkey
     assert len(written) == 4
 
 
+@pytest.mark.django_db
+def test_a_manager_of_every_brand_is_counted_from_the_packs_and_of_some_brands_from_the_rows(django_assert_num_queries):
+    # given: Ann at brands A and B on day 0, Bob at C
+    shop = make_shop()
+    buy(shop, 0, 0, 0)
+    buy(shop, 3, 0, 0)
+    buy(shop, 4, 1, 0)
+    refresh()
+    period = Period(shop.base, shop.base)
+    # when: every brand, named one by one (the brands' ids, then the packs of the period and of the previous one,
+    # in the counting's transaction: a savepoint here, its release, and PostgreSQL's settings)
+    with django_assert_num_queries(5 + (connection.vendor == "postgresql")):
+        every = contact_counts(Scope(brands=[brand.pk for brand in shop.brands]), period, ("store",))
+    # then: Ann once, Bob; counted at her two stores
+    assert every.active == {
+        (None, None): 2,
+        ("store", shop.stores[0].pk): 1,
+        ("store", shop.stores[2].pk): 1,
+        ("store", shop.stores[3].pk): 1,
+    }
+    assert every.new == {(None, None): 2, ("store", shop.stores[0].pk): 1, ("store", shop.stores[3].pk): 1}
+    # and two brands of three count distinct contacts over the rows: Ann once
+    some = contact_counts(Scope(brands=[shop.brands[0].pk, shop.brands[1].pk]), period)
+    assert (some.active[(None, None)], some.new[(None, None)]) == (1, 1)
+
+
 def test_only_one_brand_or_every_brand_is_counted_from_the_packs():
     assert counts_from_packs(Scope(brands=None))
     assert counts_from_packs(Scope(brands=[1]))
@@ -176,7 +202,8 @@ def test_property_the_packs_stay_the_rows_through_any_refreshes(db, steps, first
             # then
             assert stored_packs() == expected_packs()
         period = Period(shop.base + timedelta(days=first), shop.base + timedelta(days=first + length))
-        for scope in (Scope(brands=None), *(Scope(brands=[brand.pk]) for brand in shop.brands)):
+        every = Scope(brands=[brand.pk for brand in shop.brands])  # a manager of every brand: counted as such
+        for scope in (Scope(brands=None), every, *(Scope(brands=[brand.pk]) for brand in shop.brands)):
             for groups in GROUPINGS:
                 packed = contact_counts(scope, period, groups)
                 distinct = counted_per_group(scope, period, groups)
