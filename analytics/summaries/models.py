@@ -222,8 +222,8 @@ class ContactDayPack(models.Model):
     """A brand-day's `ContactDay` rows as arrays (`packs.py`), so that a long period's distinct contacts are counted
     in memory from a few hundred rows. Per run of rows at one register: `registers`, `stores` (int64), `sizes`, and
     its first receipts at the brand and at any brand, `new_brand` and `new_overall` (int32); per row, in run order,
-    `gap_*` (int16): the days since the contact's previous row at the register, store, brand or anywhere
-    (`prev_*`; 32767 for none)."""
+    `contacts` (int64) and `gap_*` (int16): the days since the contact's previous row at the register, store, brand
+    or anywhere (`prev_*`; 32767 for none)."""
 
     brand = unchecked_key("loyalty.Brand", _("brand"), index=False)  # (brand, day) unique
     day = models.DateField(_("day"))
@@ -236,6 +236,7 @@ class ContactDayPack(models.Model):
     gap_any = models.BinaryField(_("days since the previous at any brand"))
     new_brand = models.BinaryField(_("first receipts at the brand"))
     new_overall = models.BinaryField(_("first receipts at any brand"))
+    contacts = models.BinaryField(_("contacts"))
 
     objects = ScopedManager()
 

@@ -1,7 +1,7 @@
-"""Distinct contacts counted from the contact-days' previous days (`counted_from_previous_days`) against the
+"""Distinct contacts counted from the contact-days' previous days (`contact_counts`, through the packs) against the
 COUNT(DISTINCT …) of a query per group (`counted_per_group`): hand-computed on a small week, and as a property over
 random receipts at three brands, refreshed step by step (later days, then earlier ones, receipts refunded in full),
-for random periods and every scope the plain counts serve. The refresh's `prev_*` and `first_overall` are also
+for random periods and scopes of every kind. The refresh's `prev_*` and `first_overall` are also
 checked against the same values computed in Python from the rows."""
 
 import itertools
@@ -15,12 +15,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analytics.summaries.contacts import (
-    contact_counts,
-    counted_from_previous_days,
-    counted_per_group,
-    counts_from_previous_days,
-)
+from analytics.summaries.contacts import contact_counts, counted_per_group
 from analytics.summaries.days import zone
 from analytics.summaries.models import ContactDay, ContactFirst
 from analytics.summaries.refresh import refresh_stream
@@ -144,7 +139,7 @@ def nonzero(counts: dict) -> dict:
 
 
 def assert_same_counts(scope: Scope, period: Period, groups: tuple[str, ...] = GROUPS) -> None:
-    plain = counted_from_previous_days(scope, period, groups)
+    plain = contact_counts(scope, period, groups)
     distinct = counted_per_group(scope, period, groups)
     assert nonzero(plain.active) == nonzero(distinct.active), (scope, period, groups)
     assert plain.active[(None, None)] == distinct.active[(None, None)]
@@ -162,6 +157,13 @@ def scopes(shop: Shop) -> list[Scope]:
         Scope(brands=None, stores=[stores[2]]),
         Scope(brands=[shop.brands[0].pk], registers=[shop.registers[1].pk]),
         Scope(brands=[shop.brands[1].pk], registers=[shop.registers[3].pk]),
+        # no level of their own: the contact ids (and for several brands of many, the new contacts in SQL)
+        Scope(brands=[shop.brands[0].pk], stores=stores[:2]),  # a partner's stores
+        Scope(brands=None, stores=[stores[0], stores[2]]),
+        Scope(brands=[shop.brands[0].pk], registers=[shop.registers[0].pk, shop.registers[2].pk]),
+        Scope(brands=[shop.brands[0].pk, shop.brands[1].pk]),  # a manager of two brands of three
+        Scope(brands=[shop.brands[0].pk, shop.brands[2].pk], stores=[stores[1], stores[3]]),
+        Scope(brands=[brand.pk for brand in shop.brands]),  # every brand, named: counted as every brand
     ]
 
 
@@ -197,7 +199,7 @@ def test_a_hand_counted_week():
         (day[3], r0): (day[0], day[0], day[2], day[2]),
     }
     brand_a = Scope(brands=[shop.brands[0].pk])
-    counts = counted_from_previous_days(brand_a, Period(day[2], day[3]), GROUPS)
+    counts = contact_counts(brand_a, Period(day[2], day[3]), GROUPS)
     # days 2-3 at brand A: Ann (s1, s0) and Bob (s0 r1)
     assert counts.active == {
         (None, None): 2,
@@ -212,7 +214,7 @@ def test_a_hand_counted_week():
     # new at brand A in days 2-3: Bob only (Ann's first was day 0); the previous period (days 0-1): Ann
     assert counts.new == {(None, None): 1, ("store", s0): 1, ("register", r1): 1, ("day", day[3]): 1}
     assert (counts.previous_active, counts.previous_new) == (1, 1)
-    every = counted_from_previous_days(Scope(brands=None), Period(day[1], day[2]), GROUPS)
+    every = contact_counts(Scope(brands=None), Period(day[1], day[2]), GROUPS)
     # every brand, days 1-2: Ann (B, s1) and Bob (B); new: Bob on day 2 (his first anywhere, at B)
     assert every.active[(None, None)] == 2
     assert every.active[("day", day[1])] == 1
@@ -244,19 +246,9 @@ def test_a_refund_in_full_takes_a_day_out_and_the_later_days_move_back():
     assert (last.prev_register, last.prev_store, last.prev_brand, last.prev_any) == (shop.base,) * 4
     assert stored_previous_days() == expected_previous_days()
     later = Period(shop.base + timedelta(days=1), shop.base + timedelta(days=4))
-    counts = counted_from_previous_days(Scope(brands=None), later)
+    counts = contact_counts(Scope(brands=None), later)
     assert counts.active[(None, None)] == 1
     assert counts.new == {}
-
-
-def test_only_scopes_with_a_column_of_previous_days_are_counted_so():
-    assert counts_from_previous_days(Scope(brands=None))
-    assert counts_from_previous_days(Scope(brands=[1]))
-    assert counts_from_previous_days(Scope(brands=[1], stores=[5]))
-    assert counts_from_previous_days(Scope(brands=[1], registers=[7]))
-    assert not counts_from_previous_days(Scope(brands=[1, 2]))  # a manager of two brands of several
-    assert not counts_from_previous_days(Scope(brands=[1], stores=[5, 6]))  # a partner's stores
-    assert not counts_from_previous_days(Scope(brands=[1, 2], stores=[5]))  # new contacts need the anti-join
 
 
 @pytest.mark.django_db
@@ -329,6 +321,6 @@ def test_a_tie_of_first_receipts_goes_to_the_lower_brand_as_the_anti_join_has_it
     flags = dict(ContactFirst.objects.filter(contact_id=bob).values_list("brand_id", "first_overall"))
     assert flags == {shop.brands[1].pk: True, shop.brands[2].pk: False}
     day = Period(shop.base + timedelta(days=1), shop.base + timedelta(days=1))
-    counts = counted_from_previous_days(Scope(brands=None), day, ("store",))
+    counts = contact_counts(Scope(brands=None), day, ("store",))
     assert counts.new == {(None, None): 1, ("store", shop.stores[2].pk): 1}
     assert counts.new == nonzero(counted_per_group(Scope(brands=None), day, ("store",)).new)

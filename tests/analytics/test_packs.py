@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 
 from analytics.summaries.contacts import contact_counts, counted_per_group
 from analytics.summaries.models import ContactDay, ContactDayPack, ContactFirst
-from analytics.summaries.packs import NONE, counts_from_packs
+from analytics.summaries.pack_counts import level_of, new_from_packs
+from analytics.summaries.packs import NONE
 from analytics.summaries.scope import Period, Scope
 from tests.analytics.test_contact_counts import GROUPINGS, STEP, buy, make_shop, nonzero, refresh, refund_in_full
 
@@ -173,12 +174,15 @@ def test_a_manager_of_every_brand_is_counted_from_the_packs_and_of_some_brands_f
     assert (some.active[(None, None)], some.new[(None, None)]) == (1, 1)
 
 
-def test_only_one_brand_or_every_brand_is_counted_from_the_packs():
-    assert counts_from_packs(Scope(brands=None))
-    assert counts_from_packs(Scope(brands=[1]))
-    assert not counts_from_packs(Scope(brands=[1, 2]))
-    assert not counts_from_packs(Scope(brands=[1], stores=[5]))
-    assert not counts_from_packs(Scope(brands=None, registers=[7]))
+def test_a_scope_is_counted_at_its_level_or_by_contact_ids():
+    assert level_of(Scope(brands=None)) == "any"
+    assert level_of(Scope(brands=[1])) == "brand"
+    assert level_of(Scope(brands=[1], stores=[5])) == "store"
+    assert level_of(Scope(brands=None, registers=[7])) == "register"
+    assert level_of(Scope(brands=[1, 2])) is None
+    assert level_of(Scope(brands=[1], stores=[5, 6])) is None
+    assert new_from_packs(Scope(brands=[1], stores=[5, 6]))
+    assert not new_from_packs(Scope(brands=[1, 2]))
 
 
 @settings(
