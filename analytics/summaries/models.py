@@ -205,12 +205,6 @@ class ContactDay(AtRegister):
         indexes = [
             models.Index(fields=["brand", "day", "contact"], name="analytics_contactday_brand"),
             models.Index(fields=["contact", "brand", "first_at"], name="analytics_contactday_contact"),
-            # The distinct contacts of a period (`contacts.py`) read this index alone, whatever order the rows are in.
-            models.Index(
-                fields=["day", "brand"],
-                include=["store", "register", "prev_register", "prev_store", "prev_brand", "prev_any"],
-                name="analytics_contactday_previous",
-            ),
         ]
 
     def __str__(self) -> str:
@@ -221,9 +215,10 @@ class ContactDay(AtRegister):
 class ContactDayPack(models.Model):
     """A brand-day's `ContactDay` rows as arrays (`packs.py`), so that a long period's distinct contacts are counted
     in memory from a few hundred rows. Per run of rows at one register: `registers`, `stores` (int64), `sizes`, and
-    its first receipts at the brand and at any brand, `new_brand` and `new_overall` (int32); per row, in run order,
-    `contacts` (int64) and `gap_*` (int16): the days since the contact's previous row at the register, store, brand
-    or anywhere (`prev_*`; 32767 for none)."""
+    its first receipts at the brand and at any brand, `new_brand` and `new_overall` (int32); per first receipt, in run
+    order, `first_contacts` and `first_ats` (int64, µs since 1970); per row, in run order, `contacts` (int64) and
+    `gap_*` (int16): the days since the contact's previous row at the register, store, brand or anywhere (`prev_*`;
+    32767 for none)."""
 
     brand = unchecked_key("loyalty.Brand", _("brand"), index=False)  # (brand, day) unique
     day = models.DateField(_("day"))
@@ -237,6 +232,8 @@ class ContactDayPack(models.Model):
     new_brand = models.BinaryField(_("first receipts at the brand"))
     new_overall = models.BinaryField(_("first receipts at any brand"))
     contacts = models.BinaryField(_("contacts"))
+    first_contacts = models.BinaryField(_("contacts of the first receipts"))
+    first_ats = models.BinaryField(_("times of the first receipts"))
 
     objects = ScopedManager()
 
@@ -274,12 +271,6 @@ class ContactFirst(AtRegister):
         indexes = [
             models.Index(fields=["brand", "day"], name="analytics_contactfirst_day"),
             models.Index(fields=["contact", "first_at"], name="analytics_contactfirst_at"),
-            # The new contacts of a period, of one brand or (`first_overall`) of every brand, from this index alone.
-            models.Index(
-                fields=["day", "brand"],
-                include=["store", "register", "first_overall"],
-                name="analytics_contactfirst_new",
-            ),
         ]
 
     def __str__(self) -> str:

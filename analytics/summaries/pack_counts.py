@@ -8,18 +8,25 @@ queries (the period's packs and the previous period's) and a few numpy operation
   own count (the groups) has its level, but a store's of a scope of registers (some of its registers): the ids.
 - **New contacts.** The first receipts per register add up: the scope's runs' `new_brand` for one brand, or
   `new_overall` (the contact's first at any brand) for every brand. Several brands of many need each contact's
-  first of them all, which no sum gives: `contacts.py` counts those in SQL.
+  first of them all (the earliest, ties to the lower brand), which no sum gives: the first receipts of those brands
+  from just before the previous period (`first_contacts`, `first_ats`) give each contact's least `(time, brand)` by
+  `np.minimum.at`, the contacts of the earlier ones (at most one per contact and brand, whatever the history) rule
+  theirs out, and the scope's new contacts are those whose first of them all falls in the period at its stores.
 
 The scope's brands are read by the query; its stores and registers by a mask of the runs (a pack holds every store
 of its brand).
 """
 
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
+import psycopg
+from django.db import connections
+from django.db.models import QuerySet
 
 from analytics.summaries.models import ContactDayPack
 from analytics.summaries.packs import EPOCH
@@ -27,6 +34,25 @@ from analytics.summaries.scope import Period, Scope
 
 Counts = dict[tuple[str | None, Any], int]
 BITMAP_IDS = 1 << 26  # distinct contact ids counted in a bitmap up to this id (64 MB), by sorting above it
+MARGIN_DAYS = 2  # two stores' local days differ by up to 26 hours: first receipts 3 days apart are in time order
+
+
+def fetched(rows: QuerySet[Any, tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """A `values_list` of packs. On PostgreSQL its results come in binary, through a cursor of the same connection
+    (Django's is client-side, which gives text only, and text sends a blob as hex: 2 to 3 times the time), logged
+    as Django logs a query when it does (tests pin the queries)."""
+    connection = connections[rows.db]
+    if connection.vendor != "postgresql":
+        return list(rows)
+    sql, params = rows.query.sql_with_params()
+    connection.ensure_connection()
+    started = time.monotonic()
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(sql, params, binary=True, prepare=False)  # never prepared: safe behind PgBouncer
+        result = cursor.fetchall()
+    if connection.queries_logged:
+        connection.queries_log.append({"sql": f"{sql} -- {params!r}", "time": f"{time.monotonic() - started:.3f}"})
+    return result
 
 
 def level_of(scope: Scope) -> str | None:
@@ -48,11 +74,11 @@ def new_from_packs(scope: Scope) -> bool:
 def distinct(ids: np.ndarray) -> int:
     if not len(ids):
         return 0
-    if int(ids.max()) < BITMAP_IDS:
-        seen = np.zeros(int(ids.max()) + 1, dtype=bool)
-        seen[ids] = True
-        return int(np.count_nonzero(seen))
-    return len(np.unique(ids))
+    if int(ids.max()) >= BITMAP_IDS:
+        return len(np.unique(ids))
+    seen = np.zeros(int(ids.max()) + 1, dtype=bool)
+    seen[ids] = True
+    return int(np.count_nonzero(seen))
 
 
 @dataclass
@@ -123,7 +149,7 @@ def load(scope: Scope, period: Period, levels: Iterable[str], new: str, *, conta
     packs = ContactDayPack.objects.filter(day__gte=period.first, day__lte=period.last)
     if scope.brands is not None:
         packs = packs.filter(brand_id__in=scope.brands)
-    columns = list(zip(*packs.values_list(*fields), strict=True)) or [() for _ in fields]
+    columns = list(zip(*fetched(packs.values_list(*fields)), strict=True)) or [() for _ in fields]
     values = dict(zip(fields, columns, strict=True))
 
     def joined(name: str, dtype: str) -> np.ndarray:
@@ -153,43 +179,110 @@ def load(scope: Scope, period: Period, levels: Iterable[str], new: str, *, conta
     )
 
 
-def counted_from_packs(
-    scope: Scope, period: Period, groups: tuple[str, ...] = (), *, new: bool = True
-) -> tuple[Counts, Counts, int, int]:
+def _members(values: np.ndarray, of: np.ndarray) -> np.ndarray:
+    """Per value: whether it is one of `of` (a bitmap up to BITMAP_IDS, `np.isin` above)."""
+    if not len(of) or not len(values):
+        return np.zeros(len(values), dtype=bool)
+    top = max(int(values.max()), int(of.max()))
+    if top >= BITMAP_IDS:
+        return np.isin(values, of)
+    seen = np.zeros(top + 1, dtype=bool)
+    seen[of] = True
+    return seen[values]
+
+
+def _several_brands_new(scope: Scope, period: Period, groups: tuple[str, ...]) -> tuple[Counts, int]:
+    """The new contacts of several brands of many, in total and per group (zeros left out), and the previous
+    period's total: each contact's first receipt of those brands (the least time, then brand), where it is in the
+    scope's stores and registers. The first receipts from two days before the previous period on are compared by
+    time; a contact with one before those (earlier, whatever the stores' time zones) is new in neither period, so
+    of the history only the contacts are read."""
+    assert scope.brands is not None
+    brands = np.array(sorted(scope.brands), dtype=np.int64)
+    recent = period.previous().first - timedelta(days=MARGIN_DAYS)
+    packs = ContactDayPack.objects.filter(brand_id__in=scope.brands)
+    history = fetched(packs.filter(day__lt=recent).values_list("first_contacts"))
+    known = np.frombuffer(b"".join(blob for (blob,) in history), "<i8")
+    fields = ("brand_id", "day", "registers", "stores", "new_brand", "first_contacts", "first_ats")
+    rows = fetched(packs.filter(day__gte=recent, day__lte=period.last).values_list(*fields))
+    values = dict(zip(fields, list(zip(*rows, strict=True)) or [() for _ in fields], strict=True))
+    contacts = np.frombuffer(b"".join(values["first_contacts"]), "<i8")
+    if not len(contacts):
+        return {}, 0
+    per_run = np.frombuffer(b"".join(values["new_brand"]), "<i4")
+    per_pack = np.array([len(blob) // 8 for blob in values["first_contacts"]], dtype=np.int64)
+    rank = np.searchsorted(brands, np.repeat(np.array(values["brand_id"], dtype=np.int64), per_pack))
+    key = np.frombuffer(b"".join(values["first_ats"]), "<i8") * len(brands) + rank  # by time, then brand
+    days = np.repeat(np.array([(day - EPOCH).days for day in values["day"]], dtype=np.int64), per_pack)
+    stores = np.repeat(np.frombuffer(b"".join(values["stores"]), "<i8"), per_run)
+    registers = np.repeat(np.frombuffer(b"".join(values["registers"]), "<i8"), per_run)
+    base = int(contacts.min())
+    least = np.full(int(contacts.max()) - base + 1, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(least, contacts - base, key)
+    first = (key == least[contacts - base]) & ~_members(contacts, known)
+    if scope.stores is not None:
+        first &= np.isin(stores, scope.stores)
+    if scope.registers is not None:
+        first &= np.isin(registers, scope.registers)
+    start, before = (period.first - EPOCH).days, (period.previous().first - EPOCH).days
+    current = first & (days >= start)
+    counts: Counts = {(None, None): int(np.count_nonzero(current))}
+    for group, keys in (("store", stores), ("register", registers), ("day", days)):
+        if group in groups:
+            found = np.unique(keys[current], return_counts=True)
+            name = (lambda day: EPOCH + timedelta(days=int(day))) if group == "day" else int
+            counts.update(((group, name(key)), int(n)) for key, n in zip(*found, strict=True))
+    previous = int(np.count_nonzero(first & (days >= before) & (days < start)))
+    return {key: n for key, n in counts.items() if n}, previous
+
+
+def _active(current: Loaded, scope: Scope, level: str | None, first: date, groups: tuple[str, ...]) -> Counts:
+    """The distinct active contacts from `first` on, in total and per group."""
+    active: Counts = {(None, None): current.total(level, first)}
+    for group in ("store", "register"):
+        if group not in groups:
+            continue
+        keys = current.stores if group == "store" else current.registers
+        if group == "store" and scope.registers is not None:  # some of a store's registers: its level is no use
+            by_key = current.distinct_per(np.repeat(keys, current.sizes))
+        else:
+            by_key = current.per_key(current.first_in(group, first), current.run_starts(), keys)
+        active.update(((group, key), n) for key, n in by_key.items())
+    if "day" in groups:
+        if level is not None:
+            by_day = current.per_day((current.gaps[level] > 0) & current.in_rows, current.lengths)
+        else:
+            days = current.distinct_per(np.repeat(current.days, current.lengths))
+            by_day = {EPOCH + timedelta(days=day): n for day, n in days.items()}
+        active.update((("day", day), n) for day, n in by_day.items())
+    return active
+
+
+def _summed_new(current: Loaded, groups: tuple[str, ...]) -> Counts:
+    """The first receipts of the scope's runs, in total and per group."""
+    new: Counts = {(None, None): int(current.new.sum())}
+    for group, keys in (("store", current.stores), ("register", current.registers)):
+        if group in groups:
+            new.update(((group, key), n) for key, n in current.per_key(current.new, None, keys).items())
+    if "day" in groups:
+        new.update((("day", day), n) for day, n in current.per_day(current.new, current.runs).items())
+    return new
+
+
+def counted_from_packs(scope: Scope, period: Period, groups: tuple[str, ...] = ()) -> tuple[Counts, Counts, int, int]:
     """The period's distinct active contacts and new contacts in total and per group (`store`, `register`, `day`;
     zeros left out, but the active contacts' total), and the previous period's totals: `(active, new, previous
-    active, previous new)`. Without `new` (several brands of many: `new_from_packs`), no new contacts."""
-    if new and not new_from_packs(scope):
-        raise ValueError("the new contacts of several brands of many are not a sum")
+    active, previous new)`."""
     level = level_of(scope)
     firsts = "new_overall" if scope.brands is None else "new_brand"
     kept = tuple(group for group in ("store", "register") if group in groups)
     ids = level is None or ("store" in kept and scope.registers is not None)
     current = load(scope, period, (*((level,) if level else ()), *kept), firsts, contacts=ids)
-    active: Counts = {(None, None): current.total(level, period.first)}
-    added: Counts = {(None, None): int(current.new.sum())}
-    starts = current.run_starts()
-    for group in kept:
-        keys = current.stores if group == "store" else current.registers
-        if group == "store" and scope.registers is not None:  # some of a store's registers: its level is no use
-            by_key = current.distinct_per(np.repeat(keys, current.sizes))
-        else:
-            by_key = current.per_key(current.first_in(group, period.first), starts, keys)
-        active.update(((group, key), n) for key, n in by_key.items())
-        added.update(((group, key), n) for key, n in current.per_key(current.new, None, keys).items())
-    if "day" in groups:
-        if level is not None:
-            by_day = current.per_day((current.gaps[level] > 0) & current.in_rows, current.lengths)
-        else:
-            by_day = {
-                EPOCH + timedelta(days=day): n
-                for day, n in current.distinct_per(np.repeat(current.days, current.lengths)).items()
-            }
-        active.update((("day", day), n) for day, n in by_day.items())
-        added.update((("day", day), n) for day, n in current.per_day(current.new, current.runs).items())
     before = period.previous()
     previous = load(scope, before, (level,) if level else (), firsts, contacts=level is None)
-    if not new:
-        return active, {}, previous.total(level, before.first), 0
-    added = {key: n for key, n in added.items() if n}
-    return active, added, previous.total(level, before.first), int(previous.new.sum())
+    active = _active(current, scope, level, period.first, groups)
+    if new_from_packs(scope):
+        new, previous_new = _summed_new(current, groups), int(previous.new.sum())
+    else:
+        new, previous_new = _several_brands_new(scope, period, groups)
+    return active, {key: n for key, n in new.items() if n}, previous.total(level, before.first), previous_new

@@ -16,8 +16,9 @@ The refresh writes the packs of every brand-day whose contact-days or first rece
 wrote them for the rows already there. Plain SQL and the same arrays on PostgreSQL and SQLite.
 """
 
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -30,6 +31,7 @@ from analytics.summaries.models import ContactDay, ContactDayPack, ContactFirst
 NONE = 32767  # the gap of a row with no previous day (and the most any gap is kept at: 89 years)
 LEVELS = ("register", "store", "brand", "any")
 EPOCH = date(1970, 1, 1)
+EPOCH_AT = datetime(1970, 1, 1, tzinfo=UTC)
 COLUMNS = (
     "brand_id",
     "day",
@@ -39,8 +41,11 @@ COLUMNS = (
     "new_brand",
     "new_overall",
     "contacts",
+    "first_contacts",
+    "first_ats",
     *(f"gap_{level}" for level in LEVELS),
 )
+Firsts = dict[tuple[int, int, int], list[tuple[int, int, bool]]]
 
 
 def _day_number(column: str) -> str:
@@ -57,12 +62,10 @@ def _gap(column: str) -> str:
     return f"COALESCE(MIN(CAST(ROUND(julianday(day) - julianday({column})) AS INTEGER), {NONE}), {NONE})"
 
 
-def packed(
-    rows: Iterable[tuple[int, ...]], firsts: dict[tuple[int, int, int], tuple[int, int]]
-) -> Iterator[tuple[Any, ...]]:
-    """Pack rows `(brand, day number, register, store, contact, gap × 4)` sorted by brand, day and register, with
-    the first receipts per `(brand, day number, register)` (`(at the brand, at any brand)`): one row of `COLUMNS`
-    per brand-day."""
+def packed(rows: Iterable[tuple[int, ...]], firsts: Firsts) -> Iterator[tuple[Any, ...]]:
+    """Pack rows `(brand, day number, register, store, contact, gap × 4)` sorted by brand, day and register, with the
+    first receipts per `(brand, day number, register)` (`(contact, µs, first at any brand)` each): one row of
+    `COLUMNS` per brand-day."""
     data = np.array(list(rows), dtype=np.int64)
     if not len(data):
         return
@@ -70,18 +73,30 @@ def packed(
     for part in np.split(data, new_pack):
         brand, day = int(part[0, 0]), int(part[0, 1])
         starts = np.flatnonzero(np.r_[True, part[1:, 2] != part[:-1, 2]])
-        new = np.array([firsts.get((brand, day, int(register)), (0, 0)) for register in part[starts, 2]])
+        runs = [firsts.get((brand, day, int(register)), []) for register in part[starts, 2]]
+        entries = np.array([entry for run in runs for entry in run], dtype=np.int64).reshape(-1, 3)
         yield (
             brand,
             connection.ops.adapt_datefield_value(EPOCH + timedelta(days=day)),
             part[starts, 2].astype("<i8").tobytes(),
             part[starts, 3].astype("<i8").tobytes(),
             np.diff(np.r_[starts, len(part)]).astype("<i4").tobytes(),
-            new[:, 0].astype("<i4").tobytes(),
-            new[:, 1].astype("<i4").tobytes(),
+            np.array([len(run) for run in runs], dtype="<i4").tobytes(),
+            np.array([sum(overall for *_entry, overall in run) for run in runs], dtype="<i4").tobytes(),
             part[:, 4].astype("<i8").tobytes(),
+            entries[:, 0].astype("<i8").tobytes(),
+            entries[:, 1].astype("<i8").tobytes(),
             *(part[:, 5 + index].astype("<i2").tobytes() for index in range(len(LEVELS))),
         )
+
+
+def _microseconds(at: Any) -> int:
+    """A stored time as µs since 1970 (PostgreSQL gives an aware datetime, SQLite the stored UTC text)."""
+    if isinstance(at, str):
+        at = datetime.fromisoformat(at)
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    return (at - EPOCH_AT) // timedelta(microseconds=1)
 
 
 def write_packs(cursor: CursorWrapper, brand_days: str) -> None:
@@ -91,11 +106,12 @@ def write_packs(cursor: CursorWrapper, brand_days: str) -> None:
     where = f"(brand_id, day) IN (SELECT brand_id, day FROM {brand_days})"  # noqa: S608 (names only)
     cursor.execute(f"DELETE FROM {pack} WHERE {where}")  # noqa: S608 (names only)
     cursor.execute(
-        f"SELECT brand_id, {_day_number('day')}, register_id, COUNT(*),"  # noqa: S608 (names only)
-        f" SUM(CASE WHEN first_overall THEN 1 ELSE 0 END) FROM {table(ContactFirst)} WHERE {where}"
-        " GROUP BY brand_id, day, register_id"
+        f"SELECT brand_id, {_day_number('day')}, register_id, contact_id, first_at, first_overall"  # noqa: S608
+        f" FROM {table(ContactFirst)} WHERE {where} ORDER BY brand_id, day, register_id, contact_id"
     )
-    firsts = {(brand, day, register): (n, overall) for brand, day, register, n, overall in cursor.fetchall()}
+    firsts: Firsts = defaultdict(list)
+    for brand, day, register, contact, at, overall in cursor.fetchall():
+        firsts[(brand, day, register)].append((contact, _microseconds(at), bool(overall)))
     cursor.execute(
         f"SELECT brand_id, {_day_number('day')}, register_id, store_id, contact_id,"  # noqa: S608 (names only)
         f" {', '.join(_gap(f'prev_{level}') for level in LEVELS)} FROM {table(ContactDay)} WHERE {where}"

@@ -15,12 +15,13 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analytics.summaries.contacts import contact_counts, counted_per_group
+from analytics.summaries.contacts import contact_counts
 from analytics.summaries.days import zone
 from analytics.summaries.models import ContactDay, ContactFirst
 from analytics.summaries.refresh import refresh_stream
 from analytics.summaries.scope import Period, Scope
 from loyalty.models import Purchase, Refund
+from tests.analytics.distinct_reference import counted_per_group
 from tests.factories import BrandFactory, ContactFactory, RegisterFactory, StoreFactory
 
 MOSCOW = zone("Europe/Moscow")

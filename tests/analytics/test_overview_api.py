@@ -7,9 +7,10 @@ from datetime import timedelta
 import pytest
 from rest_framework.test import APIClient
 
-from analytics.summaries.contacts import contact_counts, counted_per_group
+from analytics.summaries.contacts import contact_counts
 from analytics.summaries.refresh import summaries_refresh
 from analytics.summaries.scope import Period, Scope
+from tests.analytics.distinct_reference import counted_per_group
 from tests.analytics.summaries_support import build_world
 from tests.factories import UserFactory
 
