@@ -69,11 +69,12 @@ def brand_codes(*, brand_id: int, codes: list[str], contact_id: int | None) -> l
 
 
 @cache
-def _known_sql(vendor: str, count: int) -> str:
+def known_sql(vendor: str, count: int) -> str:
+    """The statement counting the brand's codes among `count` (parameters: the brand, the codes), as `n`."""
     qn = connection.ops.quote_name
     places = ", ".join(["%s"] * count)
     return (
-        f"SELECT COUNT(*) FROM {qn(PromoCode._meta.db_table)} c"  # noqa: S608 (names from the models, values bound)
+        f"SELECT COUNT(*) AS n FROM {qn(PromoCode._meta.db_table)} c"  # noqa: S608 (names from the models, values bound)
         f" JOIN {qn(PromoPool._meta.db_table)} p ON p.{qn('id')} = c.{qn('pool_id')}"
         f" WHERE p.{qn('brand_id')} = %s AND c.{qn('code')} IN ({places})"
     )
@@ -82,6 +83,6 @@ def _known_sql(vendor: str, count: int) -> str:
 def known_count(*, brand_id: int, codes: list[str]) -> int:
     """How many of `codes` (normalised, distinct) the brand has."""
     with connection.cursor() as cursor:
-        cursor.execute(_known_sql(connection.vendor, len(codes)), [brand_id, *codes])
+        cursor.execute(known_sql(connection.vendor, len(codes)), [brand_id, *codes])
         row = cursor.fetchone()
     return int(row[0])

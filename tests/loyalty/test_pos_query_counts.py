@@ -119,7 +119,12 @@ def test_confirm_by_a_master_account_member():
 # Before the hand-written identification, the one-statement counters and the one ledger write (2026-12-05) the
 # bench's confirm (33 campaigns applied, one counter UPDATE each) ran 82 statements; it then ran 36, and 35 once
 # campaigns without limits kept no counter (the five here have none: no counter statement; the limited one has).
-EXPECTED = {"confirm": 31, "confirm_code_limited": 42, "confirm_master": 31}
+# With codes, PostgreSQL counts the register's unknown codes and its guessing minute in one statement (SQLite: two).
+EXPECTED = {
+    "confirm": 31,
+    "confirm_code_limited": 41 if connection.vendor == "postgresql" else 42,
+    "confirm_master": 31,
+}
 
 
 def test_the_segments_are_read_only_when_a_campaign_is_for_a_segment():
