@@ -5,6 +5,7 @@ for random periods and scopes of every kind. The refresh's `prev_*` and `first_o
 checked against the same values computed in Python from the rows."""
 
 import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -278,6 +279,19 @@ STEP = st.tuples(st.lists(RECEIPT, max_size=6), st.lists(st.integers(0, 30), max
 PERIOD = st.tuples(st.integers(0, DAYS - 1), st.integers(0, DAYS - 1))
 
 
+def refreshed_steps(shop: Shop, steps: list[tuple[list, list[int]]]) -> Iterator[None]:
+    """Given each step's receipts (any day, earlier ones too) and refunds in full of earlier receipts, when the days
+    are refreshed: yields after each step's refresh, for its checks."""
+    bought: list[Purchase] = []
+    for receipts, refunds in steps:
+        bought += [buy(shop, *receipt) for receipt in receipts]
+        for index in refunds:
+            if index < len(bought) and not bought[index].refunds.exists():
+                refund_in_full(bought[index])
+        refresh()
+        yield
+
+
 @settings(
     max_examples=25,
     deadline=None,
@@ -287,15 +301,7 @@ PERIOD = st.tuples(st.integers(0, DAYS - 1), st.integers(0, DAYS - 1))
 def test_property_plain_counts_equal_the_distinct_counts(db, steps, periods):
     with transaction.atomic():
         shop = make_shop()
-        bought: list[Purchase] = []
-        for receipts, refunds in steps:
-            # given: a step's receipts (any day, earlier ones too) and refunds in full of earlier receipts
-            bought += [buy(shop, *receipt) for receipt in receipts]
-            for index in refunds:
-                if index < len(bought) and not bought[index].refunds.exists():
-                    refund_in_full(bought[index])
-            # when
-            refresh()
+        for _step in refreshed_steps(shop, steps):
             # then: the refresh kept every row's previous days, every first receipt and its mark exact
             assert stored_previous_days() == expected_previous_days()
             assert stored_firsts() == expected_firsts()
