@@ -14,9 +14,6 @@ store of the scope's brands as those brands.
 the tests' reference.
 """
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -26,24 +23,6 @@ from analytics.router import reads_connection
 from analytics.summaries.pack_counts import counted_from_packs
 from analytics.summaries.scope import Period, Scope
 from loyalty.models import Brand, Store
-
-_counting: ContextVar[bool] = ContextVar("counting", default=False)
-
-
-@contextmanager
-def counting() -> Iterator[None]:
-    """A transaction on the connection analytics reads use (`reads_connection`): the period's packs and the previous
-    period's read together."""
-    if _counting.get():
-        yield
-        return
-    reads = reads_connection()
-    token = _counting.set(True)
-    try:
-        with transaction.atomic(using=reads.alias):
-            yield
-    finally:
-        _counting.reset(token)
 
 
 @dataclass
@@ -74,6 +53,7 @@ def _plainest(scope: Scope) -> Scope:
 
 def contact_counts(scope: Scope, period: Period, groups: tuple[str, ...] = ()) -> ContactCounts:
     """Active and new contacts of the period, in total and per group (`store`, `register`, `day`), and of the
-    previous period in total."""
-    with counting():
+    previous period in total. The period's packs and the previous period's are read in one transaction on the
+    connection analytics reads use (`reads_connection`)."""
+    with transaction.atomic(using=reads_connection().alias):
         return ContactCounts(*counted_from_packs(_plainest(scope), period, groups))

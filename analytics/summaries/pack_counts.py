@@ -84,7 +84,7 @@ def distinct(ids: np.ndarray) -> int:
 @dataclass
 class Loaded:
     """A period's packs of a scope: per pack its day number, rows and runs; per run its register, store, rows, the
-    first receipts asked for and whether it is the scope's; per row its contact (when asked for), the gaps of the
+    first receipts asked for (the scope's only); per row its contact (when asked for), the gaps of the
     levels asked for, and whether it is the scope's."""
 
     days: np.ndarray
@@ -96,7 +96,6 @@ class Loaded:
     new: np.ndarray
     contacts: np.ndarray
     gaps: dict[str, np.ndarray]
-    in_runs: np.ndarray
     in_rows: np.ndarray
 
     def first_in(self, level: str, first: date) -> np.ndarray:
@@ -174,7 +173,6 @@ def load(scope: Scope, period: Period, levels: Iterable[str], new: str, *, conta
         new=np.where(in_runs, joined(new, "<i4"), 0),
         contacts=joined("contacts", "<i8"),
         gaps={level: joined(f"gap_{level}", "<i2") for level in levels},
-        in_runs=in_runs,
         in_rows=np.repeat(in_runs, sizes),
     )
 
