@@ -1,6 +1,7 @@
 """The narrow interface the checkout calls: the brand's live campaigns as engine rules for one receipt, the
 customer's state the engine needs, and the records a confirm writes (uses, conflict notices)."""
 
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -29,16 +30,21 @@ def rules_for(
     point_value: Decimal,
     locked: bool = False,
     extra: Campaign | None = None,
+    lines: Sequence[Line] | None = None,
 ) -> list[CampaignRule]:
     """The campaigns live at `at`, with what their limits leave for this customer (counters locked if asked).
 
-    `extra` (simulation) is added whatever its status and window, replacing its active self if any.
+    `extra` (simulation) is added whatever its status and window, replacing its active self if any. `lines` (a
+    receipt's): only the campaigns that can touch one of them, by the snapshot's index (`campaigns.engine.index`;
+    the engine's answer is the same).
     """
-    entries = [entry for entry in brand_snapshot(brand_id, counting=locked).entries if entry.live(at)]
+    snapshot = brand_snapshot(brand_id, counting=locked)
+    entries = [entry for entry in snapshot.entries if entry.live(at)]
     if extra is not None:
         entries = [entry for entry in entries if entry.rule.id != extra.pk] + [campaign_entry(extra)]
     left = limits_left(entries, contact_id=contact_id, at=at, locked=locked)
-    return [with_limits(entry, left.get(entry.rule.id, Limits()), point_value=point_value) for entry in entries]
+    rules = [with_limits(entry, left.get(entry.rule.id, Limits()), point_value=point_value) for entry in entries]
+    return rules if lines is None else snapshot.index.narrowed(rules, lines)
 
 
 def engine_customer(

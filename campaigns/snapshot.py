@@ -16,6 +16,7 @@ from django.db import connection
 from django.db.models import F
 
 from campaigns.choices import CampaignStatus
+from campaigns.engine.index import CampaignIndex
 from campaigns.engine.types import CampaignRule, Limits, ProductFilter
 from campaigns.models import Campaign, ProductSegment, SnapshotVersion
 from campaigns.rules import parse_audience, parse_campaign_mechanic, parse_conditions, parse_limits
@@ -38,6 +39,7 @@ class CampaignEntry:
 class BrandSnapshot:
     version: int
     entries: tuple[CampaignEntry, ...]
+    index: CampaignIndex  # the entries by the SKUs and categories of their segments (`campaigns.engine.index`)
 
 
 _cache: dict[int, BrandSnapshot] = {}
@@ -89,7 +91,8 @@ def _build(brand_id: int, version: int) -> BrandSnapshot:
         .prefetch_related("product_segment__categories")
         .order_by("-priority", "pk")
     )
-    return BrandSnapshot(version=version, entries=tuple(campaign_entry(campaign) for campaign in campaigns))
+    entries = tuple(campaign_entry(campaign) for campaign in campaigns)
+    return BrandSnapshot(version=version, entries=entries, index=CampaignIndex.of(entry.rule for entry in entries))
 
 
 # PostgreSQL advisory locks of a brand's campaign counting (`COUNTING`, brand id): a confirm holds it shared from

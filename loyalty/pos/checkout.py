@@ -147,6 +147,7 @@ def calculate(
         point_value=program.point_value,
         locked=lock_limits,
         extra=extra_campaign,
+        lines=lines,
     )
     promotions = pricing.apply_discounts(
         lines=lines,

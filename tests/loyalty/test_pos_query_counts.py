@@ -11,9 +11,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from campaigns.models import SegmentMember
+from campaigns.models import ProductSegment, SegmentMember
+from campaigns.services.campaigns import product_segment_save
 from tests.campaigns.test_pos_campaigns import save_campaign
-from tests.factories import MasterAccountFactory, SegmentFactory, TierFactory
+from tests.factories import MasterAccountFactory, ProductFactory, SegmentFactory, TierFactory
 from tests.loyalty.pos_support import calculate, confirm, line, make_shopper, make_till, ok
 from tests.promocodes.promo_support import coded_campaign, single_pool
 
@@ -149,3 +150,35 @@ def test_the_segments_are_read_only_when_a_campaign_is_for_a_segment():
     assert sum("campaigns_segmentmember" in q for q in sql) == 1
     # five times 2 % of 100.00 for everyone, and 50 % more for the segment's member only
     assert (discount(member), discount(other)) == ("60.00", "10.00")
+
+
+def test_a_segment_campaign_on_other_products_costs_a_basket_without_them_nothing():
+    # given: a campaign for a customer segment on a product segment (towels), the member in the segment
+    till, member = shop()
+    ProductFactory(brand=till.brand, sku="TOWEL", price=Decimal("40.00"))
+    segment = SegmentFactory(program=till.program, name="Sleepers", rules={"all": []})
+    SegmentMember.objects.create(segment=segment, contact=member.contact)
+    towels = product_segment_save(segment=ProductSegment(brand=till.brand), data={"name": "Towels", "skus": ["TOWEL"]})
+    save_campaign(
+        till.brand,
+        name="Sleepers' towels half off",
+        audience={"type": "segment", "segment": segment.pk},
+        product_segment=towels,
+        mechanic={"type": "percent_discount", "percent": 50},
+    )
+
+    def discount(*lines):
+        answer = ok(calculate(till.client, {"customer": {"card": member.card.number}, "lines": list(lines)}))
+        return answer["totals"]["discount"]
+
+    # when the basket has no towel, the campaign index leaves the campaign out: the segments are not read
+    without = statements(lambda: discount(line("A", 1, "100.00")))
+    with_towel = statements(lambda: discount(line("A", 1, "100.00"), line("TOWEL", 1, "40.00")))
+
+    # then
+    assert sum("campaigns_segmentmember" in q for q in without) == 0
+    assert len(without) == len(with_towel) - 1  # that read is the only difference
+    assert sum("campaigns_segmentmember" in q for q in with_towel) == 1
+    # five times 2 % of each line for everyone, and 50 % of the towel for the member
+    assert discount(line("A", 1, "100.00")) == "10.00"
+    assert discount(line("A", 1, "100.00"), line("TOWEL", 1, "40.00")) == "34.00"
