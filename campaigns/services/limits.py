@@ -13,6 +13,7 @@ from campaigns.engine.types import Limits
 from campaigns.models import Campaign, CampaignCounter, CampaignUsage
 from campaigns.snapshot import COUNTING, CampaignEntry
 from common.money import ZERO
+from common.rowsinsert import rows_insert
 
 
 def limits_left(
@@ -109,21 +110,15 @@ def usages_record(
     rows = []
     values: dict[int, Decimal] = {}
     for campaign_id, amounts in sorted(given.items()):
-        value = amounts.get("discount", ZERO) + amounts.get("points", ZERO) * point_value
+        discount, points = amounts.get("discount", ZERO), amounts.get("points", ZERO)
+        value = discount + points * point_value
         values[campaign_id] = value
-        rows.append(
-            CampaignUsage(
-                campaign_id=campaign_id,
-                purchase_id=purchase_id,
-                contact_id=contact_id,
-                at=at,
-                discount=amounts.get("discount", ZERO),
-                points=amounts.get("points", ZERO),
-                value=value,
-            )
-        )
+        rows.append((campaign_id, purchase_id, contact_id, at, discount, points, value))
     counters_add({campaign_id: value for campaign_id, value in values.items() if campaign_id in counted})
-    CampaignUsage.objects.bulk_create(rows)
+    rows_insert(CampaignUsage, USAGE_FIELDS, rows)
+
+
+USAGE_FIELDS = ("campaign", "purchase_id", "contact", "at", "discount", "points", "value")
 
 
 def campaign_stats(campaign_ids: Iterable[int]) -> dict[int, dict[str, Any]]:

@@ -19,6 +19,7 @@ from campaigns import pricing
 from campaigns.models import Campaign
 from common.errors import Conflict, InvalidInput
 from common.money import MAX_AMOUNT, ZERO, quantize
+from common.rowsinsert import rows_insert
 from contacts.services.events import events_record
 from loyalty.events import purchase_confirmed_events
 from loyalty.lock_objects import account_qs_select_for_update
@@ -194,6 +195,23 @@ def lock_account(account: Account | None) -> Account | None:
     return account_qs_select_for_update().get(pk=account.pk)
 
 
+LINE_FIELDS = (
+    "purchase",
+    "index",
+    "sku",
+    "product",
+    "quantity",
+    "price",
+    "base",
+    "discount",
+    "total",
+    "redeemed_points",
+    "paid",
+    "points",
+    "applied",
+)
+
+
 @transaction.atomic
 def confirm(
     *,
@@ -261,25 +279,27 @@ def confirm(
             )
     except IntegrityError as exc:
         raise Conflict(_("This receipt is already confirmed on this register."), code="duplicate_receipt") from exc
-    PurchaseLine.objects.bulk_create(
-        [
-            PurchaseLine(
-                purchase=purchase,
-                index=line.index,
-                sku=line.sku,
-                product_id=getattr(calc.products.get(line.sku), "pk", None),
-                quantity=line.quantity,
-                price=line.price,
-                base=line.base,
-                discount=line.discount,
-                total=line.total,
-                redeemed_points=line.redeemed_points,
-                paid=line.paid,
-                points=line.points,
-                applied=shown["applied"],  # as answered: amounts as two-place strings (JSON has no Decimal)
+    rows_insert(
+        PurchaseLine,
+        LINE_FIELDS,
+        (
+            (
+                purchase.pk,
+                line.index,
+                line.sku,
+                getattr(calc.products.get(line.sku), "pk", None),
+                line.quantity,
+                line.price,
+                line.base,
+                line.discount,
+                line.total,
+                line.redeemed_points,
+                line.paid,
+                line.points,
+                shown["applied"],  # as answered: amounts as two-place strings (JSON has no Decimal)
             )
             for line, shown in zip(calc.lines, answer["lines"], strict=True)
-        ]
+        ),
     )
     if customer is not None and customer.account is not None:
         earned = quantize(sum((line.base_points for line in calc.lines), ZERO))

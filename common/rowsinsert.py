@@ -1,0 +1,109 @@
+"""Plain rows into a model's table in one statement, for the hot paths that write many rows a request (a confirm's
+receipt lines and campaign uses), without a model instance per row.
+
+On PostgreSQL the rows go as one JSON parameter, `INSERT ... SELECT FROM jsonb_to_recordset(%s) AS r(column type,
+...)`: the database parses the JSON and casts each value by the column's own type, where `bulk_create` prepares
+every field of every instance and psycopg quotes every value (20 receipt lines of 13 columns: 3.1 ms with
+`bulk_create`, 1.9 ms as quoted VALUES, 0.8 ms as JSON, measured on the bench database). Elsewhere, instances
+through `bulk_create`, so the rows are the ORM's on both databases (`tests/common/test_rowsinsert.py` compares them).
+
+The caller names the fields it writes; `auto_now` and `auto_now_add` timestamps are filled with the time of the
+call, and a field not named gets what the ORM would give it (its constant default, `dict` or `list`; else "" for
+text); a field whose default is made per row, or that would be NULL where it may not, must be named. Values may
+be Decimals (written as their strings), times (ISO 8601 with their offset and every microsecond), dicts and lists
+for JSON columns, and what JSON has. The rows get no ids back.
+"""
+
+import json
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, time
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+from django.db import connection
+from django.db.models import DateField, DateTimeField, Field, Model
+from django.utils import timezone
+
+_NOW = object()  # a field filled with the time of the call
+
+
+class _Encoder(json.JSONEncoder):
+    def default(self, o: Any) -> Any:
+        if isinstance(o, Decimal):
+            return str(o)
+        if isinstance(o, datetime | date | time):
+            return o.isoformat()  # every microsecond, unlike DjangoJSONEncoder's milliseconds
+        return super().default(o)
+
+
+_encoder = _Encoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def _field(model: type[Model], name: str) -> Field:
+    field = model._meta.get_field(name)
+    assert isinstance(field, Field), f"{name} is not a column of {model._meta.label}"
+    return field
+
+
+def _stamped(field: Field) -> bool:
+    return isinstance(field, DateField | DateTimeField) and bool(field.auto_now or field.auto_now_add)  # type: ignore[attr-defined]
+
+
+@cache
+def _plan(
+    model: type[Model], names: tuple[str, ...], vendor: str
+) -> tuple[str, tuple[str, ...], tuple[str, ...], tuple[Any, ...]]:
+    """The statement, the columns of the fields named, the columns of the fields filled in and their values
+    (`_NOW`: the time of the call)."""
+    meta = model._meta
+    given = [_field(model, name) for name in names]
+    extra: list[Field] = []
+    extra_values: list[Any] = []
+    for field in meta.concrete_fields:
+        if field.primary_key or field in given:
+            continue
+        if _stamped(field):
+            value: Any = _NOW
+        elif field.has_default() and callable(field.default) and field.default not in (dict, list):
+            raise ValueError(f"{meta.label}.{field.name} must be given: its default is made per row")
+        else:
+            value = field.get_default()  # the ORM's: the default, else "" for text, else None
+            if value is None and not field.null:
+                raise ValueError(f"{meta.label}.{field.name} must be given: it has no default")
+        extra.append(field)
+        extra_values.append(value)
+    fields = [*given, *extra]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(str(field.column)) for field in fields)
+    selected = ", ".join(f"r.{quote(str(field.column))}" for field in fields)
+    typed = ", ".join(f"{quote(str(field.column))} {field.db_type(connection)}" for field in fields)
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({columns}) SELECT {selected} "  # noqa: S608 (names from the model)
+        f"FROM jsonb_to_recordset(%s::jsonb) AS r({typed})"
+    )
+    return (
+        sql,
+        tuple(str(field.column) for field in given),
+        tuple(str(field.column) for field in extra),
+        tuple(extra_values),
+    )
+
+
+def rows_insert(model: type[Model], names: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """Insert `rows` (values in the order of `names`, the fields' attribute or field names) into `model`'s table in
+    the caller's transaction; returns how many."""
+    rows = list(rows)
+    if not rows:
+        return 0
+    sql, columns, extra_columns, extra_values = _plan(model, tuple(names), connection.vendor)  # checks the names
+    if connection.vendor != "postgresql":
+        attnames = [_field(model, name).attname for name in names]
+        model._default_manager.bulk_create([model(**dict(zip(attnames, row, strict=True))) for row in rows])
+        return len(rows)
+    now = timezone.now()
+    extra = dict(zip(extra_columns, (now if value is _NOW else value for value in extra_values), strict=True))
+    records = [dict(zip(columns, row, strict=True)) | extra for row in rows]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [_encoder.encode(records)])
+    return len(rows)
