@@ -183,7 +183,7 @@ def redeem(
     return entries
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def receipt_settle(
     *,
     account: Account,
@@ -198,7 +198,9 @@ def receipt_settle(
     `insufficient_points`, writing nothing), then its `lots` as `accrue_lots` makes them. One lock, one sync, one
     insert, one save: what the two calls would do, in half the statements. The new lots are never taken by the
     receipt's own redemption (they are made after it, as the two calls in that order would). `locked`: the caller
-    holds the account's row lock and `account` was read under it (the checkout's confirm), so it is not read again."""
+    holds the account's row lock and `account` was read under it (the checkout's confirm), so it is not read again.
+    Inside a transaction it takes no savepoint: a refusal fails the caller's transaction (the confirm's, which fails
+    with it)."""
     lot_entries = _lot_entries(lots, at=at, partner=partner, purchase_id=purchase_id, user=None)
     now = timezone.now()
     [locked_account] = [account] if locked else _lock(account)
