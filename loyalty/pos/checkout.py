@@ -212,20 +212,26 @@ LINE_FIELDS = (
 )
 
 
-@transaction.atomic(savepoint=False)
 def confirm(
     *,
     register: Register,
     data: dict[str, Any],
     now: datetime | None = None,
+    savepoint: bool = True,
 ) -> tuple[Purchase, dict[str, Any]]:
     """Confirm a receipt: redeem exactly `redeem_points` or fail with 409, writing nothing; accrue; re-tier.
 
-    Returns the purchase and the answer (the calculate answer plus `purchase_id`). No savepoint of its own, nor
-    around the purchase's insert or the ledger's write: a refusal fails the caller's whole transaction, and the
-    till's caller (`idempotency.run_idempotent`) lets it, so that nothing, its record included, is written. Each
-    savepoint was two round trips.
+    Returns the purchase and the answer (the calculate answer plus `purchase_id`). In a transaction, a refusal rolls
+    back to a savepoint of the confirm's own, so a caller may catch it and go on (the demo's seeding does).
+    `savepoint=False` (the till's view, whose `idempotency.run_idempotent` rolls back everything, its record
+    included, when the confirm fails): no savepoint, two round trips fewer; a refusal then fails the caller's
+    transaction. The purchase's insert and the ledger's write take none of their own either way.
     """
+    with transaction.atomic(savepoint=savepoint):
+        return _confirm(register=register, data=data, now=now)
+
+
+def _confirm(*, register: Register, data: dict[str, Any], now: datetime | None) -> tuple[Purchase, dict[str, Any]]:
     now = now or timezone.now()
     store = register.store
     program = store.brand.program

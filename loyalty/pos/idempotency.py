@@ -5,7 +5,9 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import orjson
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.api.parsers import json_loads
@@ -24,6 +26,30 @@ def _replay(record: IdempotencyRecord, digest: str) -> tuple[int, dict[str, Any]
     if record.request_hash != digest:
         raise Conflict(_("This Idempotency-Key was already used with another request."), code="idempotency_key_reused")
     return record.status_code, record.response
+
+
+_STORE = (
+    f"UPDATE {IdempotencyRecord._meta.db_table}"  # noqa: S608 (our table)
+    " SET status_code = %s, response = %s::jsonb, updated_at = %s WHERE id = %s"
+)
+
+
+def _store(record: IdempotencyRecord, status_code: int, answer: dict[str, Any]) -> None:
+    """The action's answer kept in its record. On PostgreSQL one hand-written UPDATE with the answer written by
+    orjson (a confirm's answer, 20 lines with their campaigns: the ORM's save and `json.dumps` cost about half a
+    millisecond); an answer orjson will not write (none the till makes) and other databases go through the ORM."""
+    record.status_code, record.response = status_code, answer
+    if connection.vendor == "postgresql":
+        try:
+            document = orjson.dumps(answer).decode()
+        except TypeError:
+            document = None
+        if document is not None:
+            record.updated_at = timezone.now()
+            with connection.cursor() as cursor:
+                cursor.execute(_STORE, [status_code, document, record.updated_at, record.pk])
+            return
+    record.save(update_fields=["status_code", "response", "updated_at"])
 
 
 def _recorded(register: Register, key: str) -> IdempotencyRecord | None:
@@ -79,8 +105,7 @@ def run_idempotent(
                 register=register, key=key, endpoint=endpoint, request_hash=digest, status_code=0, response={}
             )
             status_code, answer = action()
-            record.status_code, record.response = status_code, answer
-            record.save(update_fields=["status_code", "response", "updated_at"])
+            _store(record, status_code, answer)
     except IntegrityError:
         existing = IdempotencyRecord.objects.filter(register=register, key=key).first()
         if existing is None or existing.status_code == 0:

@@ -91,7 +91,7 @@ class PurchaseView(PosView):
         checkout.codes_guard(register=self.register, data=data)
 
         def action() -> tuple[int, dict[str, Any]]:
-            _purchase, answer = checkout.confirm(register=self.register, data=data)
+            _purchase, answer = checkout.confirm(register=self.register, data=data, savepoint=False)
             return 201, answer
 
         status_code, answer = run_idempotent(

@@ -9,11 +9,11 @@ import pytest
 from django.utils import timezone
 
 from campaigns.models import CampaignUsage
-from common.rowsinsert import rows_insert
-from loyalty.models import Category, Purchase, PurchaseLine
+from common.rowsinsert import instances_insert, rows_insert
+from loyalty.models import Category, LedgerEntry, Purchase, PurchaseLine
 from tests.campaigns.test_pos_campaigns import save_campaign
 from tests.factories import ContactFactory
-from tests.loyalty.pos_support import confirm, line, make_till, ok
+from tests.loyalty.pos_support import confirm, line, make_shopper, make_till, ok
 
 pytestmark = pytest.mark.django_db
 
@@ -90,3 +90,53 @@ def test_a_column_without_a_default_must_be_named():
     with pytest.raises(ValueError, match="at must be given"):
         rows_insert(CampaignUsage, ("campaign", "purchase_id"), [(1, 2)])
     assert not CampaignUsage.objects.exists()
+
+
+def test_ledger_entries_are_stored_as_bulk_create_stores_them_and_given_their_ids_and_times():
+    # given: a customer's account with a lot, and the entries a receipt writes (a redemption of that lot, two lots)
+    till = make_till()
+    shopper = make_shopper(till, points="100.00")
+    account = shopper.account
+    lot = LedgerEntry.objects.filter(account=account).get()
+    at = timezone.now().replace(microsecond=123457)
+
+    def made():
+        return [
+            LedgerEntry(account=account, kind="redemption", points=Decimal("-12.34"), lot=lot, at=at, purchase_id=9),
+            LedgerEntry(
+                account=account, kind="accrual", points=Decimal("5.55"), at=at, expires_at=at + timedelta(days=365)
+            ),
+            LedgerEntry(account=account, kind="reward", points=Decimal("1.00"), at=at, campaign_id=3, reason="Шампунь"),
+        ]
+
+    names = [
+        field.attname
+        for field in LedgerEntry._meta.concrete_fields
+        if field.attname not in {"id", "created_at", "updated_at"}
+    ]
+    LedgerEntry.objects.bulk_create(made())
+
+    def receipts():
+        return [row for row in stored(LedgerEntry, names) if row[names.index("at")] == at]
+
+    expected = receipts()
+    assert len(expected) == 3
+    LedgerEntry.objects.filter(at=at).delete()
+    entries = made()
+    before = timezone.now()
+
+    # when
+    instances_insert(entries)
+
+    # then: the same rows; each instance has the id and the times stored
+    assert receipts() == expected
+    for entry in entries:
+        row = LedgerEntry.objects.get(pk=entry.pk)
+        assert (row.kind, row.points, row.created_at, row.updated_at) == (
+            entry.kind,
+            entry.points,
+            entry.created_at,
+            entry.updated_at,
+        )
+        assert before <= entry.created_at <= timezone.now()
+        assert not entry._state.adding
