@@ -26,7 +26,7 @@ from analytics.metrics.services import rfm_segment_create
 from analytics.metrics.table_labels import column_labels, shown_rows
 from common.admin import BrandScopedAdminMixin, ReadOnlyAdminMixin
 from common.errors import DomainError
-from loyalty.models import Brand
+from loyalty.models import Brand, Category
 
 LINKS = {
     "card": "admin:loyalty_card_change",
@@ -61,7 +61,7 @@ class ReportAdmin(ReadOnlyAdminMixin, BrandScopedAdminMixin, ModelAdmin):
             context |= {
                 "page": page,
                 "columns": column_labels(page.table.columns),
-                "rows": shown_rows(page.table.columns, rows[: pages.SHOWN_ROWS]),
+                "rows": shown_rows(page.table.columns, _category_names(request.user, rows[: pages.SHOWN_ROWS])),
                 "total_rows": len(rows),
                 "shown_rows": pages.SHOWN_ROWS,
                 "exports": {fmt: self._with(request, format=fmt) for fmt in FORMATS},
@@ -182,3 +182,13 @@ class ChurnModelAdmin(ReadOnlyAdminMixin, BrandScopedAdminMixin, ModelAdmin):
         query.pop("brand", None)
         request.GET = query  # type: ignore[assignment]
         return super().get_changelist_instance(request)
+
+
+def _category_names(user: Any, rows: list[Any]) -> list[Any]:
+    """The shown rows with their categories by name, not id (the files and the API keep the ids): one query, through
+    the user's scope."""
+    ids = {row["category"] for row in rows if isinstance(row.get("category"), int)}
+    if not ids:
+        return rows
+    names = dict(Category.objects.for_user(user).filter(pk__in=ids).values_list("pk", "name"))
+    return [{**row, "category": names.get(row.get("category"), row.get("category"))} for row in rows]

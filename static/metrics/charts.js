@@ -8,6 +8,8 @@
   }
   const dark = document.documentElement.classList.contains("dark");
   const ink = dark ? "#e5e7eb" : "#374151";
+  const LIGHT_TO_BLUE = [[0, "#f1f5f9"], [1, "#2563eb"]];
+  const LIGHT_TO_GREEN = [[0, "#f0fdf4"], [1, "#15803d"]];
   const base = {
     paper_bgcolor: "rgba(0,0,0,0)",
     plot_bgcolor: "rgba(0,0,0,0)",
@@ -45,29 +47,35 @@
       });
     },
     heatmap: function (holder, chart) {
-      const trace = { type: "heatmap", x: chart.x, y: chart.y, z: chart.z, colorscale: chart.colorscale || "Blues", hoverongaps: false };
+      // Light for little, dark for much (Plotly's named "Blues" runs the other way).
+      const trace = { type: "heatmap", x: chart.x, y: chart.y, z: chart.z, colorscale: chart.colorscale || LIGHT_TO_BLUE, hoverongaps: false };
       if (chart.percent) {
         trace.zmin = 0;
         trace.zmax = 1;
         trace.hovertemplate = "%{y}, +%{x}: %{z:.0%}<extra></extra>";
       }
-      Plotly.newPlot(holder, [trace], layout(chart, { xaxis: { title: { text: chart.x_title }, type: "category" }, yaxis: { type: "category", autorange: "reversed" } }), { displaylogo: false, responsive: true });
+      Plotly.newPlot(holder, [trace], layout(chart, { xaxis: { title: { text: chart.x_title }, type: "category" }, yaxis: { type: "category", autorange: "reversed", automargin: true } }), { displaylogo: false, responsive: true });
     },
     matrix: function (holder, chart) {
+      const lang = document.documentElement.lang || undefined;
+      const counts = new Intl.NumberFormat(lang);
+      const money = new Intl.NumberFormat(lang, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
       const text = chart.z.map(function (row, i) {
-        return row.map(function (count, j) { return count + "<br>" + chart.revenue[i][j]; });
+        return row.map(function (count, j) { return counts.format(count) + "<br>" + money.format(Number(chart.revenue[i][j])); });
       });
-      const trace = { type: "heatmap", x: chart.x, y: chart.y, z: chart.z, text: text, texttemplate: "%{text}", colorscale: "Greens", showscale: false };
+      const trace = { type: "heatmap", x: chart.x, y: chart.y, z: chart.z, text: text, texttemplate: "%{text}", colorscale: LIGHT_TO_GREEN, showscale: false };
       Plotly.newPlot(holder, [trace], layout(chart, { xaxis: { type: "category" }, yaxis: { type: "category", autorange: "reversed" } }), { displaylogo: false, responsive: true });
     },
     scatter: function (holder, chart) {
       const largest = Math.max.apply(null, chart.size.concat([1]));
       const trace = {
         type: "scatter",
-        mode: "markers+text",
+        // Names beside a few points; with more they pile up, so they show on hover only.
+        mode: chart.text.length <= 12 ? "markers+text" : "markers",
         x: chart.x,
         y: chart.y.map(function (value) { return value === null ? 1 : value; }),
         text: chart.text,
+        hovertemplate: "%{text}<extra></extra>",
         textposition: "top center",
         marker: { size: chart.size.map(function (value) { return 12 + 38 * Math.sqrt(value / largest); }), opacity: 0.7 },
       };

@@ -10,6 +10,7 @@ from django.utils import timezone
 from analytics.metrics.churn import churn_train
 from analytics.metrics.scores import churn_scores_write
 from campaigns.models import Segment
+from loyalty.models import Category, Product
 from tests.analytics.metrics.support import buy, contact, shop
 from tests.analytics.metrics.test_churn import synthetic  # noqa: F401  (the fixture)
 from tests.factories import UserFactory
@@ -128,3 +129,15 @@ def test_each_metric_page_reads_a_bounded_number_of_queries(manager_client, page
     # then: the same number of queries, within the pinned bound
     assert _queries(client, url) == before
     assert before <= QUERY_BOUNDS[page]
+
+
+def test_the_abc_xyz_table_names_each_category_and_its_file_keeps_the_id(manager_client):
+    client, mine, _theirs = manager_client
+    category = Category.objects.create(name="Шампуни")
+    Product.objects.filter(brand=mine.brand, sku="MINE-1").update(category=category)
+
+    page = client.get("/admin/metrics/abcxyzreport/", {"brand": mine.brand.pk}).content.decode()
+    csv = client.get("/admin/metrics/abcxyzreport/", {"brand": mine.brand.pk, "format": "csv"})
+
+    assert "<td>Шампуни</td>" in page
+    assert csv.content.decode("utf-8-sig").splitlines()[1].split(",")[3] == str(category.pk)
