@@ -110,9 +110,12 @@ class CampaignAdmin(CampaignEffectMixin, CampaignActionsMixin, ServiceDeleteMixi
         return JsonResponse({"results": results})
 
     def get_fieldsets(self, request: HttpRequest, obj: Campaign | None = None) -> Any:
-        # Making an active campaign code-only is confirmed (`CampaignAdminForm._clean_code_only`).
+        # Making an active campaign code-only is confirmed (`CampaignAdminForm._clean_code_only`): the confirmation
+        # shows once the user has asked for it (a save with "requires a promo code" switched on), not beside the
+        # switch all the time as a second switch for the same thing.
         active_without_code = obj is not None and obj.status == CampaignStatus.ACTIVE and not obj.requires_code
-        confirm = active_without_code and self.has_change_permission(request, obj)
+        asked = request.method == "POST" and request.POST.get("requires_code") in {"on", "true", "True", "1"}
+        confirm = active_without_code and asked and self.has_change_permission(request, obj)
         return campaign_fieldsets(obj, confirm_code_only=confirm, preset=request.GET if obj is None else ())
 
     def render_change_form(self, request: HttpRequest, context: dict[str, Any], *args: Any, **kwargs: Any) -> Any:

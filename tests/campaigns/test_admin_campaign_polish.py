@@ -197,8 +197,10 @@ def test_making_an_active_campaign_code_only_asks_for_confirmation(admin_client,
 
     response = admin_client.post(change_url(campaign), campaign_post(campaign, requires_code="on"))
 
-    assert "confirm_code_only" in page.content.decode()
+    # the page has one switch for it; the confirmation comes with the refusal
+    assert 'name="confirm_code_only"' not in page.content.decode()
     assert response.status_code == 200
+    assert 'name="confirm_code_only"' in response.content.decode()
     assert field_errors(response, "requires_code") == [
         "The campaign is active: from its next receipt it applies only with a promo code. Tick “Yes, make it "
         "code-only” to confirm."
