@@ -284,22 +284,26 @@ def test_the_menu_groups_the_campaigns_under_marketing_in_both_languages(admin_c
     assert russian.status_code == 200
 
 
-# Dates: day-month-year in English, Russian unchanged; no time-zone warning
+# Dates: day-month-year in both languages, one format per language (no "5 Dec 2026" beside "05.12.2026"); no
+# time-zone warning
 
 
-def test_english_dates_are_day_month_year():
+def test_dates_are_day_month_year_in_one_format_per_language():
     day = date(2026, 12, 5)
     moment = datetime(2026, 12, 5, 14, 30)
 
     with translation.override("en"):
-        assert formats.date_format(day) == "5 Dec 2026"
+        assert formats.date_format(day) == "05.12.2026"
+        assert formats.date_format(moment, "DATETIME_FORMAT") == "05.12.2026 14:30"
         assert formats.date_format(day, "SHORT_DATE_FORMAT") == "05.12.2026"
         assert formats.date_format(moment, "SHORT_DATETIME_FORMAT") == "05.12.2026 14:30"
         assert formats.get_format("DATE_INPUT_FORMATS")[0] == "%d.%m.%Y"
         assert formats.get_format("FIRST_DAY_OF_WEEK") == 1
     with translation.override("ru"):
         assert formats.date_format(day, "SHORT_DATE_FORMAT") == "05.12.2026"
-        assert formats.date_format(day) == "5 декабря 2026 г."
+        assert formats.date_format(day) == "05.12.2026"
+        assert formats.date_format(moment, "DATETIME_FORMAT") == "05.12.2026 14:30"
+        assert formats.get_format("DECIMAL_SEPARATOR") == ","  # the rest is Django's Russian
 
 
 def test_the_campaign_form_shows_and_reads_day_month_year(admin_client, brands):

@@ -1,9 +1,10 @@
-"""English dates as the product's users write them: day, month, year (05.12.2026, 5 Dec 2026), weeks from Monday,
-24-hour times (FORMAT_MODULE_PATH in the settings; Russian keeps Django's own formats)."""
+"""English dates as the product's users write them, in one format everywhere: day, month, year (05.12.2026,
+05.12.2026 14:30, as the admin's fields show and read them), weeks from Monday, 24-hour times (FORMAT_MODULE_PATH in
+the settings; Russian writes its dates the same way, config/formats/ru)."""
 
-DATE_FORMAT = "j M Y"
+DATE_FORMAT = "d.m.Y"
 TIME_FORMAT = "H:i"
-DATETIME_FORMAT = "j M Y, H:i"
+DATETIME_FORMAT = "d.m.Y H:i"
 YEAR_MONTH_FORMAT = "F Y"
 MONTH_DAY_FORMAT = "j F"
 SHORT_DATE_FORMAT = "d.m.Y"
