@@ -5,9 +5,10 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from common.models import MoneyField, TimeStampedModel
+from common.models import MoneyField, TimeStampedModel, loaded
 from common.scoping import ScopedManager, brand_scoped, internal
 
 from .choices import CampaignStatus, Combine
@@ -118,7 +119,12 @@ class SegmentMember(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.contact_id} in {self.segment_id}"
+        # The segment's inline loads both (its parent, `select_related`); ids otherwise, never a query.
+        contact = loaded(self, "contact") or gettext("contact #%(id)s") % {"id": self.contact_id}
+        segment = loaded(self, "segment")
+        if segment is None:
+            return gettext("%(contact)s in segment #%(id)s") % {"contact": contact, "id": self.segment_id}
+        return gettext("%(contact)s in the segment %(segment)s") % {"contact": contact, "segment": segment}
 
 
 @brand_scoped("brand")
@@ -272,6 +278,8 @@ class ConflictNotice(models.Model):
     objects = ScopedManager()
 
     class Meta:
+        verbose_name = _("campaign conflict notice")
+        verbose_name_plural = _("campaign conflict notices")
         constraints = [
             models.UniqueConstraint(fields=["winner", "loser", "day"], name="%(app_label)s_%(class)s_once_a_day"),
         ]

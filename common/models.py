@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.db import models
+from django.db.models.fields.mixins import FieldCacheMixin
 from django.utils.translation import gettext_lazy as _
 
 from common.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
@@ -30,3 +31,12 @@ class MoneyField(models.DecimalField):
     def deconstruct(self) -> Any:
         name, _path, args, kwargs = super().deconstruct()
         return name, "django.db.models.DecimalField", args, kwargs
+
+
+def loaded(instance: models.Model, name: str) -> Any:
+    """The object the relation `name` of `instance` points to if it is already in memory (`select_related`, an
+    earlier access), else None: for a `__str__` that names a related object without a query per row."""
+    field = instance._meta.get_field(name)
+    if isinstance(field, FieldCacheMixin) and field.is_cached(instance):
+        return field.get_cached_value(instance)
+    return None

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from analytics.summaries.scope import MAX_WINDOW_DAYS, Period, Scope, scope_of
 from common.errors import DomainError
@@ -47,8 +48,8 @@ class DashboardFilterForm(forms.Form):
                 empty_label=_("The brand's program"),
             )
         date_input = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-        fields["from"] = forms.DateField(required=False, label=_("from"), widget=date_input)
-        fields["to"] = forms.DateField(required=False, label=_("to"), widget=date_input)
+        fields["from"] = forms.DateField(required=False, label=pgettext_lazy("date range", "from"), widget=date_input)
+        fields["to"] = forms.DateField(required=False, label=pgettext_lazy("date range", "to"), widget=date_input)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from analytics.dashboards.tables import Column, PageTable
 from analytics.summaries.days import day_bounds
@@ -193,7 +194,7 @@ def inventory_page(scope: Scope, period: Period) -> dict[str, Any]:
         Column("serial_number", _("serial number")),
         Column("software_version", _("software version")),
         Column("last_seen_at", _("last seen at"), "datetime"),
-        Column("is_active", _("active"), "bool"),
+        Column("is_active", pgettext_lazy("register", "active"), "bool"),
         Column("receipts", _("receipts in the period"), "int"),
         Column("revenue", _("revenue in the period"), "money"),
     ]

@@ -5,6 +5,7 @@ from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from unfold.widgets import UnfoldAdminDateWidget, UnfoldAdminIntegerFieldWidget, UnfoldAdminSelectWidget
 
 from analytics.metrics.base import DEFAULT_WINDOW_DAYS, MAX_WINDOW_DAYS, Period, brands_for, day_start
@@ -15,8 +16,8 @@ from loyalty.models import Brand
 
 class MetricFilterForm(forms.Form):
     brand = forms.TypedChoiceField(label=_("brand"), coerce=int, required=False, empty_value=None)
-    from_ = forms.DateField(label=_("from"), required=False, widget=UnfoldAdminDateWidget)
-    to = forms.DateField(label=_("to"), required=False, widget=UnfoldAdminDateWidget)
+    from_ = forms.DateField(label=pgettext_lazy("date range", "from"), required=False, widget=UnfoldAdminDateWidget)
+    to = forms.DateField(label=pgettext_lazy("date range", "to"), required=False, widget=UnfoldAdminDateWidget)
     window_days = forms.IntegerField(
         label=_("days"), required=False, min_value=1, max_value=MAX_WINDOW_DAYS, widget=UnfoldAdminIntegerFieldWidget
     )

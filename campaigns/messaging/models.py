@@ -5,6 +5,7 @@ import uuid
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from campaigns.messaging.choices import Channel, MessageStatus, Purpose, QuietHoursZone
 from common.models import TimeStampedModel
@@ -39,7 +40,7 @@ class Trigger(TimeStampedModel):
     )
     max_per_contact = models.PositiveIntegerField(_("at most, per contact"), null=True, blank=True)
     per_days = models.PositiveIntegerField(_("per days"), null=True, blank=True)
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(pgettext_lazy("trigger", "active"), default=True)
     confirmed_only = models.BooleanField(
         _("confirmed addresses only"),
         default=False,
@@ -113,7 +114,7 @@ class Message(models.Model):
     event = models.CharField(_("event"), max_length=64, blank=True)
     purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices, default=Purpose.TRIGGER)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
-    to = models.CharField(_("to"), max_length=254, blank=True)
+    to = models.CharField(pgettext_lazy("message recipient", "to"), max_length=254, blank=True)
     subject = models.CharField(_("subject"), max_length=255, blank=True)
     body = models.TextField(_("body"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=MessageStatus.choices, default=MessageStatus.QUEUED)
@@ -171,7 +172,7 @@ class Delivery(models.Model):
         Message, verbose_name=_("message"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
-    to = models.CharField(_("to"), max_length=254)
+    to = models.CharField(pgettext_lazy("message recipient", "to"), max_length=254)
     subject = models.CharField(_("subject"), max_length=255, blank=True)
     body = models.TextField(_("body"), blank=True)
     at = models.DateTimeField(_("at"), auto_now_add=True)

@@ -17,10 +17,12 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from common.models import MoneyField, TimeStampedModel
+from common.models import MoneyField, TimeStampedModel, loaded
 from common.scoping import ScopedManager, brand_scoped
 from loyalty.choices import EntryKind
 
@@ -99,8 +101,20 @@ class Account(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        owner = f"master account {self.master_account_id}" if self.master_account_id else f"contact {self.contact_id}"
-        return f"#{self.pk} ({owner}, program {self.program_id})"
+        # Names only of what is already loaded (the admins select them), ids otherwise: no query per row.
+        owner = loaded(self, "master_account") if self.master_account_id else loaded(self, "contact")
+        if owner is None and self.master_account_id:
+            owner = gettext("master account #%(id)s") % {"id": self.master_account_id}
+        elif owner is None:
+            owner = gettext("contact #%(id)s") % {"id": self.contact_id}
+        program = loaded(self, "program")
+        if program is None:
+            return gettext("Points account #%(id)s (%(owner)s)") % {"id": self.pk, "owner": owner}
+        return gettext("Points account #%(id)s (%(owner)s, %(program)s)") % {
+            "id": self.pk,
+            "owner": owner,
+            "program": program,
+        }
 
 
 LOT_MOVEMENT_KINDS = (
@@ -203,7 +217,12 @@ class LedgerEntry(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.points} @ {self.at:%Y-%m-%d %H:%M}"
+        at = formats.date_format(timezone.localtime(self.at), "SHORT_DATETIME_FORMAT") if self.at else "—"
+        return gettext("%(kind)s: %(points)s points, %(at)s") % {
+            "kind": capfirst(self.get_kind_display()),
+            "points": formats.number_format(self.points, 2) if self.points is not None else "—",
+            "at": at,
+        }
 
     @property
     def is_lot(self) -> bool:

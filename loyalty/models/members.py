@@ -5,9 +5,10 @@ from decimal import Decimal
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from common.models import MoneyField, TimeStampedModel
+from common.models import MoneyField, TimeStampedModel, loaded
 from common.scoping import ScopedManager, brand_scoped
 from loyalty.choices import CardStatus
 
@@ -167,7 +168,7 @@ class Enrollment(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.contact} @ {self.program}"
+        return gettext("%(contact)s in %(program)s") % {"contact": self.contact, "program": self.program}
 
 
 @brand_scoped("program__brands")
@@ -225,4 +226,9 @@ class MasterAccountMember(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.contact} in {self.master_account}"
+        # The master account's inline loads both (its parent, `select_related`); ids otherwise, never a query.
+        contact = loaded(self, "contact") or gettext("contact #%(id)s") % {"id": self.contact_id}
+        account = loaded(self, "master_account")
+        if account is None:
+            return gettext("%(contact)s in master account #%(id)s") % {"contact": contact, "id": self.master_account_id}
+        return gettext("%(contact)s in the master account %(account)s") % {"contact": contact, "account": account}

@@ -3,9 +3,11 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import formats
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from common.models import MoneyField, TimeStampedModel
+from common.models import MoneyField, TimeStampedModel, loaded
 from common.scoping import ScopedManager, brand_scoped, internal
 from loyalty.choices import TierChangeReason
 
@@ -123,7 +125,10 @@ class PurchaseLine(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.purchase_id}#{self.index} {self.sku}"
+        # The index as the till and the `index` column give it; the product's name when the admin has loaded it
+        # (the purchase's lines do), the SKU otherwise.
+        product = loaded(self, "product")
+        return gettext("Line #%(index)s: %(product)s") % {"index": self.index, "product": product or self.sku}
 
 
 @brand_scoped("purchase__brand")
@@ -144,7 +149,10 @@ class Refund(TimeStampedModel):
         ordering = ["-pk"]
 
     def __str__(self) -> str:
-        return f"refund {self.pk} of {self.purchase_id}"
+        purchase = loaded(self, "purchase")
+        if purchase is None:
+            return gettext("Refund #%(id)s of purchase #%(purchase)s") % {"id": self.pk, "purchase": self.purchase_id}
+        return gettext("Refund #%(id)s of receipt %(receipt)s") % {"id": self.pk, "receipt": purchase.receipt_number}
 
 
 @brand_scoped("refund__purchase__brand")
@@ -165,7 +173,9 @@ class RefundLine(models.Model):
         verbose_name_plural = _("refund lines")
 
     def __str__(self) -> str:
-        return f"{self.refund_id}: {self.line_id} × {self.quantity}"
+        line = loaded(self, "line") or gettext("purchase line id %(id)s") % {"id": self.line_id}
+        quantity = formats.number_format(self.quantity.normalize()) if self.quantity is not None else "—"  # 1.000 → 1
+        return f"{line} × {quantity}"
 
 
 @internal
@@ -201,10 +211,20 @@ class TierChange(models.Model):
     )
     at = models.DateTimeField(_("at"))
     from_tier = models.ForeignKey(
-        "loyalty.Tier", verbose_name=_("from"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "loyalty.Tier",
+        verbose_name=pgettext_lazy("tier change", "from"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     to_tier = models.ForeignKey(
-        "loyalty.Tier", verbose_name=_("to"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "loyalty.Tier",
+        verbose_name=pgettext_lazy("tier change", "to"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     reason = models.CharField(_("reason"), max_length=100, blank=True, choices=TierChangeReason.choices)
     created_by = models.ForeignKey(

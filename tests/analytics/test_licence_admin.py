@@ -75,6 +75,15 @@ def test_before_the_first_count_the_page_says_so(admin_client):
 
     assert 'id="licence-chart-empty"' in page
     assert "licence-chart-data" not in page
+    assert "The licence job counts the active contacts once a day" in page
+    assert "manage.py" not in page  # a marketer does not run commands
+
+
+def test_before_the_first_count_the_page_says_so_in_russian(admin_client):
+    page = admin_client.get(reverse(PAGE), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+
+    assert "Задача учёта лицензии раз в день подсчитывает активные контакты" in page
+    assert "manage.py" not in page
 
 
 def test_plotly_js_is_served_from_here(client):
