@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.core import checks
+from django.db.backends.signals import connection_created
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,6 +12,8 @@ class CommonConfig(AppConfig):
 
     def ready(self) -> None:
         from common.checks import check_admins_are_scoped, check_models_are_scoped
+        from common.textsearch import register_sqlite_functions
 
         checks.register(check_models_are_scoped)
         checks.register(check_admins_are_scoped, checks.Tags.admin)
+        connection_created.connect(register_sqlite_functions, dispatch_uid="common.textsearch")

@@ -1,12 +1,15 @@
 """The admin's own phrases around the models' names read as grammatical Russian (and English) whatever the name and
 the count: the change lists' footer, the delete button, the link under an inline, the page that refuses access."""
 
+import re
+
 import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
 from tests.access.world import brand_manager
+from tests.campaigns.test_pos_campaigns import save_campaign
 from tests.factories import BrandFactory, CardFactory, ContactFactory, UserFactory
 from tests.i18n_scan import text_nodes
 from tests.messaging.support import trigger
@@ -87,3 +90,19 @@ def test_a_refused_admin_page_is_english_in_english():
     assert response.status_code == 403
     assert "Access denied" in texts(response)
     assert "You do not have permission to open this page." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "add", "change"),
+    [("ru", "Добавление: акция", "Изменение: акция"), ("en", "Add campaign", "Change campaign")],
+)
+def test_the_add_and_change_pages_name_the_model_in_a_form_that_agrees(language, add, change):
+    # given: Django's own "Добавить %s" would read "Добавить акция"
+    campaign = save_campaign(BrandFactory(), name="Уход −15 %")
+    client = client_in(language)
+    # when
+    added = client.get(reverse("admin:campaigns_campaign_add"))
+    changed = client.get(reverse("admin:campaigns_campaign_change", args=[campaign.pk]))
+    # then
+    assert re.search(rf"<title>\s*{re.escape(add)} \|", added.content.decode())
+    assert re.search(rf"<title>[^<]*\| {re.escape(change)} \|", changed.content.decode())  # the campaign's name first

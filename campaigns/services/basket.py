@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from campaigns.models import Campaign
 from common.errors import InvalidInput
 from common.money import quantize
+from common.textsearch import contains_text
 from loyalty.models import Product
 
 # Products the test panel's search answers at once.
@@ -22,15 +23,16 @@ def campaign_product_search(
     *, campaign: Campaign, user: Any, query: str, limit: int = PRODUCT_SEARCH_LIMIT
 ) -> list[dict[str, Any]]:
     """`[{"sku", "name", "price"}]`: the campaign's brand's products that the user may see whose name or SKU holds
-    `query` (all of them when it is blank), SKU matches first, at most `limit`; `price` is the list price as a
-    two-place string, or None when the product has none."""
+    `query` in any case (all of them when it is blank), SKU matches first, at most `limit`; `price` is the list
+    price as a two-place string, or None when the product has none."""
     text = query.strip()[:PRODUCT_SEARCH_MAX]
     products = Product.objects.for_user(user).filter(brand_id=campaign.brand_id).order_by("name", "sku", "pk")
     fields = ("pk", "sku", "name", "price")
     if text:
         rows = list(products.filter(sku__istartswith=text).values(*fields)[:limit])
         found = [row["pk"] for row in rows]
-        others = products.filter(Q(sku__icontains=text) | Q(name__icontains=text)).exclude(pk__in=found)
+        # a name in any case on either database ("шампунь" finds "Шампунь"; SQLite's LIKE folds ASCII only)
+        others = products.filter(Q(sku__icontains=text) | contains_text("name", text)).exclude(pk__in=found)
         rows += list(others.values(*fields)[: limit - len(rows)]) if len(rows) < limit else []
     else:
         rows = list(products.values(*fields)[:limit])

@@ -32,6 +32,9 @@ from loyalty.services.cards import enrollment_ensure
 CONTACT_PANEL_LIMIT = 50
 POINTS_PANEL_TEMPLATE = "admin/loyalty/contact/points_panel.html"
 SUMMARY_CARD_TEMPLATE = "admin/loyalty/contact/summary_card.html"
+BRANDS_CELL_TEMPLATE = "admin/loyalty/contact/brands_cell.html"
+# brands named in a row of the contact list; the others are counted ("+2") and named in the cell's title
+BRANDS_SHOWN = 2
 
 
 class CardInline(BrandScopedInlineMixin, TabularInline):
@@ -85,7 +88,7 @@ class LoyaltyContactAdmin(ContactImportProgramMixin, ContactAdmin):
 
     def get_list_display(self, request: HttpRequest) -> Any:
         columns = list(super().get_list_display(request))
-        columns.insert(columns.index("phone"), "brands")  # after the name: whose contact this is
+        columns.insert(columns.index("display_name") + 1, "brands")  # after the name: whose contact this is
         return columns
 
     def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
@@ -93,7 +96,12 @@ class LoyaltyContactAdmin(ContactImportProgramMixin, ContactAdmin):
 
     @display(description=_("brands"))
     def brands(self, obj: Contact) -> str:
-        return ", ".join(contact_brand_names(obj)) or "—"
+        """On one line: the first `BRANDS_SHOWN` names as badges, "+N" for the others, all of them in the title."""
+        names = contact_brand_names(obj)
+        return render_to_string(
+            BRANDS_CELL_TEMPLATE,
+            {"names": names, "shown": names[:BRANDS_SHOWN], "more": max(len(names) - BRANDS_SHOWN, 0)},
+        )
 
     def render_change_form(
         self,

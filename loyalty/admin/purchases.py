@@ -1,9 +1,13 @@
 """Purchases with their lines and refunds, refunds, tier changes: read-only, as the tills and the services
 wrote them."""
 
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
 from django.contrib import admin
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 from unfold.decorators import display
 from unfold.paginator import InfinitePaginator
@@ -11,6 +15,30 @@ from unfold.paginator import InfinitePaginator
 from common.admin import ReadOnlyAdminMixin, ReadOnlyInline, changelist_link
 from loyalty.admin.base import ScopedModelAdmin, contact_ids_by_phone
 from loyalty.models import Card, LedgerEntry, Purchase, PurchaseLine, Refund, RefundLine, TierChange
+
+APPLIED_TEMPLATE = "admin/loyalty/purchase/applied.html"
+
+
+def _amount(value: Any) -> Decimal:
+    try:
+        return Decimal(str(value or 0))
+    except InvalidOperation:
+        return Decimal(0)
+
+
+def line_applied_campaigns(line: PurchaseLine) -> list[dict[str, Any]]:
+    """A line's campaigns as the till was answered (`PurchaseLine.applied`: name, discount and points as two-place
+    strings), each with its amounts as numbers for the page to format."""
+    items = line.applied if isinstance(line.applied, list) else []
+    return [
+        {
+            "name": item.get("name") or f"#{item.get('campaign_id', '')}",
+            "discount": _amount(item.get("discount")),
+            "points": _amount(item.get("points")),
+        }
+        for item in items
+        if isinstance(item, dict)
+    ]
 
 
 class PurchaseLineInline(ReadOnlyInline):
@@ -27,11 +55,16 @@ class PurchaseLineInline(ReadOnlyInline):
         "redeemed_points",
         "paid",
         "points",
-        "applied",
+        "applied_campaigns",
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).select_related("product")
+
+    @display(description=_("applied campaigns"))
+    def applied_campaigns(self, obj: PurchaseLine) -> str:
+        """One line per campaign: its name, then the discount and the points it gave (those that are not zero)."""
+        return render_to_string(APPLIED_TEMPLATE, {"applied": line_applied_campaigns(obj)})
 
 
 class RefundInline(ReadOnlyInline):
@@ -87,6 +120,10 @@ class PurchaseAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
     )
     inlines = [PurchaseLineInline, RefundInline]
     ordering = ("-at", "-pk")
+
+    class Media:
+        css = {"all": ("loyalty/purchase_admin.css",)}
+
     show_full_result_count = False
     paginator = InfinitePaginator
 

@@ -43,6 +43,40 @@
     }
   }
 
+  // Numbers in the page's language (<html lang>): "2 782,43" in Russian, "2,782.43" in English. The API's amounts
+  // are two-place strings; a value that is not a number is shown as it came.
+  const LANGUAGE = document.documentElement.lang || undefined;
+  const AMOUNT = new Intl.NumberFormat(LANGUAGE, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  const QUANTITY = new Intl.NumberFormat(LANGUAGE, { maximumFractionDigits: 3 });
+
+  function formatted(value, format) {
+    if (value === null || value === undefined || value === "") return "—";
+    const number = Number(value);
+    return Number.isFinite(number) ? format.format(number) : String(value);
+  }
+
+  const amountText = (value) => formatted(value, AMOUNT);
+  const quantityText = (value) => formatted(value, QUANTITY);
+  // An amount to edit in an input: the language's decimal mark, no grouping ("599,99"); read back by `typedNumber`.
+  const DECIMAL_MARK = (AMOUNT.formatToParts(1.5).find((part) => part.type === "decimal") || { value: "." }).value;
+  const editable = (value) => (value === null || value === undefined ? "" : String(value).replace(".", DECIMAL_MARK));
+  const typedNumber = (text) => String(text).trim().replace(/[\s\u00a0\u202f]/g, "").replace(",", ".");
+
+  // A select as unfold draws its own (unfold/widgets/select.html): the select has no arrow of its own
+  // (appearance-none), so the chevron is a span over its right end, in a wrapper of the select's height.
+  function selectBox(select) {
+    return h(
+      "div",
+      { class: "cmp-select relative" },
+      select,
+      h("span", {
+        class: "material-symbols-outlined absolute pointer-events-none mr-[12px] right-0 top-1/2 -translate-y-1/2 text-base-400 dark:text-base-500",
+        "aria-hidden": "true",
+        text: "expand_more",
+      }),
+    );
+  }
+
   function debounce(fn, wait) {
     let timer = null;
     return function (...args) {
@@ -72,7 +106,7 @@
     const editor = h(
       "div",
       { id: "mechanic-editor", class: "cmp-mechanic" },
-      h("label", { class: "cmp-field" }, h("span", { text: strings.mechanicType }), typeSelect),
+      h("label", { class: "cmp-field" }, h("span", { text: strings.mechanicType }), selectBox(typeSelect)),
       params,
       note,
     );
@@ -147,7 +181,8 @@
       input.setAttribute("data-param", param.name);
       input.setAttribute("data-kind", param.kind);
       const help = param.help ? h("small", { class: "cmp-note", text: param.help }) : null;
-      return h("label", { class: "cmp-field", for: id }, h("span", { text: param.label }), input, help);
+      const box = param.kind === "choice" ? selectBox(input) : input;
+      return h("label", { class: "cmp-field", for: id }, h("span", { text: param.label }), box, help);
     }
 
     function render(value) {
@@ -266,13 +301,13 @@
     function show(summary, sample, total) {
       const list = h("ul", { class: "cmp-preview-sample" });
       for (const item of sample || []) list.append(h("li", {}, h("code", { text: item.sku }), " " + item.name));
-      if (sample && total > sample.length) list.append(h("li", { text: fill(strings.andMore, { count: total - sample.length }) }));
+      if (sample && total > sample.length) list.append(h("li", { text: fill(strings.andMore, { count: quantityText(total - sample.length) }) }));
       box.replaceChildren(h("div", { class: "cmp-preview-summary" }, summary), list);
     }
 
     function showCount(data) {
       show(
-        h("strong", { "data-preview-count": data.count, text: fill(strings.products, { count: data.count }) }),
+        h("strong", { "data-preview-count": data.count, text: fill(strings.products, { count: quantityText(data.count) }) }),
         data.sample,
         data.count,
       );
@@ -368,7 +403,7 @@
       const row = h(
         "tr",
         { class: "cmp-line" },
-        h("td", {}, input({ "data-line": "sku", "aria-label": strings.sku, value: sku || "" })),
+        h("td", {}, input({ "data-line": "sku", "aria-label": strings.sku, title: strings.sku, value: sku || "" })),
         h("td", {}, input({ "data-line": "quantity", inputmode: "decimal", "aria-label": strings.quantity, value: quantity || "1" })),
         h(
           "td",
@@ -378,11 +413,17 @@
             inputmode: "decimal",
             "aria-label": strings.price,
             placeholder: strings.pricePlaceholder,
+            title: strings.pricePlaceholder,
             value: price || "",
           }),
         ),
       );
-      const remove = h("button", { type: "button", class: "cmp-link", text: strings.remove });
+      // a cross, named for screen readers and on hover: the panel is narrow
+      const remove = h(
+        "button",
+        { type: "button", class: "cmp-remove", "aria-label": strings.remove, title: strings.remove },
+        h("span", { class: "material-symbols-outlined", "aria-hidden": "true", text: "close" }),
+      );
       remove.addEventListener("click", () => row.remove());
       row.append(h("td", {}, remove));
       basket.append(row);
@@ -396,9 +437,9 @@
       if (kind && value) customer = { [kind]: kind === "contact_id" && /^\d+$/.test(value) ? parseInt(value, 10) : value };
       const lines = Array.from(basket.querySelectorAll("tr"))
         .map((row) => {
-          const field = (name) => row.querySelector(`[data-line=${name}]`).value.trim().replace(",", ".");
+          const field = (name) => row.querySelector(`[data-line=${name}]`).value;
           // A blank price goes as null: the server prices the line at the product's list price, or says it has none.
-          return { sku: field("sku"), quantity: field("quantity") || "1", price: field("price") || null };
+          return { sku: field("sku").trim(), quantity: typedNumber(field("quantity")) || "1", price: typedNumber(field("price")) || null };
         })
         .filter((line) => line.sku);
       const payload = { customer: customer, lines: lines };
@@ -407,9 +448,55 @@
       return payload;
     }
 
-    function table(headers, rows) {
-      const head = h("tr", {}, ...headers.map((text) => h("th", { text: text })));
-      return h("table", { class: "cmp-answer w-full text-sm" }, h("thead", {}, head), h("tbody", {}, ...rows));
+    // One line of the answer as a card (the panel is too narrow for eight columns): the SKU, quantity × price, its
+    // figures under their labels, then the campaigns applied to it, this one in bold.
+    function lineCard(line, mine) {
+      const figure = (key, label, value) =>
+        h("div", { class: "cmp-figure" }, h("div", { class: "cmp-figure-label", text: label }), h("div", { "data-field": key, text: value }));
+      const applied = (line.applied || []).map((item) => {
+        const discount = parseFloat(item.discount) || 0;
+        const points = parseFloat(item.points) || 0;
+        if (item.campaign_id === config.campaignId) {
+          mine.discount += discount;
+          mine.points += points;
+        }
+        const gave = [
+          discount ? `${strings.discount} ${amountText(item.discount)}` : null,
+          points ? `${strings.points} ${amountText(item.points)}` : null,
+        ].filter(Boolean);
+        return h(
+          "li",
+          { class: item.campaign_id === config.campaignId ? "cmp-this" : "", "data-campaign": item.campaign_id },
+          item.name + (gave.length ? ": " + gave.join(" · ") : ""),
+        );
+      });
+      return h(
+        "div",
+        { class: "cmp-line-card", "data-line-index": line.index },
+        h(
+          "div",
+          { class: "cmp-line-head" },
+          h("code", { "data-field": "sku", text: line.sku }),
+          h(
+            "span",
+            {},
+            h("span", { "data-field": "quantity", text: quantityText(line.quantity) }),
+            " × ",
+            h("span", { "data-field": "price", text: amountText(line.price) }),
+          ),
+        ),
+        h(
+          "div",
+          { class: "cmp-figures" },
+          figure("base", strings.base, amountText(line.base)),
+          figure("discount", strings.discount, amountText(line.discount)),
+          figure("total", strings.total, amountText(line.total)),
+          figure("points", strings.points, amountText(line.points)),
+        ),
+        applied.length
+          ? h("div", { class: "cmp-line-applied" }, h("div", { class: "cmp-figure-label", text: strings.applied }), h("ul", { "data-field": "applied" }, ...applied))
+          : null,
+      );
     }
 
     function renderAnswer(data) {
@@ -419,52 +506,27 @@
         ? [
             "#" + customer.contact_id,
             customer.tier ? strings.tier + ": " + customer.tier : null,
-            customer.balance ? strings.balance + ": " + customer.balance.active : null,
+            customer.balance ? strings.balance + ": " + amountText(customer.balance.active) : null,
           ]
             .filter(Boolean)
             .join(" · ")
         : strings.anonymous;
-      parts.push(h("p", { class: "mb-2" }, h("strong", { text: strings.customer + ": " }), who));
-      let mine = { discount: 0, points: 0 };
-      const rows = (data.lines || []).map((line) => {
-        const applied = (line.applied || []).map((item) => {
-          if (item.campaign_id === config.campaignId) {
-            mine.discount += parseFloat(item.discount || 0);
-            mine.points += parseFloat(item.points || 0);
-          }
-          return h(
-            "div",
-            { class: item.campaign_id === config.campaignId ? "cmp-this" : "" },
-            `${item.name}: −${item.discount}` + (parseFloat(item.points) ? ` · +${item.points} ${strings.points}` : ""),
-          );
-        });
-        return h(
-          "tr",
-          { "data-line-index": line.index },
-          h("td", { text: line.sku }),
-          h("td", { text: line.quantity }),
-          h("td", { text: line.price }),
-          h("td", { text: line.base }),
-          h("td", { "data-field": "discount", text: line.discount }),
-          h("td", { text: line.total }),
-          h("td", { text: line.points }),
-          h("td", {}, ...applied),
-        );
-      });
-      parts.push(
-        table(
-          [strings.sku, strings.quantity, strings.price, strings.base, strings.discount, strings.total, strings.points, strings.applied],
-          rows,
-        ),
-      );
+      parts.push(h("p", { id: "test-customer-found", class: "mb-2" }, h("strong", { text: strings.customer + ": " }), who));
+      const mine = { discount: 0, points: 0 };
+      parts.push(h("div", { id: "test-lines", class: "cmp-lines" }, ...(data.lines || []).map((line) => lineCard(line, mine))));
       const totals = data.totals || {};
       const figure = (key, label) =>
-        h("div", {}, h("div", { class: "text-xs cmp-subtle", text: label }), h("div", { id: "test-total-" + key, class: "text-lg font-semibold", text: totals[key] }));
+        h(
+          "div",
+          {},
+          h("div", { class: "text-xs cmp-subtle", text: label }),
+          h("div", { id: "test-total-" + key, class: "text-lg font-semibold", text: amountText(totals[key]) }),
+        );
       parts.push(
         h("h3", { class: "font-semibold mt-4 mb-2", text: strings.totals }),
         h(
           "div",
-          { class: "flex flex-wrap gap-8" },
+          { class: "cmp-totals" },
           figure("base", strings.base),
           figure("discount", strings.discount),
           figure("total", strings.total),
@@ -477,9 +539,7 @@
         h("p", {
           id: "test-verdict",
           class: "mt-4 " + (given ? "cmp-ok" : "cmp-warn"),
-          text: given
-            ? fill(strings.applies, { discount: mine.discount.toFixed(2), points: mine.points.toFixed(2) })
-            : strings.notApplied,
+          text: given ? fill(strings.applies, { discount: amountText(mine.discount), points: amountText(mine.points) }) : strings.notApplied,
         }),
       );
       if (data.messages && data.messages.length) {
@@ -497,7 +557,8 @@
         h(
           "div",
           { id: "test-error", class: "cmp-error-box", role: "alert" },
-          h("strong", { text: `${strings.error} ${status}${error.code ? " · " + error.code : ""}: ` }),
+          // "Error 400 · invalid_input: …", or "Error: …" when there is neither a status nor a code
+          h("strong", { text: [[strings.error, status].filter(Boolean).join(" "), error.code].filter(Boolean).join(" · ") + ": " }),
           error.message || "",
           fields.length ? h("ul", {}, ...fields.map(([path, text]) => h("li", {}, h("code", { text: path }), " " + text))) : null,
         ),
@@ -536,7 +597,7 @@
       const empty = Array.from(basket.querySelectorAll("tr")).find((row) => !row.querySelector("[data-line=sku]").value.trim());
       const row = empty || addLine();
       row.querySelector("[data-line=sku]").value = product.sku;
-      row.querySelector("[data-line=price]").value = product.price || "";
+      row.querySelector("[data-line=price]").value = editable(product.price);
       row.querySelector("[data-line=quantity]").focus();
     }
 
@@ -601,7 +662,7 @@
             " " + product.name + " · ",
             h("span", {
               class: product.price ? "" : "cmp-warn",
-              text: product.price ? fill(strings.listPrice, { price: product.price }) : strings.noListPrice,
+              text: product.price ? fill(strings.listPrice, { price: amountText(product.price) }) : strings.noListPrice,
             }),
           );
           // mousedown, not click: the box keeps its focus, and the list is not closed before the choice lands

@@ -1,33 +1,99 @@
 """Triggers in the admin: saved through the service (a template that does not render is refused on the form), their
-figures on the page, and a preview of the message for a chosen contact."""
+figures on the page, and a preview of the message for a chosen contact. The event is picked by its label among the
+known types, or typed as a custom type ("other…"); the API takes and returns the code either way."""
 
 import json
 from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.core.validators import RegexValidator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
 from unfold.decorators import display
+from unfold.widgets import UnfoldAdminSelectWidget, UnfoldAdminTextInputWidget
 
 from campaigns.messaging.dispatcher import render_trigger
 from campaigns.messaging.models import Trigger
 from campaigns.messaging.selectors import trigger_figures
-from campaigns.messaging.services.triggers import EDITABLE_FIELDS, trigger_clean, trigger_save
+from campaigns.messaging.services.triggers import EDITABLE_FIELDS, EVENT_PATTERN, trigger_clean, trigger_save
+from campaigns.segments.fields import EVENT_TYPES
 from common.admin import BrandScopedAdminMixin, DomainErrorMessageMixin, add_domain_error, copy_saved_fields
 from common.errors import DomainError
 from contacts.models import Contact, ContactEvent
 
 FIGURES_TEMPLATE = "admin/messaging/trigger/figures.html"
 PREVIEW_TEMPLATE = "admin/messaging/trigger/preview.html"
+# The known event types (the product's own and the web's) with their labels in the user's language.
+EVENT_LABELS = dict(EVENT_TYPES)
+EVENT_TYPE_HELP = _("An event type: a-z, 0-9, _ and ., up to 64.")
+
+
+def event_label(code: str) -> str:
+    """A known event type's label; a custom type as it is."""
+    label = EVENT_LABELS.get(code)
+    return str(label) if label is not None else code
+
+
+class EventTypeWidget(forms.MultiWidget):
+    """The known event types by their labels in a select, with "other…" for a custom type typed in the text input
+    under it (shown only then, by static/messaging/trigger_admin.css). Posted as `event` (the select) and
+    `event_other`; the value is the code either way, and a code posted as `event` alone is taken as it is."""
+
+    OTHER = "__other__"
+    use_fieldset = False
+
+    class Media:
+        css = {"all": ("messaging/trigger_admin.css",)}
+
+    def __init__(self) -> None:
+        choices = [("", "---------"), *EVENT_TYPES, (self.OTHER, _("other…"))]
+        select = UnfoldAdminSelectWidget(attrs={"data-event-type": ""}, choices=choices)
+        other = UnfoldAdminTextInputWidget(
+            attrs={
+                "data-event-other": "",
+                "maxlength": 64,
+                "placeholder": EVENT_TYPE_HELP,
+                "aria-label": EVENT_TYPE_HELP,
+            }
+        )
+        super().__init__({"": select, "other": other})
+
+    def decompress(self, value: Any) -> list[str]:
+        if not value:
+            return ["", ""]
+        return [value, ""] if value in EVENT_LABELS else [self.OTHER, value]
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        # one code, not MultiWidget's list of the parts: the form's field is a plain CharField
+        choice = data.get(name) or ""
+        if choice == self.OTHER:
+            return (data.get(f"{name}_other") or "").strip()
+        return choice
+
+    def id_for_label(self, id_: str) -> str:
+        return f"{id_}_0" if id_ else id_
+
+    def use_required_attribute(self, initial: Any) -> bool:
+        return False  # the hidden text input must not block the browser's submit; the form says what is missing
 
 
 class TriggerAdminForm(forms.ModelForm):
+    event = forms.CharField(
+        label=capfirst(Trigger._meta.get_field("event").verbose_name),
+        help_text=Trigger._meta.get_field("event").help_text,
+        max_length=64,
+        validators=[RegexValidator(EVENT_PATTERN, EVENT_TYPE_HELP)],
+        widget=EventTypeWidget,
+    )
+
     class Meta:
         model = Trigger
         fields = EDITABLE_FIELDS
@@ -44,11 +110,26 @@ class TriggerAdminForm(forms.ModelForm):
         return cleaned
 
 
+class EventFilter(admin.SimpleListFilter):
+    """The event types the user's triggers have, by their labels."""
+
+    title = _("event")
+    parameter_name = "event"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        codes = model_admin.get_queryset(request).order_by().values_list("event", flat=True).distinct()
+        return sorted(((code, event_label(code)) for code in codes), key=lambda item: item[1].lower())
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        value = self.value()
+        return queryset.filter(event=value) if value else queryset
+
+
 @admin.register(Trigger)
 class TriggerAdmin(BrandScopedAdminMixin, DomainErrorMessageMixin, ModelAdmin):
     form = TriggerAdminForm
-    list_display = ("name", "brand", "event", "channel", "active", "delay_minutes", "messages_link")
-    list_filter = ("active", "channel", "event", "brand")
+    list_display = ("name", "brand", "event_name", "channel", "active", "delay_minutes", "messages_link")
+    list_filter = ("active", "channel", EventFilter, "brand")
     list_select_related = ("brand",)
     search_fields = ("name", "event")
     autocomplete_fields = ("segment",)
@@ -80,6 +161,10 @@ class TriggerAdmin(BrandScopedAdminMixin, DomainErrorMessageMixin, ModelAdmin):
         target = Trigger.objects.get(pk=obj.pk) if change else Trigger()
         data = {key: form.cleaned_data.get(key) for key in EDITABLE_FIELDS if key in form.cleaned_data}
         copy_saved_fields(trigger_save(trigger=target, data=data), obj)
+
+    @display(description=_("event"), ordering="event")
+    def event_name(self, obj: Trigger) -> str:
+        return event_label(obj.event)
 
     @display(description=_("messages"))
     def messages_link(self, obj: Trigger) -> str:
