@@ -3,6 +3,7 @@
 from typing import Any
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.forms.fields import SkuListField, categories_widget
@@ -28,6 +29,11 @@ class ProductSegmentAdminForm(forms.ModelForm):
     class Meta:
         model = ProductSegment
         fields = ("brand", "name", "skus", "categories", "exclude_skus")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():  # in sentence case, as the model fields' own labels are shown
+            field.label = capfirst(field.label)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

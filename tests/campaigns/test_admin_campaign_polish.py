@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 
-from campaigns.forms import CampaignAdminForm, SegmentPlan
+from campaigns.forms import CampaignAdminForm, ProductSegmentAdminForm, SegmentPlan
 from campaigns.models import Campaign, ProductSegment
 from campaigns.rules import RuleError, parse_campaign_mechanic
 from campaigns.services.campaigns import campaign_clean, product_segment_save
@@ -336,3 +336,10 @@ def test_the_ends_at_of_yesterday_is_refused_in_day_month_year(admin_client, bra
     response = admin_client.post(ADD, data)
 
     assert field_errors(response, "ends_at") == ["The end must be after the start."]
+
+
+def test_the_product_segment_page_labels_its_fields_in_sentence_case():
+    with translation.override("ru"):
+        labels = [str(field.label) for field in ProductSegmentAdminForm().fields.values()]
+
+    assert labels == ["Бренд", "Название", "Артикулы", "Категории", "Исключённые артикулы"]
