@@ -68,7 +68,7 @@ def contact_points(
         entries = list(ledger(account=account).select_related("partner")[:limit])
         purchases = list(
             Purchase.objects.filter(contact=contact, program=program)
-            .select_related("store", "register")
+            .select_related("store", "register", "brand")  # the brand: its currency beside the amounts
             .order_by("-at", "-pk")[:limit]
         )
         changes = (

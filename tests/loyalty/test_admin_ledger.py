@@ -124,9 +124,9 @@ def test_contact_page_shows_points_per_program_with_exact_figures(admin_client, 
     assert "<td>29.00</td><td>29.00</td>".replace("<td>", '<td class="px-3 py-2">') in panel
     # The latest entries and the purchases, with links to the change lists for the rest.
     assert ">-20.00<" in panel
-    for number, paid in (("R-1", "1000.00"), ("R-2", "580.00")):
+    for number, paid in (("R-1", "1,000.00\N{NO-BREAK SPACE}₽"), ("R-2", "580.00\N{NO-BREAK SPACE}₽")):
         assert f">{number}</a>" in panel
-        assert f">{paid}<" in panel
+        assert f">{paid}<" in panel  # grouped, with the brand's currency sign
     assert ">R-3</a>" not in panel  # anonymous
     account = Account.objects.get(contact=world["contact"])
     assert f"ledgerentry/?account__id__exact={account.pk}" in panel
