@@ -178,7 +178,7 @@ def test_a_marketer_builds_a_segment_and_uses_it_for_a_campaign_and_triggers(wat
     # when: "a letter the moment they enter the segment", from the segment's page
     with page.expect_navigation():
         page.locator("a[href^='/admin/messaging/trigger/add/']").click()
-    assert page.input_value("#id_event") == "segment_entered"
+    assert page.input_value("#id_event_0") == "segment_entered"  # the event's select, chosen by its label
     assert json.loads(page.input_value("#id_conditions")) == {"segment": segment.pk}
     page.select_option("#id_channel", "email")
     page.fill("#id_subject", "We miss you")
@@ -212,7 +212,7 @@ def test_a_marketer_builds_a_segment_and_uses_it_for_a_campaign_and_triggers(wat
     page.goto("/admin/messaging/trigger/add/")
     page.fill("#id_name", "Thanks, sleeper")
     page.select_option("#id_brand", str(till.brand.pk))
-    page.fill("#id_event", "purchase_confirmed")
+    page.select_option("#id_event_0", "purchase_confirmed")
     page.select_option("#id_channel", "sms")
     page.fill("#id_template", "Thank you, {{ contact.first_name }}!")
     page.locator(".field-segment .select2-selection").click()
