@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from common import events_bus
 from contacts.events import ContactEvent
-from contacts.services import events as events_module
 from contacts.services.events import event_record, events_ingest, events_record
 from tests.factories import ContactFactory
 
@@ -60,11 +59,9 @@ FIELDS = ("contact_id", "type", "at", "sku", "data", "brand_id", "origin", "clie
 
 
 def test_a_services_events_are_stored_field_for_field_as_the_orm_stores_them(
-    monkeypatch, django_capture_on_commit_callbacks
+    django_capture_on_commit_callbacks,
 ):
     # given: events of every shape a service makes (data nested, none, an SKU, a brand or none, a sender's id)
-    # and more than one statement's worth
-    monkeypatch.setattr(events_module, "_RECORD_CHUNK", 3)
     contact, other = ContactFactory(), ContactFactory()
     at = timezone.now().replace(microsecond=123456) - timedelta(days=2)
 
