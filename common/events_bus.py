@@ -39,3 +39,32 @@ def listen_ahead(callback: Callable[[str], int]) -> None:
 def days_ahead(event_type: str, *, at_least: int) -> int:
     """How many days ahead a daily job records `event_type`: `at_least`, or more if a listener needs more."""
     return max([at_least, *(callback(event_type) for callback in _lookaheads)])
+
+
+# --- who hears what ----------------------------------------------------------------------------------------------
+# A listener that reacts only to some event types at a brand (the dispatcher: the types of the brand's active
+# triggers) says which as SQL: a scalar subquery with one parameter, the brand's id, giving the types
+# comma-separated (NULL for none). A hot path that records events (the till's confirm) reads it inside a statement
+# it makes anyway, and writes the events no listener hears as already dispatched, with no kick after its commit.
+
+_hearings: list[Callable[[str], str]] = []
+
+
+def listen_hearing(sql_for_vendor: Callable[[str], str]) -> None:
+    """`sql_for_vendor(vendor)`: the listener's subquery for that database vendor (see above)."""
+    if sql_for_vendor not in _hearings:
+        _hearings.append(sql_for_vendor)
+
+
+def heard_sql(vendor: str) -> tuple[str, int]:
+    """The event types some listener hears at a brand, as one SQL expression, and how many brand-id parameters it
+    takes; `NULL` (none heard) when no listener said."""
+    if not _hearings:
+        return "NULL", 0
+    parts = [f"COALESCE(({sql_for_vendor(vendor)}), '')" for sql_for_vendor in _hearings]
+    return " || ',' || ".join(parts), len(parts)
+
+
+def heard_types(value: str | None) -> frozenset[str]:
+    """The types `heard_sql`'s expression gave."""
+    return frozenset(part for part in (value or "").split(",") if part)

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Q
 
 from campaigns.messaging.choices import MessageStatus, Suppression
@@ -39,3 +40,13 @@ def days_before_needed(event_type: str) -> int:
         if isinstance(value, int) and not isinstance(value, bool):
             days.append(value)
     return max(days)
+
+
+def heard_types_sql(vendor: str) -> str:
+    """The types of a brand's active triggers, comma-separated, as a scalar subquery of one parameter, the brand's id
+    (`common.events_bus.listen_hearing`): the till's confirm writes the events no trigger hears as dispatched. Read
+    in the confirm's transaction, so a trigger saved before it is always heard; one saved during it is a trigger
+    started after the receipt."""
+    table = connection.ops.quote_name(Trigger._meta.db_table)
+    joined = "string_agg(DISTINCT event, ',')" if vendor == "postgresql" else "group_concat(DISTINCT event)"
+    return f"SELECT {joined} FROM {table} WHERE brand_id = %s AND active"  # noqa: S608  (the model's table)

@@ -32,6 +32,7 @@ from loyalty.models import (
 from loyalty.pos.answers import calculation_answer
 from loyalty.pos.identification import Customer, identify
 from loyalty.pos.lookup import TillProduct, brand_products
+from loyalty.pos.preflight import preflight
 from loyalty.pos.receipt import (
     ProgramRules,
     ReceiptLine,
@@ -235,7 +236,8 @@ def _confirm(*, register: Register, data: dict[str, Any], now: datetime | None) 
     now = now or timezone.now()
     store = register.store
     program = store.brand.program
-    if Purchase.objects.filter(register=register, receipt_number=data["receipt_number"]).exists():
+    seen = preflight(register_id=register.pk, receipt_number=data["receipt_number"], brand_id=store.brand_id)
+    if seen.duplicate:
         raise Conflict(_("This receipt is already confirmed on this register."), code="duplicate_receipt")
     customer = (
         identify(register=register, query=data["customer"], now=now, with_balance=False)
@@ -354,8 +356,12 @@ def _confirm(*, register: Register, data: dict[str, Any], now: datetime | None) 
         point_value=program.point_value,
         counted=calc.counted,
     )
-    # The triggers' events, all in one insert (a trigger costs the receipt nothing more: dispatch is after commit).
-    events_record(purchase_confirmed_events(purchase=purchase, store=store, totals=totals, tier_change=tier_change))
+    # The triggers' events, all in one insert (a trigger costs the receipt nothing more: dispatch is after commit);
+    # those no active trigger of the brand hears are written as dispatched, and then there is no kick at all.
+    events_record(
+        purchase_confirmed_events(purchase=purchase, store=store, totals=totals, tier_change=tier_change),
+        heard=seen.heard,
+    )
     # The calculate answer as it was computed (the customer's balance before this receipt), plus the purchase id.
     answer["purchase_id"] = purchase.pk
     return purchase, answer

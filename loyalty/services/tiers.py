@@ -80,7 +80,7 @@ def _locked(enrollment: Enrollment) -> Enrollment:
     return Enrollment.objects.select_for_update(of=("self",)).get(pk=enrollment.pk)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # no caller goes on after its failure: a confirm's or a job's whole step fails
 def tier_evaluate(
     *,
     enrollment: Enrollment,

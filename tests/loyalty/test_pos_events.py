@@ -2,6 +2,7 @@
 a refund `purchase_refunded`; in the receipt's transaction (nothing when it fails), with the register's brand; a
 trigger on them makes its message once the receipt is committed."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -196,3 +197,52 @@ def test_a_trigger_on_purchase_confirmed_makes_its_message_after_the_commit(djan
         "purchase_confirmed",
         "Receipt R-9: 30.00 points",
     )
+
+
+def test_with_no_trigger_the_events_are_written_dispatched_and_nothing_runs_after_the_commit(
+    django_capture_on_commit_callbacks,
+):
+    # given: the brand has a trigger, but on another event, and another brand has one on purchases
+    till, shopper = shop()
+    trigger(till.brand, event="contact_registered")
+    trigger(make_till().brand, event="purchase_confirmed")
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        ok(confirm(till.client, body(shopper, "R-1"), key="R-1"), 201)
+
+    # then: the three events are kept, born dispatched at their recording, and no dispatcher is kicked
+    recorded = events(shopper.contact)
+    assert [e.type for e in recorded] == ["purchase_confirmed", "points_accrued", "tier_changed"]
+    assert all(
+        e.dispatched_at is not None and abs(e.dispatched_at - e.created_at) < timedelta(seconds=5) for e in recorded
+    )
+    assert callbacks == []
+
+
+def test_a_trigger_on_one_of_the_events_leaves_that_one_to_the_dispatcher(django_capture_on_commit_callbacks):
+    till, shopper = shop()
+    trigger(till.brand, event="points_accrued")
+    trigger(till.brand, event="tier_changed", active=False)
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        ok(confirm(till.client, body(shopper, "R-1"), key="R-1"), 201)
+
+    waiting = {e.type: e.dispatched_at is None for e in events(shopper.contact)}
+    assert waiting == {"purchase_confirmed": False, "points_accrued": True, "tier_changed": False}
+    assert len(callbacks) == 1  # the dispatcher's kick
+
+
+def test_a_trigger_saved_just_before_a_confirm_is_heard_by_it(django_capture_on_commit_callbacks):
+    # given: a confirm with no trigger, then a trigger on purchases in another process's transaction (the admin)
+    till, shopper = shop()
+    shopper.contact.subscribed_sms = True
+    shopper.contact.save(update_fields=["subscribed_sms"])
+    ok(confirm(till.client, body(shopper, "R-1"), key="R-1"), 201)
+    trigger(till.brand, template="Receipt {{ purchase.receipt_number }}")
+
+    # when: the next receipt
+    with django_capture_on_commit_callbacks(execute=True):
+        ok(confirm(till.client, body(shopper, "R-2"), key="R-2"), 201)
+
+    # then: its message is made (nothing cached the brand's triggers), and none for the receipt before
+    assert list(Message.objects.values_list("body", flat=True)) == ["Receipt R-2"]
