@@ -32,7 +32,9 @@ def distribute(amount: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
     exact = [amount * weight / total for weight in weights]
     parts = [value.quantize(CENT, rounding=ROUND_DOWN) for value in exact]
     cents = int(((amount - sum(parts, Decimal(0))) / CENT).to_integral_value())
-    order = sorted(range(len(weights)), key=lambda i: (-(exact[i] - parts[i]), i))
-    for i in order[:cents]:
-        parts[i] += CENT
+    if cents:
+        remainders = [value - part for value, part in zip(exact, parts, strict=True)]
+        # largest first; a stable sort keeps equal remainders in their order (reverse=True keeps it too)
+        for i in sorted(range(len(weights)), key=remainders.__getitem__, reverse=True)[:cents]:
+            parts[i] += CENT
     return parts

@@ -139,18 +139,19 @@ def run_discounts(
         candidates = _candidates(rule, eligible.of(rule), result, exclusive_priority)
         if not candidates:
             continue
-        eligible_total = sum((line.base for line in candidates), ZERO)
-        eligible_units = sum((line.quantity for line in candidates), Decimal(0))
         conditions = rule.conditions
-        if eligible_total < conditions.min_total or eligible_units < conditions.min_quantity:
-            hint = _hint(
-                rule,
-                max(conditions.min_total - eligible_total, ZERO),
-                max(conditions.min_quantity - eligible_units, Decimal(0)),
-            )
-            if hint:
-                result.hints.append(hint)
-            continue
+        if conditions.min_total > 0 or conditions.min_quantity > 0:  # else met: bases and quantities are positive
+            eligible_total = sum((line.base for line in candidates), ZERO)
+            eligible_units = sum((line.quantity for line in candidates), Decimal(0))
+            if eligible_total < conditions.min_total or eligible_units < conditions.min_quantity:
+                hint = _hint(
+                    rule,
+                    max(conditions.min_total - eligible_total, ZERO),
+                    max(conditions.min_quantity - eligible_units, Decimal(0)),
+                )
+                if hint:
+                    result.hints.append(hint)
+                continue
         shortfall = rule.mechanic.shortfall(candidates)
         if shortfall is not None:
             hint = _hint(rule, *shortfall)
@@ -164,7 +165,10 @@ def run_discounts(
         raw = rule.mechanic.discounts(candidates, basis)
         given = {}
         for line in candidates:
-            amount = min(raw.get(line.index, ZERO), line.total)  # a line's discount never exceeds its base
+            amount = raw.get(line.index)
+            if amount is None:
+                continue
+            amount = min(amount, line.base - line.discount)  # a line's discount never exceeds its base
             if amount > 0:
                 given[line.index] = amount
         if not given:

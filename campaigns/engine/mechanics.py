@@ -7,7 +7,7 @@ taking them by name, and `discounts()` or `points()`. `shortfall()` says what is
 anything (for hints).
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -50,27 +50,65 @@ class Unit:
     price: Decimal
 
 
-def whole_units(lines: Sequence[Line], basis: Mapping[int, Decimal]) -> list[Unit]:
+class WholeUnits:
+    """The whole units of some lines, cheapest first, as runs of one line's units (line, count, unit price): what
+    `len()`, a slice from the start (`units[:k]`, the k cheapest) and iteration (each `Unit`) see is the units one by
+    one, without an object per unit (a basket of 20 lines holds ~200 units, and two mechanics ask on every receipt).
+    """
+
+    __slots__ = ("count", "runs")
+
+    def __init__(self, runs: list[tuple[Line, int, Decimal]], count: int) -> None:
+        self.runs, self.count = runs, count
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[Unit]:
+        for line, count, price in self.runs:
+            for _unit in range(count):
+                yield Unit(line, price)
+
+    def __getitem__(self, cut: slice) -> "WholeUnits":
+        if not isinstance(cut, slice) or cut.start not in (None, 0) or cut.step not in (None, 1):
+            raise TypeError("whole units are cut from the cheapest: units[:k]")
+        left = (
+            self.count
+            if cut.stop is None
+            else max(0, min(self.count, cut.stop if cut.stop >= 0 else self.count + cut.stop))
+        )
+        runs, taken = [], left
+        for line, count, price in self.runs:
+            if left <= 0:
+                break
+            runs.append((line, min(count, left), price))
+            left -= count
+        return WholeUnits(runs, taken)
+
+
+def whole_units(lines: Sequence[Line], basis: Mapping[int, Decimal]) -> WholeUnits:
     """Lines with whole quantities expanded into units priced at their basis ÷ quantity; weighed goods left out.
 
     Sorted cheapest first; ties by SKU then line index, so the outcome does not depend on the basket's order.
     """
-    units: list[Unit] = []
+    runs: list[tuple[Decimal, str, int, Line, int]] = []
     for line in lines:
         if line.quantity != line.quantity.to_integral_value() or line.quantity <= 0:
             continue
         count = int(line.quantity)
-        unit_price = basis[line.index] / count
-        units.extend(Unit(line, unit_price) for _unit in range(count))
-    units.sort(key=lambda unit: (unit.price, unit.line.sku, unit.line.index))
-    return units
+        runs.append((basis[line.index] / count, line.sku, line.index, line, count))
+    runs.sort(key=lambda run: run[:3])
+    return WholeUnits([(line, count, price) for price, _sku, _index, line, count in runs], sum(run[4] for run in runs))
 
 
-def units_discount(units: Sequence[Unit], percent: Decimal) -> dict[int, Decimal]:
-    """`percent` off the given units, summed and rounded per line."""
+def units_discount(units: WholeUnits, percent: Decimal) -> dict[int, Decimal]:
+    """`percent` off the given units, summed (unit by unit) and rounded per line."""
     raw: dict[int, Decimal] = {}
-    for unit in units:
-        raw[unit.line.index] = raw.get(unit.line.index, ZERO) + unit.price
+    for line, count, price in units.runs:
+        value = raw.get(line.index, ZERO)
+        for _unit in range(count):
+            value += price
+        raw[line.index] = value
     return {index: quantize(value * percent / HUNDRED) for index, value in raw.items()}
 
 
