@@ -38,17 +38,20 @@ def _cached_pair_sql(vendor: str) -> str:
     """
     qn = connection.ops.quote_name
     account, entry = qn(Account._meta.db_table), qn(LedgerEntry._meta.db_table)
+    of_account = f"SELECT 1 FROM {entry} e WHERE e.{qn('account_id')} = a.{qn('id')} AND"  # noqa: S608
+    # Three EXISTS, not one with three ORed conditions: each is a range of one of the account's indexes (activation,
+    # expiry), where the ORed form read every entry of the account and summed the movements of most of its lots
+    # (9 ms at 8,000 lots, on every receipt of that account).
     return (
-        f"SELECT a.{qn('active')}, a.{qn('pending')}, EXISTS ("  # noqa: S608 (names from the models, values bound)
-        f" SELECT 1 FROM {entry} e WHERE e.{qn('account_id')} = a.{qn('id')} AND ("
-        f"  (e.{qn('activation_at')} > a.{qn('balance_at')} AND e.{qn('activation_at')} <= %s)"
-        f"  OR (e.{qn('activation_at')} > %s AND e.{qn('activation_at')} <= a.{qn('balance_at')})"
-        f"  OR ({_expired_lot_sql()})))"
+        f"SELECT a.{qn('active')}, a.{qn('pending')},"  # noqa: S608 (names from the models, values bound)
+        f" EXISTS ({of_account} e.{qn('activation_at')} > a.{qn('balance_at')} AND e.{qn('activation_at')} <= %s)"
+        f" OR EXISTS ({of_account} e.{qn('activation_at')} > %s AND e.{qn('activation_at')} <= a.{qn('balance_at')})"
+        f" OR EXISTS ({of_account} {expired_lot_sql()})"
         f" FROM {account} a WHERE a.{qn('id')} = %s"
     )
 
 
-def _expired_lot_sql() -> str:
+def expired_lot_sql() -> str:
     """SQL condition on an entry `e`: a lot (a root) that still holds points and whose `expires_at` is not after the
     parameter. "Holds points" as `account_roots` reads it: its points plus its movements' at least half a cent."""
     qn = connection.ops.quote_name
@@ -63,7 +66,7 @@ def _expired_lot_sql() -> str:
 def _expiry_due_sql(vendor: str) -> str:
     qn = connection.ops.quote_name
     entry = qn(LedgerEntry._meta.db_table)
-    return f"SELECT EXISTS (SELECT 1 FROM {entry} e WHERE e.{qn('account_id')} = %s AND {_expired_lot_sql()})"  # noqa: S608
+    return f"SELECT EXISTS (SELECT 1 FROM {entry} e WHERE e.{qn('account_id')} = %s AND {expired_lot_sql()})"  # noqa: S608
 
 
 def expiry_due(*, account: Account, now: datetime) -> bool:

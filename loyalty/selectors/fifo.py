@@ -21,6 +21,7 @@ from common.money import ZERO, quantize
 from common.rawrows import Columns
 from loyalty.models import LedgerEntry
 from loyalty.selectors.balances import HALF_CENT
+from loyalty.selectors.cached import expired_lot_sql
 
 
 @dataclass
@@ -97,3 +98,62 @@ def takeable_lots(*, account_id: int, points: Decimal, now: datetime, horizon: d
         lots.append(lot)
     available = min(_decimal(first[0]), _decimal(first[1]))
     return Takeable(lots=lots, available=available, expiry_due=bool(first[2]))
+
+
+# --- the first lots only ---------------------------------------------------------------------------------------------
+# `takeable_lots` adds up every lot of the account: 26 ms at 8,000 lots, on every redemption of that account, under its
+# lock (the one-account bench grows one lot a receipt). A redemption usually takes from its first lot or two: the first
+# lots in redemption order are read alone (an index range of the account's expiries, each lot's movements summed,
+# stopping after `FIRST_LOTS`), with whether an expiry is due; `takeable_lots` remains for the rest (the lots fall
+# short, or the account's cached balance cannot vouch for the active total).
+
+FIRST_LOTS = 32
+
+
+@dataclass
+class FirstLots:
+    lots: list[LedgerEntry]
+    """The first takeable lots in redemption order, each with `remaining` (at most `FIRST_LOTS`)."""
+    expiry_due: bool
+
+
+@cache
+def _first_sql(vendor: str) -> tuple[str, Columns]:
+    qn = connection.ops.quote_name
+    entry = qn(LedgerEntry._meta.db_table)
+    columns = Columns(LedgerEntry, "f")
+    remaining = (
+        f"f.{qn('points')} + COALESCE((SELECT SUM(m.{qn('points')}) FROM {entry} m"  # noqa: S608 (names, bound values)
+        f" WHERE m.{qn('lot_id')} = f.{qn('id')}), 0)"
+    )
+    sql = (
+        f"SELECT d.due, t.* FROM (SELECT EXISTS (SELECT 1 FROM {entry} e"  # noqa: S608 (names, bound values)
+        f" WHERE e.{qn('account_id')} = %s AND {expired_lot_sql()}) AS due) d"
+        f" LEFT JOIN (SELECT * FROM (SELECT {remaining} AS remaining, {columns.sql} FROM {entry} f"
+        f" WHERE f.{qn('account_id')} = %s AND f.{qn('lot_id')} IS NULL"
+        f" AND (f.{qn('activation_at')} IS NULL OR f.{qn('activation_at')} <= %s)"
+        f" AND (f.{qn('expires_at')} IS NULL OR f.{qn('expires_at')} > %s)) s"
+        f" WHERE s.remaining >= {HALF_CENT}"
+        # NULLS LAST, as `(expires_at IS NULL), expires_at`: the order of the account's expiry index, read in order
+        f" ORDER BY s.{qn('expires_at')} ASC NULLS LAST, s.{qn('id')} LIMIT %s) t ON 1 = 1"
+    )
+    return sql, columns
+
+
+def first_lots(*, account_id: int, now: datetime, horizon: datetime) -> FirstLots:
+    """The first `FIRST_LOTS` lots a redemption from the account would take (as `takeable_lots` orders them), and
+    whether an expiry is due: one statement that reads no further lots than those."""
+    sql, columns = _first_sql(connection.vendor)
+    moment = connection.ops.adapt_datetimefield_value(now)
+    params = [account_id, moment, account_id, moment, connection.ops.adapt_datetimefield_value(horizon), FIRST_LOTS]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    lots: list[LedgerEntry] = []
+    for row in rows:
+        lot = columns.build(row, 2)
+        if not isinstance(lot, LedgerEntry):
+            continue
+        lot.remaining = _decimal(row[1])  # type: ignore[attr-defined]
+        lots.append(lot)
+    return FirstLots(lots=lots, expiry_due=bool(rows[0][0]))

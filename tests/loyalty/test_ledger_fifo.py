@@ -1,10 +1,12 @@
-"""`takeable_lots` (the lots a redemption reaches, read in one statement) against the full read it replaces
-(`account_roots` then the takes `_active_takes` builds): on random ledgers, the same lots taken in the same order, the
-same refusal, the same due expiry, whatever the points asked, the moment and the receipt's time."""
+"""`takeable_lots` (the lots a redemption reaches, read in one statement) and the writer's first read of the first lots
+alone (`first_lots`) against the full read they replace (`account_roots` then the takes `_active_takes` builds): on
+random ledgers, the same lots taken in the same order, the same refusal, the same due expiry, whatever the points
+asked, the moment and the receipt's time."""
 
 from contextlib import suppress
 from datetime import timedelta
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -12,10 +14,10 @@ from hypothesis import strategies as st
 
 from common.errors import Conflict
 from loyalty.models import Account, LedgerEntry
-from loyalty.selectors import account_roots, expiry_plan
+from loyalty.selectors import account_roots, expiry_plan, fifo
 from loyalty.selectors.fifo import takeable_lots
 from loyalty.services.ledger import accrue, activate_due, adjust, expire_due, redeem, revoke
-from loyalty.services.ledger.core import _active_takes, _insufficient, _take
+from loyalty.services.ledger.core import _active_takes, _insufficient, _synced_takes, _take
 from tests.loyalty.ledger_support import frozen_clock, new_account
 
 pytestmark = pytest.mark.django_db
@@ -101,6 +103,18 @@ def test_property_the_one_statement_takes_what_the_full_read_takes(db, operation
             assert one_due == due
             if not due:  # with an expiry due the writer syncs the full way first: the takes are not compared
                 assert one == full, (points, full, one)
+                for first in (1, 2, 32):  # the first lots alone, then the full read when they fall short
+                    assert _first_lots_first(account, points, at, now, first) == full, (points, first, full)
+
+
+def _first_lots_first(account: Account, points: Decimal, at, now, first: int):  # type: ignore[no-untyped-def]
+    """What the writer takes (`_synced_takes`: the first lots, the full read when they fall short or the cache cannot
+    vouch for the active total), on a fresh instance of the account as the writer's lock reads it."""
+    with mock.patch.object(fifo, "FIRST_LOTS", first):
+        try:
+            return _synced_takes(Account.objects.get(pk=account.pk), now, points=points, at=at, make=_make)
+        except Conflict as refusal:
+            return refusal.message
 
 
 def test_it_reads_only_the_lots_the_redemption_reaches(db):
@@ -131,3 +145,18 @@ def test_it_reads_only_the_lots_the_redemption_reaches(db):
         assert not due()
         clock.advance(days=1)  # the third lot, holding 5, has expired: an expiry is due
         assert due()
+
+
+def test_the_first_lots_skip_the_spent_ones_and_stop_at_the_limit(db):
+    with frozen_clock() as clock:
+        account = new_account()
+        for day in range(1, 41):
+            accrue(account=account, points="10.00", at=clock.now, expires_in_days=day)
+        redeem(account=account, points="25.00", at=clock.now)  # the first two lots spent, 5 left in the third
+
+        first = fifo.first_lots(account_id=account.pk, now=clock.now, horizon=clock.now)
+
+        assert len(first.lots) == fifo.FIRST_LOTS
+        assert [lot.remaining for lot in first.lots[:2]] == [Decimal("5.00"), Decimal("10.00")]  # type: ignore[attr-defined]
+        assert [lot.expires_at for lot in first.lots] == sorted(lot.expires_at for lot in first.lots)
+        assert not first.expiry_due
