@@ -39,13 +39,19 @@ def _cached_pair_sql(vendor: str) -> str:
     qn = connection.ops.quote_name
     account, entry = qn(Account._meta.db_table), qn(LedgerEntry._meta.db_table)
     of_account = f"SELECT 1 FROM {entry} e WHERE e.{qn('account_id')} = a.{qn('id')} AND"  # noqa: S608
-    # Three EXISTS, not one with three ORed conditions: each is a range of one of the account's indexes (activation,
-    # expiry), where the ORed form read every entry of the account and summed the movements of most of its lots
-    # (9 ms at 8,000 lots, on every receipt of that account).
+    activating = (
+        f"(SELECT e.{qn('activation_at')} FROM {entry} e WHERE e.{qn('account_id')} = a.{qn('id')}"  # noqa: S608
+        f" AND e.{qn('activation_at')} > {{low}} AND e.{qn('activation_at')} <= {{high}}"
+        f" ORDER BY e.{qn('account_id')}, e.{qn('activation_at')} LIMIT 1) IS NOT NULL"
+    )
+    # Three tests, not one EXISTS of three ORed conditions, which read every entry of the account and summed the
+    # movements of most of its lots (9 ms at 8,000 lots, on every receipt of that account): each is a range of one of
+    # the account's indexes. The two activation tests are ordered as the activation index is, so that the planner
+    # reads that range even when its statistics know the account as small (an account growing by a lot a receipt).
     return (
         f"SELECT a.{qn('active')}, a.{qn('pending')},"  # noqa: S608 (names from the models, values bound)
-        f" EXISTS ({of_account} e.{qn('activation_at')} > a.{qn('balance_at')} AND e.{qn('activation_at')} <= %s)"
-        f" OR EXISTS ({of_account} e.{qn('activation_at')} > %s AND e.{qn('activation_at')} <= a.{qn('balance_at')})"
+        f" {activating.format(low='a.' + qn('balance_at'), high='%s')}"
+        f" OR {activating.format(low='%s', high='a.' + qn('balance_at'))}"
         f" OR EXISTS ({of_account} {expired_lot_sql()})"
         f" FROM {account} a WHERE a.{qn('id')} = %s"
     )
