@@ -75,8 +75,15 @@ class _Eligible:
         if products is None:
             return self.ordered
         found = self.by_filter.get(products)
-        if found is None:
-            found = self.by_filter[products] = [line for line in self.ordered if products.matches(line)]
+        if found is None:  # `products.matches(line)` for each line, inline (a call per line and filter adds up)
+            skus, category_ids, excluded = products.skus, products.category_ids, products.exclude_skus
+            found = self.by_filter[products] = [
+                line
+                for line in self.ordered
+                if line.known
+                and line.sku not in excluded
+                and (line.sku in skus or not category_ids.isdisjoint(line.category_ids))
+            ]
         return found
 
 
@@ -106,6 +113,10 @@ def _claim(rule: CampaignRule, lines: Iterable[Line]) -> None:
             line.exclusive_owner = rule.id
 
 
+def _sort_key(rule: CampaignRule) -> tuple[int, int]:
+    return (-rule.priority, rule.order)
+
+
 def run_discounts(
     *,
     lines: Sequence[Line],
@@ -122,14 +133,17 @@ def run_discounts(
     identified = customer is not None and customer.identified
     contact_id = customer.contact_id if customer is not None and customer.identified else None
     eligible = _Eligible(lines)
-    for rule in sorted(rules, key=lambda candidate: candidate.sort_key):
+    for rule in sorted(rules, key=_sort_key):
         if rule.requires_code and rule.id not in codes_applied:
             continue
-        if not rule.audience.admits(customer):
+        audience, conditions, mechanic = rule.audience, rule.conditions, rule.mechanic
+        if audience.type != "all" and not audience.admits(customer):
             continue
-        if rule.mechanic.kind == "points" and not identified:
+        if mechanic.kind == "points" and not identified:
             continue  # no points for an anonymous receipt: such a campaign neither applies nor holds lines
-        if not rule.conditions.admits_place_and_time(store_id=store_id, weekday=weekday, local_time=local_time):
+        if (conditions.store_ids or conditions.weekdays or conditions.hours is not None) and not (
+            conditions.admits_place_and_time(store_id=store_id, weekday=weekday, local_time=local_time)
+        ):
             continue
         if rule.control_percent and in_control_group(rule.id, contact_id, rule.control_percent):
             continue  # held out to measure the campaign: as if it were not there (no hint; a code reads not applicable)
@@ -139,7 +153,6 @@ def run_discounts(
         candidates = _candidates(rule, eligible.of(rule), result, exclusive_priority)
         if not candidates:
             continue
-        conditions = rule.conditions
         if conditions.min_total > 0 or conditions.min_quantity > 0:  # else met: bases and quantities are positive
             eligible_total = sum((line.base for line in candidates), ZERO)
             eligible_units = sum((line.quantity for line in candidates), Decimal(0))
@@ -152,17 +165,21 @@ def run_discounts(
                 if hint:
                     result.hints.append(hint)
                 continue
-        shortfall = rule.mechanic.shortfall(candidates)
-        if shortfall is not None:
-            hint = _hint(rule, *shortfall)
-            if hint:
-                result.hints.append(hint)
-        if rule.mechanic.kind == "points":
+        if rule.hint:  # what is missing matters only to a campaign that says it
+            shortfall = mechanic.shortfall(candidates)
+            if shortfall is not None:
+                hint = _hint(rule, *shortfall)
+                if hint:
+                    result.hints.append(hint)
+        if mechanic.kind == "points":
             result.pending_points.append((rule, candidates))
             _claim(rule, candidates)
             continue
-        basis = {line.index: line.base if rule.combine == "sum" else line.total for line in candidates}
-        raw = rule.mechanic.discounts(candidates, basis)
+        if rule.combine == "sum":
+            basis = {line.index: line.base for line in candidates}
+        else:
+            basis = {line.index: line.base - line.discount for line in candidates}
+        raw = mechanic.discounts(candidates, basis)
         given = {}
         for line in candidates:
             amount = raw.get(line.index)
