@@ -89,7 +89,6 @@ def apply_points(result: EngineResult) -> list[PointsAward]:
 def record_uses(
     *,
     result: EngineResult,
-    lines: list[Line],
     purchase_id: int,
     contact_id: int | None,
     at: datetime,
@@ -98,14 +97,13 @@ def record_uses(
 ) -> None:
     """A confirm's records: each applied campaign's use, the counters of the `counted` ones (campaigns with
     limits: their counters move under the lock taken by `rules_for`), and a notice for every exclusive tie (the
-    later campaign's owner is told once a day per pair)."""
-    given: dict[int, dict[str, Decimal]] = {}
-    for line in lines:
-        for applied in line.applied:
-            campaign_id = int(applied["campaign_id"])  # type: ignore[call-overload]
-            amounts = given.setdefault(campaign_id, {"discount": ZERO, "points": ZERO})
-            amounts["discount"] += Decimal(str(applied["discount"]))
-            amounts["points"] += Decimal(str(applied["points"]))
+    later campaign's owner is told once a day per pair). What each gave is the engine's total: a discount
+    campaign's sum over its lines, a points campaign's award (the lines' `applied` items add up to the same)."""
+    given: dict[int, dict[str, Decimal]] = {
+        campaign_id: {"discount": discount, "points": ZERO} for campaign_id, discount in result.discounts.items()
+    }
+    for award in result.awards:
+        given[award.rule.id] = {"discount": ZERO, "points": award.total}
     usages_record(
         purchase_id=purchase_id, contact_id=contact_id, at=at, given=given, point_value=point_value, counted=counted
     )

@@ -349,7 +349,6 @@ def _confirm(*, register: Register, data: dict[str, Any], now: datetime | None) 
     )
     pricing.record_uses(
         result=calc.promotions,
-        lines=calc.lines,
         purchase_id=purchase.pk,
         contact_id=customer.contact.pk if customer else None,
         at=calc.at,

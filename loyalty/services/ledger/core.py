@@ -4,9 +4,10 @@ lots, write entries and the cached balance."""
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from typing import Any
 
-from django.db.models import Sum
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from common.errors import Conflict, InvalidInput
@@ -76,17 +77,27 @@ def _write(account: Account, entries: Sequence[LedgerEntry]) -> list[LedgerEntry
     return list(entries)
 
 
+@cache
+def _activating_sql(vendor: str) -> str:
+    qn = connection.ops.quote_name
+    return (
+        f"SELECT SUM({qn('points')}) FROM {qn(LedgerEntry._meta.db_table)}"  # noqa: S608 (names from the model)
+        f" WHERE {qn('account_id')} = %s AND {qn('activation_at')} > %s AND {qn('activation_at')} <= %s"
+    )
+
+
 def _activate(account: Account, now: datetime) -> bool:
     """Move to the cached active points the entries whose activation lies in (balance_at, now]."""
     if now <= account.balance_at:
         return False
-    moved = (
-        LedgerEntry.objects.filter(
-            account=account, activation_at__gt=account.balance_at, activation_at__lte=now
-        ).aggregate(total=Sum("points"))["total"]
-        or ZERO
-    )
-    moved = quantize(moved)
+    ops = connection.ops
+    with connection.cursor() as cursor:  # every receipt of a customer makes it: written once, not compiled each time
+        cursor.execute(
+            _activating_sql(connection.vendor),
+            [account.pk, ops.adapt_datetimefield_value(account.balance_at), ops.adapt_datetimefield_value(now)],
+        )
+        total = cursor.fetchone()[0]
+    moved = quantize(Decimal(str(total)) if total is not None else ZERO)
     account.active += moved
     account.pending -= moved
     account.balance_at = now
