@@ -99,6 +99,13 @@ if env("DATABASE_URL", default=""):
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
         DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+        # Values bound by the server, and a statement run five times on a connection prepared there (psycopg's own
+        # threshold; Django turns it off unless told): PostgreSQL then stops planning the till's statements on every
+        # run, which was half of its time for a confirm (the card's identification: 0.7 ms to plan, 0.1 ms to run).
+        # docs/checkout-time.md, "the eighth pass".
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        options["server_side_binding"] = env.bool("DATABASE_SERVER_SIDE_BINDING", default=True)
+        options["prepare_threshold"] = 5 if options["server_side_binding"] else None
         if env("DATABASE_POOLER", default="") == "pgbouncer":
             # PgBouncer in transaction mode hands each transaction to any server connection: no server-side cursors
             # (`.iterator()` would open one outside a transaction) and no prepared statements (psycopg prepares a

@@ -1,4 +1,6 @@
-"""`DATABASE_POOLER=pgbouncer`: the database settings a transaction-mode pooler needs, and nothing without it."""
+"""`DATABASE_POOLER=pgbouncer`: the database settings a transaction-mode pooler needs, and nothing without it; on a
+direct connection, values bound by the server and statements prepared after five runs (`DATABASE_SERVER_SIDE_BINDING=0`
+turns both off)."""
 
 import json
 import os
@@ -11,7 +13,9 @@ from django.conf import settings
 SHOW = (
     "import json, django; from django.conf import settings; django.setup(); "
     "d = settings.DATABASES['default']; "
-    "print(json.dumps([d.get('DISABLE_SERVER_SIDE_CURSORS'), d.get('OPTIONS', {}).get('prepare_threshold', 'unset')]))"
+    "o = d.get('OPTIONS', {}); "
+    "print(json.dumps([d.get('DISABLE_SERVER_SIDE_CURSORS'), o.get('prepare_threshold', 'unset'), "
+    "o.get('server_side_binding')]))"
 )
 
 
@@ -22,8 +26,9 @@ def database_settings(**extra):
         "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/unused",
         **extra,
     }
-    if "DATABASE_POOLER" not in extra:
-        environment.pop("DATABASE_POOLER", None)
+    for name in ("DATABASE_POOLER", "DATABASE_SERVER_SIDE_BINDING"):
+        if name not in extra:
+            environment.pop(name, None)
     done = subprocess.run(
         [sys.executable, "-c", SHOW], env=environment, capture_output=True, text=True, check=True, cwd=settings.BASE_DIR
     )
@@ -32,7 +37,11 @@ def database_settings(**extra):
 
 @pytest.mark.parametrize(
     ("extra", "expected"),
-    [({"DATABASE_POOLER": "pgbouncer"}, [True, None]), ({}, [None, "unset"])],
+    [
+        ({"DATABASE_POOLER": "pgbouncer"}, [True, None, True]),
+        ({}, [None, 5, True]),
+        ({"DATABASE_SERVER_SIDE_BINDING": "0"}, [None, None, False]),
+    ],
 )
 def test_a_transaction_pooler_gets_no_server_side_cursors_and_no_prepared_statements(extra, expected):
     assert database_settings(**extra) == expected
