@@ -89,15 +89,21 @@ def takeable_lots(*, account_id: int, points: Decimal, now: datetime, horizon: d
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     first = rows[0]
+    available = min(_decimal(first[0]), _decimal(first[1]))
+    return Takeable(lots=_lots(rows, columns, remaining_at=3), available=available, expiry_due=bool(first[2]))
+
+
+def _lots(rows: list[Any], columns: Columns, *, remaining_at: int) -> list[LedgerEntry]:
+    """The lots of `rows` (their columns after the remaining points, at `remaining_at`), each with `remaining`; a row
+    of totals alone (no lot) is skipped."""
     lots: list[LedgerEntry] = []
     for row in rows:
-        lot = columns.build(row, 4)
+        lot = columns.build(row, remaining_at + 1)
         if not isinstance(lot, LedgerEntry):
             continue
-        lot.remaining = _decimal(row[3])  # type: ignore[attr-defined]
+        lot.remaining = _decimal(row[remaining_at])  # type: ignore[attr-defined]
         lots.append(lot)
-    available = min(_decimal(first[0]), _decimal(first[1]))
-    return Takeable(lots=lots, available=available, expiry_due=bool(first[2]))
+    return lots
 
 
 # --- the first lots only ---------------------------------------------------------------------------------------------
@@ -149,11 +155,4 @@ def first_lots(*, account_id: int, now: datetime, horizon: datetime) -> FirstLot
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    lots: list[LedgerEntry] = []
-    for row in rows:
-        lot = columns.build(row, 2)
-        if not isinstance(lot, LedgerEntry):
-            continue
-        lot.remaining = _decimal(row[1])  # type: ignore[attr-defined]
-        lots.append(lot)
-    return FirstLots(lots=lots, expiry_due=bool(rows[0][0]))
+    return FirstLots(lots=_lots(rows, columns, remaining_at=1), expiry_due=bool(rows[0][0]))
