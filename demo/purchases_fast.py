@@ -29,8 +29,10 @@ from loyalty.models import (
     Program,
     Purchase,
     PurchaseLine,
+    SpendDay,
 )
 from loyalty.pos.receipt import ReceiptLine, apply_base_accrual, price_lines
+from loyalty.services.spend import spend_rebuild
 from loyalty.services.tiers import program_tiers, qualified_tier
 
 FAST_BATCH = 2000  # receipts per round of bulk inserts on the fast path
@@ -240,9 +242,10 @@ def seed_purchases_fast(
         touched.update(lot.account_id for lot in lots)
         progress.count("Purchases", start + len(batch), len(receipts))
     _fast_cache(account_ids=touched, now=now)
+    spend_rebuild(contact_ids=contact_ids)  # the days' spend the tiers are judged by, from the purchases just written
     if connection.vendor == "postgresql":
         # The planner's statistics still describe the empty tables until autovacuum comes round.
-        tables = [model._meta.db_table for model in (Purchase, PurchaseLine, LedgerEntry, Account)]
+        tables = [model._meta.db_table for model in (Purchase, PurchaseLine, LedgerEntry, Account, SpendDay)]
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {', '.join(tables)}")
     return len(receipts)

@@ -3,6 +3,7 @@ from .ledger import Account, LedgerEntry, LedgerEntryImmutable
 from .members import Card, CardType, Enrollment, MasterAccount, MasterAccountMember, Tier
 from .org import Brand, Partner, Program, Register, Store, hash_api_key
 from .purchases import IdempotencyRecord, Purchase, PurchaseLine, Refund, RefundLine, TierChange
+from .spend import SpendDay
 
 __all__ = [
     "Account",
@@ -24,6 +25,7 @@ __all__ = [
     "Refund",
     "RefundLine",
     "Register",
+    "SpendDay",
     "Store",
     "Tier",
     "TierChange",

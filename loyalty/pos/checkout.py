@@ -44,6 +44,7 @@ from loyalty.pos.receipt import (
 from loyalty.selectors import balance_quick
 from loyalty.services import ledger
 from loyalty.services.cards import enrollment_ensure
+from loyalty.services.spend import spend_add
 from loyalty.services.tiers import tier_evaluate
 from promocodes import checkout as promo
 from promocodes import guessing
@@ -290,6 +291,8 @@ def _confirm(*, register: Register, data: dict[str, Any], now: datetime | None) 
             )
     except IntegrityError as exc:
         raise Conflict(_("This receipt is already confirmed on this register."), code="duplicate_receipt") from exc
+    if customer is not None:  # the day's spend, before the tier is judged by it
+        spend_add(contact_id=customer.contact.pk, program_id=program.pk, at=calc.at, amount=Decimal(totals["payable"]))
     rows_insert(
         PurchaseLine,
         LINE_FIELDS,

@@ -26,6 +26,7 @@ from loyalty.pos.answers import money_text
 from loyalty.pos.checkout import lock_account
 from loyalty.selectors import balance
 from loyalty.services import ledger
+from loyalty.services.spend import spend_add
 from loyalty.services.tiers import tier_evaluate
 from promocodes import checkout as promo
 
@@ -100,6 +101,13 @@ def refund(
     refund_row.points_revoked = sum((part.points_revoked for part in parts), ZERO)
     refund_row.points_returned = sum((part.points_returned for part in parts), ZERO)
     refund_row.save(update_fields=["refund_amount", "points_revoked", "points_returned", "updated_at"])
+    if purchase.contact_id is not None:  # taken off the purchase's day, before the tier is judged again
+        spend_add(
+            contact_id=purchase.contact_id,
+            program_id=purchase.program_id,
+            at=purchase.at,
+            amount=-refund_row.refund_amount,
+        )
     if all(done[index]["quantity"] + wanted.get(index, ZERO) == line.quantity for index, line in lines.items()):
         promo.codes_release(purchase_id=purchase.pk, at=now)  # only pools that say so give the code back
     account = purchase.account

@@ -233,6 +233,16 @@ def seed(*, contacts: int, lines: int, events: int, progress: Callable[[str], No
             },
         ),
         (
+            "the days' spend of those purchases",
+            """
+            INSERT INTO loyalty_spendday (contact_id, program_id, day, spend)
+            SELECT contact_id, program_id, (at AT TIME ZONE 'UTC')::date, sum(payable)
+            FROM loyalty_purchase WHERE program_id = %(program)s AND contact_id IS NOT NULL
+            GROUP BY 1, 2, 3
+            """,
+            {"program": data.program_id},
+        ),
+        (
             f"{purchases * 4:,} purchase lines",
             """
             WITH products AS (

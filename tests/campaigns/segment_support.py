@@ -25,6 +25,7 @@ from loyalty.models import (
     Store,
     Tier,
 )
+from loyalty.services.spend import spend_add
 from tests.factories import (
     BrandFactory,
     CategoryFactory,
@@ -143,17 +144,22 @@ def purchase(
             paid=amount,
             points=Decimal("0"),
         )
+    if contact is not None:  # as the till keeps it
+        spend_add(contact_id=contact.pk, program_id=bought.program_id, at=bought.at, amount=amount)
     return bought
 
 
 def refund(bought: Purchase, amount: str) -> Refund:
-    return Refund.objects.create(
+    made = Refund.objects.create(
         purchase=bought,
         at=bought.at,
         refund_amount=Decimal(amount),
         points_revoked=Decimal("0"),
         points_returned=Decimal("0"),
     )
+    if bought.contact_id is not None:
+        spend_add(contact_id=bought.contact_id, program_id=bought.program_id, at=bought.at, amount=-made.refund_amount)
+    return made
 
 
 def account(shop: Shop, contact: Contact | None, active: str, *, master_account: Any = None) -> Account:

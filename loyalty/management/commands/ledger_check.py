@@ -1,16 +1,19 @@
-"""`manage.py ledger_check`: prove every cached balance against the entries; non-zero exit on any difference."""
+"""`manage.py ledger_check`: prove every cached balance against the entries and the days' spend the tiers are judged
+by against the purchases; non-zero exit on any difference."""
 
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
 from loyalty.selectors import ledger_differences
+from loyalty.selectors.spend import spend_differences
 
 
 class Command(BaseCommand):
     help = (
         "Recompute every points account's active and pending balance from its ledger entries, compare them with "
-        "the cached balance and check that no lot was taken below zero. Exits with status 1 on any difference."
+        "the cached balance and check that no lot was taken below zero; recompute every contact's spend by day "
+        "from the purchases and refunds and compare it with the kept figure. Exits with status 1 on any difference."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -20,9 +23,20 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"account {problem['account']}: {problem['problem']}: cached {_pair(cached)}, entries {_pair(derived)}"
             )
-        if problems:
-            raise CommandError(f"{len(problems)} difference(s) between the cached balances and the ledger.")
-        self.stdout.write(self.style.SUCCESS("The ledger agrees with every cached balance."))
+        spends = spend_differences()
+        for day in spends:
+            self.stdout.write(
+                f"contact {day['contact']}, program {day['program']}, {day['day']}: spend kept {day['kept']}, "
+                f"purchases {day['derived']}"
+            )
+        if problems or spends:
+            raise CommandError(
+                f"{len(problems)} difference(s) between the cached balances and the ledger, {len(spends)} between "
+                "the days' spend and the purchases."
+            )
+        self.stdout.write(
+            self.style.SUCCESS("The ledger agrees with every cached balance, the spend with the purchases.")
+        )
 
 
 def _pair(value: Any) -> str:
