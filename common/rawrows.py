@@ -4,13 +4,16 @@ read in several (the till's identification), without the ORM's per-query compila
 `Columns(model, alias)` gives the SELECT list of the model's concrete fields under a table alias and turns the
 matching slice of a row back into an instance, through the same converters the ORM applies (the backend's and the
 field's), so that the instance is what `Model.objects.get()` would give on PostgreSQL and SQLite alike.
+`locked_instance` and `fields_update` are the ORM's locking read of one row and its `save(update_fields=...)`,
+written so for the rows a confirm locks and updates.
 """
 
 from collections.abc import Callable, Sequence
+from functools import cache
 from typing import Any
 
 from django.db import connection
-from django.db.models import Model
+from django.db.models import Field, Model
 
 Converter = Callable[[Any, Any, Any], Any]
 
@@ -46,3 +49,49 @@ class Columns:
             for converter in converters:
                 values[position] = converter(values[position], column, connection)
         return self.model.from_db(connection.alias, self.attnames, values)
+
+
+@cache
+def _columns(model: type[Model], vendor: str) -> Columns:
+    return Columns(model, "t")
+
+
+def locked_instance[M: Model](model: type[M], pk: Any) -> M:
+    """`model.objects.select_for_update().get(pk=pk)` as one hand-written statement (the row locked until the
+    transaction ends where the database locks rows); `model.DoesNotExist` when there is no such row. For the rows
+    a confirm locks (the account, the enrollment): the ORM's compilation of the query cost more than the query."""
+    columns = _columns(model, connection.vendor)
+    meta, quote = model._meta, connection.ops.quote_name
+    assert meta.pk is not None
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns.sql} FROM {quote(meta.db_table)} t WHERE t.{quote(str(meta.pk.column))} = %s{lock}",  # noqa: S608
+            [pk],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise model.DoesNotExist(f"No {meta.object_name} {pk}")  # type: ignore[attr-defined]
+    instance = columns.build(row, 0)
+    assert isinstance(instance, model)
+    return instance
+
+
+@cache
+def _update_sql(model: type[Model], names: tuple[str, ...], vendor: str) -> tuple[str, tuple[Field, ...]]:
+    meta, quote = model._meta, connection.ops.quote_name
+    assert meta.pk is not None
+    fields = tuple(field for name in names if isinstance(field := meta.get_field(name), Field))
+    assert len(fields) == len(names), f"{names} are not all columns of {meta.label}"
+    assignments = ", ".join(f"{quote(str(field.column))} = %s" for field in fields)
+    return f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(str(meta.pk.column))} = %s", fields  # noqa: S608
+
+
+def fields_update(instance: Model, names: Sequence[str]) -> None:
+    """`instance.save(update_fields=names)` as one hand-written statement: each field prepared as the ORM prepares
+    it (`pre_save`, which stamps an `auto_now` field, then `get_db_prep_save`); no signals (the models written so
+    have none). For the rows a confirm updates (the account's cached balance, the enrollment's tier)."""
+    sql, fields = _update_sql(type(instance), tuple(names), connection.vendor)
+    values = [field.get_db_prep_save(field.pre_save(instance, False), connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*values, instance.pk])

@@ -19,10 +19,10 @@ from campaigns import pricing
 from campaigns.models import Campaign
 from common.errors import Conflict, InvalidInput
 from common.money import MAX_AMOUNT, ZERO, quantize
-from common.rowsinsert import rows_insert
+from common.rawrows import locked_instance
+from common.rowsinsert import instances_insert, rows_insert
 from contacts.services.events import events_record
 from loyalty.events import purchase_confirmed_events
-from loyalty.lock_objects import account_qs_select_for_update
 from loyalty.models import (
     Account,
     Purchase,
@@ -194,7 +194,7 @@ def lock_account(account: Account | None) -> Account | None:
     """The account's row locked for the transaction, as it is now (the caller's instance may be older)."""
     if account is None:
         return None
-    return account_qs_select_for_update().get(pk=account.pk)
+    return locked_instance(Account, account.pk)
 
 
 LINE_FIELDS = (
@@ -271,7 +271,7 @@ def _confirm(*, register: Register, data: dict[str, Any], now: datetime | None) 
     tier_change = None
     try:
         with transaction.atomic(savepoint=False):
-            purchase = Purchase.objects.create(
+            purchase = Purchase(
                 register=register,
                 store=store,
                 brand=store.brand,
@@ -289,6 +289,7 @@ def _confirm(*, register: Register, data: dict[str, Any], now: datetime | None) 
                 points=totals["points"],
                 tier_name=customer.tier.name if customer and customer.tier else "",
             )
+            instances_insert([purchase])  # the ORM's create without its compilation (a receipt's one purchase)
     except IntegrityError as exc:
         raise Conflict(_("This receipt is already confirmed on this register."), code="duplicate_receipt") from exc
     if customer is not None:  # the day's spend, before the tier is judged by it

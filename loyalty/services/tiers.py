@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from common.errors import InvalidInput
 from common.models import MoneyField
 from common.money import ZERO
+from common.rawrows import fields_update, locked_instance
 from contacts.services.events import events_record
 from loyalty.choices import TierChangeReason
 from loyalty.events import program_brand_ids, tier_changed_events
@@ -77,7 +78,10 @@ def _locked(enrollment: Enrollment) -> Enrollment:
     """The enrollment's row, locked. Its tier is read after the lock, by a query of its own: joined to the locking
     query, PostgreSQL would give the tier of before the wait (a waiting `FOR UPDATE` re-reads only the locked row,
     not what an outer join found)."""
-    return Enrollment.objects.select_for_update(of=("self",)).get(pk=enrollment.pk)
+    return locked_instance(Enrollment, enrollment.pk)
+
+
+_TIER_FIELDS = ("tier", "tier_valid_until", "updated_at")
 
 
 @transaction.atomic(savepoint=False)  # no caller goes on after its failure: a confirm's or a job's whole step fails
@@ -114,7 +118,7 @@ def tier_evaluate(
         if current is None:
             return None
         enrollment.tier, enrollment.tier_valid_until = None, None
-        enrollment.save(update_fields=["tier", "tier_valid_until", "updated_at"])
+        fields_update(enrollment, _TIER_FIELDS)
         return TierChange.objects.create(enrollment=enrollment, at=at, from_tier=current, to_tier=None, reason=reason)
     valid_until = at + timedelta(days=target.valid_days)
     changed = current is None or target.pk != current.pk
@@ -122,7 +126,7 @@ def tier_evaluate(
         return None  # renewal that would not extend the validity
     enrollment.tier = target
     enrollment.tier_valid_until = valid_until
-    enrollment.save(update_fields=["tier", "tier_valid_until", "updated_at"])
+    fields_update(enrollment, _TIER_FIELDS)
     if not changed:
         return None
     return TierChange.objects.create(enrollment=enrollment, at=at, from_tier=current, to_tier=target, reason=reason)

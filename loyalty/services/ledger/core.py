@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from common.errors import Conflict, InvalidInput
 from common.money import ZERO, quantize
+from common.rawrows import fields_update
 from common.rowsinsert import instances_insert
 from loyalty.choices import EntryKind
 from loyalty.lock_objects import account_qs_select_for_update
@@ -61,7 +62,7 @@ def _copy_cache(locked: Account, original: Account) -> None:
 
 
 def _save(account: Account) -> None:
-    account.save(update_fields=["active", "pending", "balance_at", "updated_at"])
+    fields_update(account, ("active", "pending", "balance_at", "updated_at"))  # the ORM's save, written by hand
 
 
 def _write(account: Account, entries: Sequence[LedgerEntry]) -> list[LedgerEntry]:
