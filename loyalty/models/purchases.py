@@ -19,7 +19,11 @@ class Purchase(TimeStampedModel):
     BRAND_SCOPE = ("brand",)
 
     register = models.ForeignKey(
-        "loyalty.Register", verbose_name=_("register"), on_delete=models.PROTECT, related_name="purchases"
+        "loyalty.Register",
+        verbose_name=_("register"),
+        on_delete=models.PROTECT,
+        related_name="purchases",
+        db_index=False,  # the unique (register, receipt number) leads with it
     )
     store = models.ForeignKey(
         "loyalty.Store",
@@ -41,6 +45,7 @@ class Purchase(TimeStampedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="purchases",
+        db_index=False,  # `loyalty_purchase_contact_at` leads with it
     )
     account = models.ForeignKey(
         "loyalty.Account",
@@ -95,7 +100,13 @@ class Purchase(TimeStampedModel):
 class PurchaseLine(models.Model):
     """A line of a confirmed receipt, with its share of discounts, redeemed points and earned points."""
 
-    purchase = models.ForeignKey(Purchase, verbose_name=_("purchase"), on_delete=models.CASCADE, related_name="lines")
+    purchase = models.ForeignKey(
+        Purchase,
+        verbose_name=_("purchase"),
+        on_delete=models.CASCADE,
+        related_name="lines",
+        db_index=False,  # the unique (purchase, index) leads with it; a receipt writes ~20 lines
+    )
     index = models.PositiveIntegerField(_("index"))
     sku = models.CharField(_("SKU"), max_length=64)
     product = models.ForeignKey(
