@@ -8,6 +8,7 @@ database. Every join is on a unique key, so the card gives at most one row per t
 
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from django.db import connection
 
@@ -110,13 +111,16 @@ def _category_ids(path: str | None) -> frozenset[int]:
 
 @cache
 def _products_statement(vendor: str, count: int) -> str:
+    """On PostgreSQL the SKUs are one array parameter: one text for every basket size, whose prepared generic plan
+    (a probe of the brand's SKU index per SKU) PostgreSQL keeps. With a parameter per SKU it planned the statement
+    again on every calculate and chose to scan the catalogue (0.5 -> 0.1 ms of the database). Elsewhere, a list."""
     qn = connection.ops.quote_name
-    marks = ", ".join(["%s"] * count)
+    skus = "= ANY(%s)" if vendor == "postgresql" else f"IN ({', '.join(['%s'] * count)})"
     return (
         f"SELECT pr.{qn('id')}, pr.{qn('sku')}, pr.{qn('accrual_excluded')}, pr.{qn('redemption_excluded')},"  # noqa: S608
         f" ca.{qn('path')} FROM {qn(Product._meta.db_table)} pr"
         f" LEFT JOIN {qn(Category._meta.db_table)} ca ON ca.{qn('id')} = pr.{qn('category_id')}"
-        f" WHERE pr.{qn('brand_id')} = %s AND pr.{qn('sku')} IN ({marks})"
+        f" WHERE pr.{qn('brand_id')} = %s AND pr.{qn('sku')} {skus}"
     )
 
 
@@ -125,8 +129,11 @@ def brand_products(*, brand_id: int, skus: set[str]) -> dict[str, TillProduct]:
     statement without the ORM's compilation, and no model instance built per line."""
     if not skus:
         return {}
+    wanted = sorted(skus)
+    vendor = connection.vendor
+    params: list[Any] = [brand_id, wanted] if vendor == "postgresql" else [brand_id, *wanted]
     with connection.cursor() as cursor:
-        cursor.execute(_products_statement(connection.vendor, len(skus)), [brand_id, *sorted(skus)])
+        cursor.execute(_products_statement(vendor, 1 if vendor == "postgresql" else len(wanted)), params)
         rows = cursor.fetchall()
     return {
         sku: TillProduct(

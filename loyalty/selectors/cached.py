@@ -48,22 +48,27 @@ def _cached_pair_sql(vendor: str) -> str:
     # movements of most of its lots (9 ms at 8,000 lots, on every receipt of that account): each is a range of one of
     # the account's indexes. The two activation tests are ordered as the activation index is, so that the planner
     # reads that range even when its statistics know the account as small (an account growing by a lot a receipt).
+    # On PostgreSQL the expiry test's moment is a scalar subquery, whose value no plan can look at: the plan made for
+    # the values (a custom plan) then costs what the plan for any values (the generic one) costs, and PostgreSQL keeps
+    # the prepared statement's generic plan instead of planning it again on every calculate (0.3 ms of its 0.4).
+    moment = "(SELECT %s::timestamptz)" if vendor == "postgresql" else "%s"
     return (
         f"SELECT a.{qn('active')}, a.{qn('pending')},"  # noqa: S608 (names from the models, values bound)
         f" {activating.format(low='a.' + qn('balance_at'), high='%s')}"
         f" OR {activating.format(low='%s', high='a.' + qn('balance_at'))}"
-        f" OR EXISTS ({of_account} {expired_lot_sql()})"
+        f" OR EXISTS ({of_account} {expired_lot_sql(moment)})"
         f" FROM {account} a WHERE a.{qn('id')} = %s"
     )
 
 
-def expired_lot_sql() -> str:
-    """SQL condition on an entry `e`: a lot (a root) that still holds points and whose `expires_at` is not after the
-    parameter. "Holds points" as `account_roots` reads it: its points plus its movements' at least half a cent."""
+def expired_lot_sql(moment: str = "%s") -> str:
+    """SQL condition on an entry `e`: a lot (a root) that still holds points and whose `expires_at` is not after
+    `moment` (a parameter's placeholder). "Holds points" as `account_roots` reads it: its points plus its movements'
+    at least half a cent."""
     qn = connection.ops.quote_name
     entry = qn(LedgerEntry._meta.db_table)
     return (
-        f"e.{qn('lot_id')} IS NULL AND e.{qn('expires_at')} <= %s AND e.{qn('points')} + COALESCE("  # noqa: S608
+        f"e.{qn('lot_id')} IS NULL AND e.{qn('expires_at')} <= {moment} AND e.{qn('points')} + COALESCE("  # noqa: S608
         f"(SELECT SUM(m.{qn('points')}) FROM {entry} m WHERE m.{qn('lot_id')} = e.{qn('id')}), 0) >= {HALF_CENT}"
     )
 

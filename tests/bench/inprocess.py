@@ -247,6 +247,19 @@ def applied_campaigns(wsgi: "Wsgi", bodies: list[bytes]) -> dict[str, Any]:
     return {"avg": round(sum(counts) / len(counts), 1), "min": min(counts), "max": max(counts)}
 
 
+def replanned_statements() -> list[str]:
+    """The statements this connection prepared that PostgreSQL still plans for their values on every run (it keeps
+    the generic plan after five custom ones unless that looks dearer): each costs its planning on every request.
+    The two that did (the balance's staleness test, the catalogue read) were rewritten; this shows a new one."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE custom_plans > 5 AND generic_plans = 0")
+        return [" ".join(statement.split())[:100] for (statement,) in cursor.fetchall()]
+
+
 def run(data: BenchData, *, requests: int, confirms: int, warmup: int, progress: Callable[[str], None]) -> dict:
     wsgi = Wsgi(data.api_key)
     results: dict[str, Any] = {}
@@ -316,6 +329,9 @@ def run(data: BenchData, *, requests: int, confirms: int, warmup: int, progress:
         "python_cpu_ms": cpu_ms,
         "queries": query_count(lambda: replay(0)),
     }
+
+    results["replanned"] = replanned_statements()
+    progress(f"  (info) prepared statements PostgreSQL planned again on every run: {results['replanned'] or 'none'}")
 
     progress("  pricing engine alone (campaign engine + loyalty.pos.receipt), 2 s; program rules alone, 1 s")
     results["pricing_engine"] = pricing_engine(data)
