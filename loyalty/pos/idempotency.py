@@ -9,7 +9,7 @@ import orjson
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
-from common.api.parsers import json_loads
+from common.api.renderers import StoredJSON
 from common.errors import Conflict, InvalidInput
 from common.rawrows import fields_update
 from common.rowsinsert import instances_insert
@@ -23,10 +23,11 @@ def request_hash(endpoint: str, body: Any) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _replay(record: IdempotencyRecord, digest: str) -> tuple[int, dict[str, Any]]:
+def _replay(record: IdempotencyRecord, digest: str) -> tuple[int, StoredJSON]:
+    """The first answer, as its stored text: the renderer sends it without reading it (`StoredJSON`)."""
     if record.request_hash != digest:
         raise Conflict(_("This Idempotency-Key was already used with another request."), code="idempotency_key_reused")
-    return record.status_code, json_loads(record.response)
+    return record.status_code, StoredJSON(record.response)
 
 
 def _document(answer: dict[str, Any]) -> str:
@@ -46,7 +47,7 @@ def _store(record: IdempotencyRecord, status_code: int, answer: dict[str, Any]) 
 
 def _recorded(register: Register, key: str) -> IdempotencyRecord | None:
     """The record of the register's key, if any: a replay's one read, hand-written (the ORM's compilation of it, and
-    the JSON decoder, cost more than the statement), the answer read by orjson (`json_loads`)."""
+    the JSON decoder, cost more than the statement); the answer stays text."""
     with connection.cursor() as cursor:
         cursor.execute(_RECORDED, [register.pk, key])
         row = cursor.fetchone()
@@ -71,8 +72,8 @@ def run_idempotent(
     endpoint: str,
     body: Any,
     action: Callable[[], tuple[int, dict[str, Any]]],
-) -> tuple[int, dict[str, Any]]:
-    """Run `action` once per (register, key); the same key and body replay the first answer.
+) -> tuple[int, dict[str, Any] | StoredJSON]:
+    """Run `action` once per (register, key); the same key and body replay the first answer (as its stored JSON).
 
     The record is inserted first, in the action's transaction: a concurrent request with the same key waits on
     the unique index until the first commits, then replays its answer. An action that fails writes nothing, so

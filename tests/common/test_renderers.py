@@ -4,12 +4,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from uuid import UUID
 
+import orjson
 from django.utils.translation import gettext_lazy
 from hypothesis import given
 from hypothesis import strategies as st
 from rest_framework.renderers import JSONRenderer
 
-from common.api.renderers import FastJSONRenderer
+from common.api.renderers import FastJSONRenderer, StoredJSON
 
 SCALARS = st.one_of(
     st.none(),
@@ -54,3 +55,21 @@ def test_nothing_is_empty_and_indented_is_left_to_drf():
     indented = FastJSONRenderer().render({"a": [1]}, "application/json; indent=2")
     assert indented == JSONRenderer().render({"a": [1]}, "application/json; indent=2")
     assert indented.startswith(b"{\n  ")
+
+
+@given(answer=ANSWERS.filter(lambda answer: answer is not None))  # None is no body at all, never an answer kept
+def test_a_stored_answer_is_sent_as_the_first_one_was(answer):
+    # given: an answer kept as the idempotency record keeps it (orjson's text), then sent again as that text
+    stored = StoredJSON(orjson.dumps(answer).decode())
+
+    # then: the same bytes as the first answer, and as DRF's; read back, the same data
+    assert FastJSONRenderer().render(stored) == FastJSONRenderer().render(answer) == JSONRenderer().render(answer)
+    assert stored.data == answer
+
+
+def test_a_stored_answer_asked_for_indented_is_read_and_indented():
+    stored = StoredJSON('{"lines":[{"sku":"A","paid":"1.00"}]}')
+    context = {"indent": 2}
+    assert FastJSONRenderer().render(stored, "application/json", context) == JSONRenderer().render(
+        {"lines": [{"sku": "A", "paid": "1.00"}]}, "application/json", context
+    )
