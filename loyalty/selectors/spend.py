@@ -1,12 +1,13 @@
 """Money spent: a purchase's payment less its refunds, the one measure tiers and segment rules both count."""
 
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from functools import cache
 from typing import Any
 
 from django.db import connection
-from django.db.models import Expression, F, OuterRef, Subquery, Sum, Value
+from django.db.models import Expression, F, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate
 
 from common.models import MoneyField
@@ -95,6 +96,18 @@ def _money(value: Any) -> Decimal:
     return ZERO if value is None else Decimal(value if isinstance(value, Decimal | int) else str(value))
 
 
+def _day_sums(rows: QuerySet[Any], of: str, amount: str) -> Iterator[tuple[tuple[int, int, date], Decimal]]:
+    """The sums of `amount` per (contact, program, UTC day) of the purchase that `of` leads to ("": the row's own)."""
+    grouped = (
+        rows.annotate(on=TruncDate(f"{of}at", tzinfo=UTC))
+        .values_list(f"{of}contact_id", f"{of}program_id", "on")
+        .annotate(total=Sum(amount))
+        .order_by()
+    )
+    for contact_id, program_id, on, total in grouped:
+        yield (contact_id, program_id, on), _money(total)
+
+
 def derived_spend_days(*, contact_ids: list[int] | None = None) -> dict[tuple[int, int, date], Decimal]:
     """`SpendDay` as the purchases and refunds make it: {(contact, program, day): spend}, the days netting to zero
     included. Of `contact_ids` only, when given."""
@@ -104,23 +117,10 @@ def derived_spend_days(*, contact_ids: list[int] | None = None) -> dict[tuple[in
         purchases = purchases.filter(contact_id__in=contact_ids)
         refunds = refunds.filter(purchase__contact_id__in=contact_ids)
     days: dict[tuple[int, int, date], Decimal] = {}
-    paid = (
-        purchases.annotate(on=TruncDate("at", tzinfo=UTC))
-        .values_list("contact_id", "program_id", "on")
-        .annotate(total=Sum("payable"))
-        .order_by()
-    )
-    for contact_id, program_id, on, total in paid:
-        days[(contact_id, program_id, on)] = _money(total)
-    refunded = (
-        refunds.annotate(on=TruncDate("purchase__at", tzinfo=UTC))
-        .values_list("purchase__contact_id", "purchase__program_id", "on")
-        .annotate(total=Sum("refund_amount"))
-        .order_by()
-    )
-    for contact_id, program_id, on, total in refunded:
-        key = (contact_id, program_id, on)
-        days[key] = days.get(key, ZERO) - _money(total)
+    for key, total in _day_sums(purchases, "", "payable"):
+        days[key] = days.get(key, ZERO) + total
+    for key, total in _day_sums(refunds, "purchase__", "refund_amount"):
+        days[key] = days.get(key, ZERO) - total
     return {key: quantize(spend) for key, spend in days.items()}
 
 
