@@ -12,8 +12,10 @@ class CommonConfig(AppConfig):
 
     def ready(self) -> None:
         from common.checks import check_admins_are_scoped, check_models_are_scoped
+        from common.pgtimes import register_fast_times
         from common.textsearch import register_sqlite_functions
 
         checks.register(check_models_are_scoped)
         checks.register(check_admins_are_scoped, checks.Tags.admin)
         connection_created.connect(register_sqlite_functions, dispatch_uid="common.textsearch")
+        connection_created.connect(register_fast_times, dispatch_uid="common.pgtimes")

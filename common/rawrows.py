@@ -95,3 +95,19 @@ def fields_update(instance: Model, names: Sequence[str]) -> None:
     values = [field.get_db_prep_save(field.pre_save(instance, False), connection) for field in fields]
     with connection.cursor() as cursor:
         cursor.execute(sql, [*values, instance.pk])
+
+
+@cache
+def _fields(model: type[Model]) -> tuple[tuple[tuple[str, Field], ...], frozenset[str]]:
+    fields = tuple((field.attname, field) for field in model._meta.concrete_fields)
+    return fields, frozenset(name for name, _field in fields)
+
+
+def new_instance[M: Model](model: type[M], values: dict[str, Any]) -> M:
+    """`model(**values)` for the hot paths that build many instances a request (a receipt's ledger entries): the
+    values by attribute name (`partner_id`, not `partner`), the fields not given their defaults as the ORM gives them,
+    the instance built through the positional path of `Model.__init__` (no keyword matching, no related-object
+    descriptors): about 6 µs instead of 17 for a ledger entry."""
+    fields, names = _fields(model)
+    assert names.issuperset(values), f"not attributes of {model._meta.label}: {set(values) - names}"
+    return model(*[values[name] if name in values else field.get_default() for name, field in fields])

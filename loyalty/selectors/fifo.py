@@ -9,6 +9,7 @@ the same sums as `account_roots` reads (a root's points plus the entries that na
 what the full read would take.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -113,14 +114,28 @@ def _lots(rows: list[Any], columns: Columns, *, remaining_at: int) -> list[Ledge
 # after `FIRST_LOTS` of those holding points), with whether an expiry is due; `takeable_lots` remains for the rest
 # (the lots fall short, or the account's cached balance cannot vouch for the active total).
 
-FIRST_LOTS = 8  # a bench redemption takes 1 or 2 (each lot read is a model instance built)
+FIRST_LOTS = 8  # a bench redemption takes 1 or 2 (only the lots taken are built as model instances)
 
 
 @dataclass
 class FirstLots:
-    lots: list[LedgerEntry]
-    """The first takeable lots in redemption order, each with `remaining` (at most `FIRST_LOTS`)."""
+    rows: list[Any]
+    """The first takeable lots in redemption order (at most `FIRST_LOTS`), as read: see `lots`."""
+    columns: Columns
     expiry_due: bool
+
+    @property
+    def total(self) -> Decimal:
+        """The points the first lots hold."""
+        return sum((_decimal(row[1]) for row in self.rows if row[2 + self.columns.pk_position] is not None), ZERO)
+
+    def lots(self) -> Iterator[LedgerEntry]:
+        """The lots, each with `remaining`, built one by one as a redemption takes them (it stops at its points)."""
+        for row in self.rows:
+            lot = self.columns.build(row, 2)
+            if isinstance(lot, LedgerEntry):
+                lot.remaining = _decimal(row[1])  # type: ignore[attr-defined]
+                yield lot
 
 
 @cache
@@ -155,4 +170,4 @@ def first_lots(*, account_id: int, now: datetime, horizon: datetime) -> FirstLot
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    return FirstLots(lots=_lots(rows, columns, remaining_at=1), expiry_due=bool(rows[0][0]))
+    return FirstLots(rows=rows, columns=columns, expiry_due=bool(rows[0][0]))

@@ -156,7 +156,9 @@ def test_the_first_lots_skip_the_spent_ones_and_stop_at_the_limit(db):
 
         first = fifo.first_lots(account_id=account.pk, now=clock.now, horizon=clock.now)
 
-        assert len(first.lots) == fifo.FIRST_LOTS
-        assert [lot.remaining for lot in first.lots[:2]] == [Decimal("5.00"), Decimal("10.00")]  # type: ignore[attr-defined]
-        assert [lot.expires_at for lot in first.lots] == sorted(lot.expires_at for lot in first.lots)
+        lots = list(first.lots())
+        assert len(lots) == fifo.FIRST_LOTS
+        assert [lot.remaining for lot in lots[:2]] == [Decimal("5.00"), Decimal("10.00")]  # type: ignore[attr-defined]
+        assert [lot.expires_at for lot in lots] == sorted(lot.expires_at for lot in lots)
+        assert first.total == Decimal("5.00") + (fifo.FIRST_LOTS - 1) * Decimal("10.00")
         assert not first.expiry_due

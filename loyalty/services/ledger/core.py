@@ -69,7 +69,7 @@ def _write(account: Account, entries: Sequence[LedgerEntry]) -> list[LedgerEntry
     """Insert the entries and add them to the cached balance, each in the bucket of its own `activation_at`."""
     entries = [entry for entry in entries if entry.points != 0]
     for entry in entries:
-        entry.account = account
+        entry.account_id = account.pk  # the id alone: a receipt writes about 20, and no caller reads `entry.account`
         if entry.activation_at is None or entry.activation_at <= account.balance_at:
             account.active += entry.points
         else:
@@ -174,8 +174,8 @@ def _synced_takes(account: Account, now: datetime, *, points: Decimal, at: datet
     # The cache is the active total as of now (activated up to now, no expiry due): when the first lots reach the
     # points, what the full read would take is taken from them (`loyalty.selectors.fifo`).
     vouched = not first.expiry_due and account.balance_at <= now and ZERO < points <= account.active
-    if vouched and sum((lot.remaining for lot in first.lots), ZERO) >= points:  # type: ignore[attr-defined]
-        return _take(first.lots, points, make)
+    if vouched and first.total >= points:
+        return _take(first.lots(), points, make)
     found = takeable_lots(account_id=account.pk, points=points, now=now, horizon=horizon)
     if found.expiry_due:
         roots = account_roots(account=account)
