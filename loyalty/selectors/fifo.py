@@ -22,7 +22,7 @@ from common.money import ZERO, quantize
 from common.rawrows import Columns
 from loyalty.models import LedgerEntry
 from loyalty.selectors.balances import HALF_CENT
-from loyalty.selectors.cached import expired_lot_sql
+from loyalty.selectors.cached import expired_lot_test
 
 
 @dataclass
@@ -148,8 +148,7 @@ def _first_sql(vendor: str) -> tuple[str, Columns]:
         f" WHERE m.{qn('lot_id')} = f.{qn('id')}), 0)"
     )
     sql = (
-        f"SELECT d.due, t.* FROM (SELECT EXISTS (SELECT 1 FROM {entry} e"  # noqa: S608 (names, bound values)
-        f" WHERE e.{qn('account_id')} = %s AND {expired_lot_sql()}) AS due) d"
+        f"SELECT d.due, t.* FROM (SELECT {expired_lot_test('%s')} AS due) d"  # noqa: S608 (names, bound values)
         f" LEFT JOIN (SELECT * FROM (SELECT {remaining} AS remaining, {columns.sql} FROM {entry} f"
         f" WHERE f.{qn('account_id')} = %s AND f.{qn('lot_id')} IS NULL"
         f" AND (f.{qn('activation_at')} IS NULL OR f.{qn('activation_at')} <= %s)"

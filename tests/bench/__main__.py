@@ -741,7 +741,9 @@ def main(argv: list[str]) -> int:
             )
     if args.command in {"all", "http"}:
         from tests.bench import served
+        from tests.bench.data import analyze
 
+        analyze(progress)
         configs = parse_configs(args.configs)
         workers, threads = configs[0]
         if len(configs) > 1 and not args.no_sweep:

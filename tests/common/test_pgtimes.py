@@ -33,7 +33,8 @@ def test_the_connection_reads_times_with_the_compiled_loader():
     loader = connection.connection.adapters.get_loader(oid, Format.TEXT)
     # then: it is ours, and Django's cursor keeps it (its zone is the connection's)
     ours = pgtimes._loader_class()
-    assert ours is not None and loader is ours
+    assert ours is not None
+    assert loader is ours
     assert ours.timezone is connection.timezone  # type: ignore[attr-defined]
 
 

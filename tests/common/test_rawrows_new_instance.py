@@ -30,14 +30,18 @@ def test_a_ledger_entry_is_the_one_the_orm_builds():
     }
     fast = new_instance(LedgerEntry, given)
     assert _values(fast) == _values(LedgerEntry(**given))
-    assert fast._state.adding and fast.pk is None
-    assert fast.reason == "" and fast.activation_at is None and fast.lot_id is None
+    assert fast._state.adding
+    assert fast.pk is None
+    assert fast.reason == ""
+    assert fast.activation_at is None
+    assert fast.lot_id is None
 
 
 def test_defaults_made_per_instance_are_fresh():
     # `applied` defaults to a new list: two instances never share one
     first, second = new_instance(PurchaseLine, {}), new_instance(PurchaseLine, {})
-    assert first.applied == [] and first.applied is not second.applied
+    assert first.applied == []
+    assert first.applied is not second.applied
 
 
 def test_a_name_that_is_no_attribute_is_refused():
