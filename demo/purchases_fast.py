@@ -73,7 +73,8 @@ def _fast_accounts(*, keys: set[tuple[int, int]], now: datetime) -> dict[tuple[i
 
 
 def _fast_cache(*, account_ids: set[int], now: datetime) -> None:
-    """Set the accounts' cached balance from their entries as of `now`, as `manage.py ledger_check` derives it."""
+    """Set the accounts' cached balance from their entries as of `now`, as `manage.py ledger_check` derives it; their
+    redemptions' first read starts again at the first lot (lots were written here, not by the ledger)."""
     active_now = Q(activation_at__isnull=True) | Q(activation_at__lte=now)
 
     def total(condition: Q) -> Coalesce:
@@ -84,7 +85,12 @@ def _fast_cache(*, account_ids: set[int], now: datetime) -> None:
     ids = sorted(account_ids)
     for start in range(0, len(ids), BATCH_SIZE):
         Account.objects.filter(pk__in=ids[start : start + BATCH_SIZE]).update(
-            active=total(active_now), pending=total(~active_now), balance_at=now, updated_at=now
+            active=total(active_now),
+            pending=total(~active_now),
+            balance_at=now,
+            spent_before_expires=None,
+            spent_before_id=None,
+            updated_at=now,
         )
 
 

@@ -72,6 +72,11 @@ class Account(TimeStampedModel):
         editable=False,
         help_text=_("The moment the cached active/pending split is computed for."),
     )
+    # Where a redemption's first read of the lots starts (`loyalty.selectors.fifo.first_lots`): every lot before this
+    # position in redemption order (expiry, never-expiring last, then id) holds no points. Empty: from the first lot.
+    # Kept by the ledger's writes under the account's lock (`loyalty.services.ledger.core`), proved by `ledger_check`.
+    spent_before_expires = models.DateTimeField(_("spent lots before: expiry"), null=True, blank=True, editable=False)
+    spent_before_id = models.BigIntegerField(_("spent lots before: entry"), null=True, blank=True, editable=False)
 
     objects = ScopedManager()
 

@@ -9,15 +9,16 @@ from decimal import Decimal
 from unittest import mock
 
 import pytest
+from django.core.management import CommandError, call_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from common.errors import Conflict
+from common.errors import Conflict, InvalidInput
 from loyalty.models import Account, LedgerEntry
 from loyalty.selectors import account_roots, expiry_plan, fifo
 from loyalty.selectors.fifo import takeable_lots
-from loyalty.services.ledger import accrue, activate_due, adjust, expire_due, redeem, revoke
-from loyalty.services.ledger.core import _active_takes, _insufficient, _synced_takes, _take
+from loyalty.services.ledger import accrue, activate_due, adjust, expire_due, redeem, return_points, revoke
+from loyalty.services.ledger.core import _active_takes, _before, _insufficient, _synced_takes, _take
 from tests.loyalty.ledger_support import frozen_clock, new_account
 
 pytestmark = pytest.mark.django_db
@@ -33,6 +34,7 @@ OPERATIONS = st.lists(
             st.sampled_from([0, 0, 1]),  # days the receipt is backdated
         ),
         st.tuples(st.just("redeem"), AMOUNTS),
+        st.tuples(st.just("return"), st.sampled_from([Decimal("0.25"), Decimal("1")])),  # of the last redemption
         st.tuples(st.just("adjust"), AMOUNTS, st.booleans()),
         st.tuples(st.just("revoke"), AMOUNTS),
         st.tuples(st.just("advance"), st.sampled_from([1, 6, 25, 49])),  # hours
@@ -67,6 +69,7 @@ def _one_statement(account: Account, points: Decimal, at, now):  # type: ignore[
 
 
 def _build(account: Account, clock, operations) -> None:  # type: ignore[no-untyped-def]
+    redemptions: list[list[LedgerEntry]] = []
     for operation in operations:
         kind = operation[0]
         if kind == "accrue":
@@ -75,7 +78,11 @@ def _build(account: Account, clock, operations) -> None:  # type: ignore[no-unty
             accrue(account=account, points=amount, at=at, activation_days=activation, expires_in_days=expires)
         elif kind == "redeem":
             with suppress(Conflict):
-                redeem(account=account, points=operation[1], at=clock.now)
+                redemptions.append(redeem(account=account, points=operation[1], at=clock.now))
+        elif kind == "return":
+            if redemptions:
+                with suppress(Conflict, InvalidInput):
+                    return_points(redemption_entries=redemptions[-1], fraction=operation[1], at=clock.now)
         elif kind == "adjust":
             with suppress(Conflict):
                 adjust(account=account, points=operation[1] if operation[2] else -operation[1], reason="p", user=None)
@@ -95,6 +102,7 @@ def test_property_the_one_statement_takes_what_the_full_read_takes(db, operation
     with frozen_clock() as clock:
         account = new_account()
         _build(account, clock, operations)
+        _assert_no_points_before_the_position(account)
         now = clock.now + timedelta(hours=later)
         at = now - timedelta(hours=back)
         for points in asked:
@@ -105,6 +113,16 @@ def test_property_the_one_statement_takes_what_the_full_read_takes(db, operation
                 assert one == full, (points, full, one)
                 for first in (1, 2, 32):  # the first lots alone, then the full read when they fall short
                     assert _first_lots_first(account, points, at, now, first) == full, (points, first, full)
+
+
+def _assert_no_points_before_the_position(account: Account) -> None:
+    """The account's spent-lots position, as the writes left it: no lot (root) before it holds points."""
+    account.refresh_from_db()
+    if account.spent_before_id is None:
+        return
+    held = [root for root in account_roots(account=account) if root.remaining > 0]  # type: ignore[attr-defined]
+    early = [root.pk for root in held if _before(root.expires_at, root.pk, account)]
+    assert not early, (account.spent_before_expires, account.spent_before_id, early)
 
 
 def _first_lots_first(account: Account, points: Decimal, at, now, first: int):  # type: ignore[no-untyped-def]
@@ -154,11 +172,84 @@ def test_the_first_lots_skip_the_spent_ones_and_stop_at_the_limit(db):
             accrue(account=account, points="10.00", at=clock.now, expires_in_days=day)
         redeem(account=account, points="25.00", at=clock.now)  # the first two lots spent, 5 left in the third
 
-        first = fifo.first_lots(account_id=account.pk, now=clock.now, horizon=clock.now)
+        account.refresh_from_db()
+        first = fifo.first_lots(account=account, now=clock.now, horizon=clock.now)
 
+        # the redemption left the read's start at the third lot, the first still holding points
+        assert account.spent_before_id == first.start().pk  # type: ignore[union-attr]
+        assert account.spent_before_expires == clock.now + timedelta(days=3)
+        assert len(first.rows) == fifo.FIRST_LOTS
         lots = list(first.lots())
         assert len(lots) == fifo.FIRST_LOTS
         assert [lot.remaining for lot in lots[:2]] == [Decimal("5.00"), Decimal("10.00")]  # type: ignore[attr-defined]
         assert [lot.expires_at for lot in lots] == sorted(lot.expires_at for lot in lots)
         assert first.total == Decimal("5.00") + (fifo.FIRST_LOTS - 1) * Decimal("10.00")
         assert not first.expiry_due
+
+
+def _taken_from(entries: list[LedgerEntry]) -> list[int | None]:
+    return [entry.lot_id for entry in entries]
+
+
+def test_a_new_lot_that_expires_earlier_is_taken_first_after_the_earlier_ones_were_spent(db):
+    with frozen_clock() as clock:
+        account = new_account()
+        first = accrue(account=account, points="10.00", at=clock.now, expires_in_days=30)
+        later = accrue(account=account, points="10.00", at=clock.now, expires_in_days=60)
+        redeem(account=account, points="10.00", at=clock.now)  # the first lot emptied: the read starts at `later`
+        account.refresh_from_db()
+        assert (account.spent_before_id, first.pk) == (later.pk, first.pk)
+
+        sooner = accrue(account=account, points="5.00", at=clock.now, expires_in_days=10)
+        account.refresh_from_db()
+        assert account.spent_before_id == sooner.pk  # a lot before the position moved it back
+
+        assert _taken_from(redeem(account=account, points="5.00", at=clock.now)) == [sooner.pk]
+
+
+def test_points_returned_to_a_spent_lot_are_taken_first_again(db):
+    with frozen_clock() as clock:
+        account = new_account()
+        first = accrue(account=account, points="10.00", at=clock.now, expires_in_days=30)
+        accrue(account=account, points="10.00", at=clock.now, expires_in_days=60)
+        taken = redeem(account=account, points="10.00", at=clock.now)
+
+        return_points(redemption_entries=taken, fraction=1, at=clock.now)
+        account.refresh_from_db()
+        assert account.spent_before_id is None  # points given back to a lot: the read starts from the first lot
+
+        assert _taken_from(redeem(account=account, points="4.00", at=clock.now)) == [first.pk]
+
+
+def test_the_position_among_never_expiring_lots(db):
+    with frozen_clock() as clock:
+        account = new_account()
+        dated = accrue(account=account, points="3.00", at=clock.now, expires_in_days=5)
+        lasting = [accrue(account=account, points="10.00", at=clock.now) for _ in range(3)]
+        redeem(account=account, points="13.00", at=clock.now)  # the dated lot and the first lasting one
+        account.refresh_from_db()
+        assert (account.spent_before_expires, account.spent_before_id) == (None, lasting[1].pk)
+
+        assert _taken_from(redeem(account=account, points="12.00", at=clock.now)) == [lasting[1].pk, lasting[2].pk]
+        again = accrue(account=account, points="2.00", at=clock.now, expires_in_days=1)  # dated: before all of them
+        account.refresh_from_db()
+        assert (account.spent_before_id, dated.pk) == (again.pk, dated.pk)
+        assert _taken_from(redeem(account=account, points="2.00", at=clock.now)) == [again.pk]
+
+
+def test_ledger_check_finds_a_position_with_points_before_it(db, capsys):
+    with frozen_clock() as clock:
+        account = new_account()
+        first = accrue(account=account, points="10.00", at=clock.now, expires_in_days=30)
+        later = accrue(account=account, points="10.00", at=clock.now, expires_in_days=60)
+        redeem(account=account, points="4.00", at=clock.now)
+    call_command("ledger_check")  # clean: the position is the first lot, still holding 6 points
+    # when: the position is moved past the lot that still holds points
+    Account.objects.filter(pk=account.pk).update(spent_before_expires=later.expires_at, spent_before_id=later.pk)
+    # then: ledger_check names the account and the lot passed over
+    with pytest.raises(CommandError, match="1 spent-lots position"):
+        call_command("ledger_check")
+    assert (
+        f"account {account.pk}: 1 lot(s) before its spent-lots position hold points (the first: entry {first.pk})"
+        in (capsys.readouterr().out)
+    )

@@ -14,7 +14,7 @@ from django.db import connection
 from psycopg import sql
 
 from loyalty.selectors.cached import _cached_pair_sql
-from loyalty.selectors.fifo import FIRST_LOTS, _first_sql
+from loyalty.selectors.fifo import FIRST_LOTS, first_lots_statement
 from loyalty.services.ledger import LotSpec, accrue, accrue_lots
 from loyalty.services.ledger.core import _activating_sql
 from tests.loyalty.ledger_support import frozen_clock, new_account
@@ -75,9 +75,7 @@ def test_the_receipts_ledger_reads_stay_in_range_with_old_statistics():
             "activation": _generic_plan_reads(
                 _activating_sql(connection.vendor), [account.pk, account.balance_at, now]
             ),
-            "first lots": _generic_plan_reads(
-                _first_sql(connection.vendor)[0], [account.pk, moment, account.pk, moment, moment, FIRST_LOTS]
-            ),
+            "first lots": _generic_plan_reads(*first_lots_statement(account=account, now=now, horizon=now)),
         }
     # then: none reads the account's entries beyond its index range (a few rows, not the account's hundreds)
     assert all(count <= 2 * FIRST_LOTS for count in reads.values()), reads

@@ -6,6 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from loyalty.selectors import ledger_differences
+from loyalty.selectors.fifo import position_differences
 from loyalty.selectors.spend import spend_differences
 
 
@@ -13,7 +14,8 @@ class Command(BaseCommand):
     help = (
         "Recompute every points account's active and pending balance from its ledger entries, compare them with "
         "the cached balance and check that no lot was taken below zero; recompute every contact's spend by day "
-        "from the purchases and refunds and compare it with the kept figure. Exits with status 1 on any difference."
+        "from the purchases and refunds and compare it with the kept figure; check that no lot before an account's "
+        "spent-lots position holds points. Exits with status 1 on any difference."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -29,10 +31,16 @@ class Command(BaseCommand):
                 f"contact {day['contact']}, program {day['program']}, {day['day']}: spend kept {day['kept']}, "
                 f"purchases {day['derived']}"
             )
-        if problems or spends:
+        positions = position_differences()
+        for position in positions:
+            self.stdout.write(
+                f"account {position['account']}: {position['lots']} lot(s) before its spent-lots position hold "
+                f"points (the first: entry {position['lot']})"
+            )
+        if problems or spends or positions:
             raise CommandError(
                 f"{len(problems)} difference(s) between the cached balances and the ledger, {len(spends)} between "
-                "the days' spend and the purchases."
+                f"the days' spend and the purchases, {len(positions)} spent-lots position(s) with points before them."
             )
         self.stdout.write(
             self.style.SUCCESS("The ledger agrees with every cached balance, the spend with the purchases.")

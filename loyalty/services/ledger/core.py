@@ -62,7 +62,43 @@ def _copy_cache(locked: Account, original: Account) -> None:
 
 
 def _save(account: Account) -> None:
-    fields_update(account, ("active", "pending", "balance_at", "updated_at"))  # the ORM's save, written by hand
+    fields_update(account, _SAVED)  # the ORM's save, written by hand
+
+
+_SAVED = ("active", "pending", "balance_at", "spent_before_expires", "spent_before_id", "updated_at")
+
+
+def _before(expires_at: datetime | None, pk: int, account: Account) -> bool:
+    """Whether a lot's place in redemption order (earliest expiry first, never-expiring last, then the earliest
+    created) comes before the account's spent-lots position."""
+    position_expires, position_id = account.spent_before_expires, account.spent_before_id
+    assert position_id is not None
+    if expires_at is None:  # never expiring: before a position among the never-expiring lots with a later id only
+        return position_expires is None and pk < position_id
+    if position_expires is None:  # a dated lot comes before every never-expiring one
+        return True
+    return (expires_at, pk) < (position_expires, position_id)
+
+
+def _spent_before(account: Account, lot: LedgerEntry | None) -> None:
+    """Move the account's spent-lots position to `lot`, the first lot holding points from it (None: leave it)."""
+    if lot is not None:
+        account.spent_before_expires, account.spent_before_id = lot.expires_at, lot.pk
+
+
+def _keep_position(account: Account, entries: Sequence[LedgerEntry]) -> None:
+    """Written entries that give a lot points before the account's spent-lots position move it back: a new lot
+    before it (one that expires earlier than the lots still held), to that lot; points returned to a lot (a
+    reversal, a debt paid), to the first lot (they are rare)."""
+    for entry in entries:
+        if account.spent_before_id is None:
+            return
+        if entry.points <= 0:
+            continue
+        if entry.lot_id is not None:
+            account.spent_before_expires = account.spent_before_id = None
+        elif _before(entry.expires_at, entry.pk, account):
+            _spent_before(account, entry)
 
 
 def _write(account: Account, entries: Sequence[LedgerEntry]) -> list[LedgerEntry]:
@@ -75,6 +111,7 @@ def _write(account: Account, entries: Sequence[LedgerEntry]) -> list[LedgerEntry
         else:
             account.pending += entry.points
     instances_insert(entries)  # one statement, no per-field preparation (a receipt writes about 20)
+    _keep_position(account, entries)
     return list(entries)
 
 
@@ -173,12 +210,15 @@ def _synced_takes(account: Account, now: datetime, *, points: Decimal, at: datet
     account holds); when an expiry is due, every root is read and the expiries written first."""
     _activate(account, now)
     horizon = max(at, now)
-    first = first_lots(account_id=account.pk, now=now, horizon=horizon)
+    first = first_lots(account=account, now=now, horizon=horizon)
+    _spent_before(account, first.start())  # before any write of this call: a write's move back comes after it
     # The cache is the active total as of now (activated up to now, no expiry due): when the first lots reach the
     # points, what the full read would take is taken from them (`loyalty.selectors.fifo`).
     vouched = not first.expiry_due and account.balance_at <= now and ZERO < points <= account.active
     if vouched and first.total >= points:
-        return _take(first.lots(), points, make)
+        takes = _take(first.lots(), points, make)
+        _spent_before(account, first.start())  # past the lots this redemption emptied
+        return takes
     found = takeable_lots(account_id=account.pk, points=points, now=now, horizon=horizon)
     if found.expiry_due:
         roots = account_roots(account=account)
