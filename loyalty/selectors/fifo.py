@@ -138,7 +138,7 @@ class FirstLots:
     @property
     def total(self) -> Decimal:
         """The points the takeable ones hold."""
-        return sum((_decimal(row[1]) for row in self.rows if row[3 + self.columns.pk_position] and row[2]), ZERO)
+        return sum((_decimal(row[1]) for row in self.rows if row[2]), ZERO)
 
     built: dict[int, LedgerEntry] = field(default_factory=dict)
     """The lots built so far, by row: those `lots` gave (a redemption changes their `remaining` as it takes)."""
