@@ -60,16 +60,22 @@ def _cached_pair_sql(vendor: str) -> str:
     )
 
 
-def expired_lot_sql(moment: str = "%s") -> str:
-    """SQL condition on an entry `e`: a lot (a root) that still holds points and whose `expires_at` is not after
-    `moment` (a parameter's placeholder). "Holds points" as `account_roots` reads it: its points plus its movements'
-    at least half a cent."""
+def remaining_sql(alias: str) -> str:
+    """SQL value: the points the root `alias` (an entry without lot) still holds, as `account_roots` reads them: its
+    own points plus those of the entries that name it."""
     qn = connection.ops.quote_name
     entry = qn(LedgerEntry._meta.db_table)
     return (
-        f"e.{qn('lot_id')} IS NULL AND e.{qn('expires_at')} <= {moment} AND e.{qn('points')} + COALESCE("  # noqa: S608
-        f"(SELECT SUM(m.{qn('points')}) FROM {entry} m WHERE m.{qn('lot_id')} = e.{qn('id')}), 0) >= {HALF_CENT}"
+        f"{alias}.{qn('points')} + COALESCE((SELECT SUM(m.{qn('points')}) FROM {entry} m"  # noqa: S608 (names)
+        f" WHERE m.{qn('lot_id')} = {alias}.{qn('id')}), 0)"
     )
+
+
+def expired_lot_sql(moment: str = "%s") -> str:
+    """SQL condition on an entry `e`: a lot (a root) that still holds points and whose `expires_at` is not after
+    `moment` (a parameter's placeholder). "Holds points": its remaining points at least half a cent."""
+    qn = connection.ops.quote_name
+    return f"e.{qn('lot_id')} IS NULL AND e.{qn('expires_at')} <= {moment} AND {remaining_sql('e')} >= {HALF_CENT}"
 
 
 def expired_lot_test(account: str, moment: str = "%s") -> str:

@@ -22,7 +22,7 @@ from common.money import ZERO, quantize
 from common.rawrows import Columns
 from loyalty.models import Account, LedgerEntry
 from loyalty.selectors.balances import HALF_CENT
-from loyalty.selectors.cached import expired_lot_test
+from loyalty.selectors.cached import expired_lot_test, remaining_sql
 
 
 @dataclass
@@ -53,8 +53,7 @@ def _sql(vendor: str) -> tuple[str, Columns]:
     active_now = f"(r.{qn('activation_at')} IS NULL OR r.{qn('activation_at')} <= %s)"
     sql = (
         f"WITH roots AS (SELECT e.{qn('id')} AS id, e.{qn('expires_at')} AS expires_at,"  # noqa: S608 (names, bound values)
-        f" e.{qn('activation_at')} AS activation_at, e.{qn('points')} + COALESCE("
-        f"(SELECT SUM(m.{qn('points')}) FROM {entry} m WHERE m.{qn('lot_id')} = e.{qn('id')}), 0) AS remaining"
+        f" e.{qn('activation_at')} AS activation_at, {remaining_sql('e')} AS remaining"
         f" FROM {entry} e WHERE e.{qn('account_id')} = %s AND e.{qn('lot_id')} IS NULL),"
         " takeable AS (SELECT r.id, r.remaining, SUM(r.remaining) OVER"
         " (ORDER BY (r.expires_at IS NULL), r.expires_at, r.id ROWS UNBOUNDED PRECEDING) AS running"
@@ -179,10 +178,7 @@ def _first_sql(vendor: str) -> tuple[str, Columns]:
     entry = qn(LedgerEntry._meta.db_table)
     columns = Columns(LedgerEntry, "f")
     expires, pk, activation = f"f.{qn('expires_at')}", f"f.{qn('id')}", f"f.{qn('activation_at')}"
-    remaining = (
-        f"f.{qn('points')} + COALESCE((SELECT SUM(m.{qn('points')}) FROM {entry} m"  # noqa: S608 (names, bound values)
-        f" WHERE m.{qn('lot_id')} = {pk}), 0)"
-    )
+    remaining = remaining_sql("f")
     takeable = f"({activation} IS NULL OR {activation} <= %s) AND ({expires} IS NULL OR {expires} > %s)"
     selected = (
         f"SELECT {remaining} AS remaining, ({takeable}) AS takeable, {columns.sql} FROM {entry} f"  # noqa: S608
@@ -249,8 +245,7 @@ def position_differences() -> list[dict[str, Any]]:
     sql = (
         f"SELECT a.{qn('id')}, MIN(e.{qn('id')}), COUNT(*) FROM {account} a"  # noqa: S608 (names from the models)
         f" JOIN {entry} e ON e.{qn('account_id')} = a.{qn('id')} AND e.{qn('lot_id')} IS NULL"
-        f" WHERE {position_id} IS NOT NULL AND {before} AND e.{qn('points')} + COALESCE((SELECT SUM(m.{qn('points')})"
-        f" FROM {entry} m WHERE m.{qn('lot_id')} = e.{qn('id')}), 0) >= {HALF_CENT}"
+        f" WHERE {position_id} IS NOT NULL AND {before} AND {remaining_sql('e')} >= {HALF_CENT}"
         f" GROUP BY a.{qn('id')} ORDER BY a.{qn('id')}"
     )
     with connection.cursor() as cursor:
