@@ -18,7 +18,7 @@ MAX_AMOUNT = Decimal(10 ** (MONEY_MAX_DIGITS - MONEY_DECIMAL_PLACES)) - CENT
 def quantize(value: Decimal | int | str) -> Decimal:
     """Round a money or points value to two places, half up."""
     decimal = value if type(value) is Decimal else Decimal(value)  # the till rounds ~1,000 decimals a receipt
-    return decimal.quantize(CENT, rounding=ROUND_HALF_UP)
+    return decimal.quantize(CENT, ROUND_HALF_UP)  # positional: a keyword costs more than the rounding
 
 
 def distribute(amount: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
@@ -30,7 +30,7 @@ def distribute(amount: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
     if total <= 0:
         return [ZERO for _weight in weights]
     exact = [amount * weight / total for weight in weights]
-    parts = [value.quantize(CENT, rounding=ROUND_DOWN) for value in exact]
+    parts = [value.quantize(CENT, ROUND_DOWN) for value in exact]
     cents = int(((amount - sum(parts, Decimal(0))) / CENT).to_integral_value())
     if cents:
         remainders = [value - part for value, part in zip(exact, parts, strict=True)]

@@ -180,27 +180,28 @@ def run_discounts(
         else:
             basis = {line.index: line.base - line.discount for line in candidates}
         raw = mechanic.discounts(candidates, basis)
-        given = {}
+        given: list[tuple[Line, Decimal]] = []  # in the candidates' order
+        total = ZERO
         for line in candidates:
             amount = raw.get(line.index)
             if amount is None:
                 continue
-            amount = min(amount, line.base - line.discount)  # a line's discount never exceeds its base
+            left = line.base - line.discount
+            if amount > left:
+                amount = left  # a line's discount never exceeds its base
             if amount > 0:
-                given[line.index] = amount
+                given.append((line, amount))
+                total += amount
         if not given:
             continue
-        total = sum(given.values(), ZERO)
         if rule.limits.budget_left is not None and total > rule.limits.budget_left:
             result.left_out.append(rule.id)
             continue
-        touched = [line for line in candidates if line.index in given]
-        for line in touched:
-            line.discount += given[line.index]
-            line.applied.append(
-                {"campaign_id": rule.id, "name": rule.name, "discount": given[line.index], "points": ZERO}
-            )
-        _claim(rule, touched)
+        rule_id, name = rule.id, rule.name
+        for line, amount in given:
+            line.discount += amount
+            line.applied.append({"campaign_id": rule_id, "name": name, "discount": amount, "points": ZERO})
+        _claim(rule, [line for line, _amount in given])
         result.discounts[rule.id] = total
     return result
 
@@ -224,10 +225,11 @@ def run_points(*, result: EngineResult) -> list[PointsAward]:
             result.left_out.append(rule.id)
             continue
         by_index = {line.index: line for line in lines}
+        rule_id, name = rule.id, rule.name
         for index, points in per_line.items():
             line = by_index[index]
             line.points += points
-            line.applied.append({"campaign_id": rule.id, "name": rule.name, "discount": ZERO, "points": points})
+            line.applied.append({"campaign_id": rule_id, "name": name, "discount": ZERO, "points": points})
         result.awards.append(
             PointsAward(
                 rule=rule,

@@ -92,13 +92,16 @@ def whole_units(lines: Sequence[Line], basis: Mapping[int, Decimal]) -> WholeUni
     Sorted cheapest first; ties by SKU then line index, so the outcome does not depend on the basket's order.
     """
     runs: list[tuple[Decimal, str, int, Line, int]] = []
+    units = 0
     for line in lines:
-        if line.quantity != line.quantity.to_integral_value() or line.quantity <= 0:
+        quantity = line.quantity
+        if quantity <= 0 or quantity != quantity.to_integral_value():
             continue
-        count = int(line.quantity)
+        count = int(quantity)
+        units += count
         runs.append((basis[line.index] / count, line.sku, line.index, line, count))
-    runs.sort(key=lambda run: run[:3])
-    return WholeUnits([(line, count, price) for price, _sku, _index, line, count in runs], sum(run[4] for run in runs))
+    runs.sort()  # by price, SKU, index: a line's index is unique, so the line itself is never compared
+    return WholeUnits([(line, count, price) for price, _sku, _index, line, count in runs], units)
 
 
 def units_discount(units: WholeUnits, percent: Decimal) -> dict[int, Decimal]:
