@@ -79,8 +79,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--clients", type=int, default=32, help="concurrent HTTP clients (32; calculate also at half)")
     parser.add_argument(
         "--configs",
-        default="2x4,4x2,4x4,2x8",
-        help="gunicorn workers x threads to try (2x4,4x2,4x4,2x8); the best runs the full scenarios",
+        default="5x1,4x1,2x4,4x2,2x8",
+        help="gunicorn workers x threads to try (5x1,4x1,2x4,4x2,2x8; one thread: the sync worker); the best runs"
+        " the full scenarios",
     )
     parser.add_argument("--sweep-duration", type=float, default=5, help="seconds per scenario in the sweep (5)")
     parser.add_argument("--no-sweep", action="store_true", help="use the first of --configs, try no others")
@@ -536,15 +537,18 @@ def print_notes(results: dict[str, Any]) -> None:
                 + f", other {machine['other_cores']}, steal {machine['steal_pct']} %"
             )
     if http:
-        config = f"-w {http['workers']} --threads {http['threads']} (gthread)"
+        from tests.bench.served import worker_class
+
+        config = f"-w {http['workers']} --threads {http['threads']} ({worker_class(http['threads'])})"
         if results.get("sweep"):
-            print(f"- Through gunicorn: {config}, chosen from the sweep below: its weaker figure")
-            print("  (calculate or confirm), relative to the budget, is the best of the sweep (per core the bench got,")
-            print("  when other work shared the machine during the sweep).")
+            print(f"- Through gunicorn: {config}, chosen from the sweep below: its weakest figure (the calculate's")
+            print("  rate and p99, the confirm's rate), relative to the budget, is the best of the sweep (rates per")
+            print("  core the bench got, when other work shared the machine during the sweep).")
         else:
             print(f"- Through gunicorn: {config}, as given (no sweep).")
         print("- The machine has 2 cores, shared by gunicorn, PostgreSQL and the load generator (2 Python processes,")
-        print("  closed loop, keep-alive connections on loopback): served figures are a lower bound.")
+        print("  closed loop, keep-alive connections on loopback; the sync worker closes each after its answer):")
+        print("  served figures are a lower bound.")
         errors = [
             (name, http[name]["failed"], http[name]["error_samples"]) for name in HTTP_SCENARIOS if http[name]["failed"]
         ]
@@ -756,7 +760,7 @@ def main(argv: list[str]) -> int:
                 clients=args.clients,
                 progress=progress,
             )
-            chosen = served.best(results["sweep"], CALC_HTTP_RPS, CONFIRM_DISTINCT_PER_S)
+            chosen = served.best(results["sweep"], CALC_HTTP_RPS, CONFIRM_DISTINCT_PER_S, CALC_HTTP_P99_MS)
             workers, threads = chosen["workers"], chosen["threads"]
         progress(f"==> through gunicorn -w {workers} --threads {threads}")
         results["http"] = served.run(

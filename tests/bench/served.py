@@ -7,6 +7,7 @@ the load generator's processes share the machine's two cores with it and with Po
 import contextlib
 import http.client
 import json
+import math
 import os
 import signal
 import socket
@@ -285,8 +286,11 @@ def _rate(figures: dict[str, Any], noisy: bool) -> float:
     return float(figures["per_s"])
 
 
-def best(rows: list[dict[str, Any]], calc_budget: float, confirm_budget: float) -> dict[str, Any]:
-    """The configuration whose weaker figure, relative to its budget, is highest."""
+def best(
+    rows: list[dict[str, Any]], calc_budget: float, confirm_budget: float, calc_p99_budget: float
+) -> dict[str, Any]:
+    """The configuration whose weakest figure, relative to its budget, is best: the calculate's and the confirm's
+    rates, and the calculate's p99 (a configuration that serves as many requests, some of them late, is worse)."""
     noisy = any(
         (row[name].get("machine") or {}).get("other_cores", 0) >= 0.3
         for row in rows
@@ -295,9 +299,22 @@ def best(rows: list[dict[str, Any]], calc_budget: float, confirm_budget: float) 
     return max(
         rows,
         key=lambda row: min(
-            _rate(row["calculate"], noisy) / calc_budget, _rate(row["confirm"], noisy) / confirm_budget
+            _rate(row["calculate"], noisy) / calc_budget,
+            _rate(row["confirm"], noisy) / confirm_budget,
+            _p99_score(row["calculate"], calc_p99_budget),
         ),
     )
+
+
+def _p99_score(figures: dict[str, Any], budget: float) -> float:
+    p99 = float(figures.get("p99_ms") or "nan")
+    return budget / max(p99, 1.0) if math.isfinite(p99) else 0.0
+
+
+def worker_class(threads: int) -> str:
+    """gunicorn's worker for `--threads`: one thread is the sync worker (a connection per request, taken by whichever
+    process is free), more is gthread (keep-alive connections, each kept by the process that accepted it)."""
+    return "sync" if threads == 1 else "gthread"
 
 
 def run(
