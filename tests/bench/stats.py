@@ -27,8 +27,8 @@ def summary_ms(seconds: Sequence[float]) -> dict[str, float]:
     }
 
 
-def _cpu_times() -> tuple[int, int, int] | None:
-    """(busy, total, steal) jiffies over all CPUs from /proc/stat; None off Linux."""
+def _cpu_times() -> tuple[int, int, int, int] | None:
+    """(busy, total, steal, interrupts) jiffies over all CPUs from /proc/stat; None off Linux."""
     try:
         with open("/proc/stat") as stat:
             fields = [int(value) for value in stat.readline().split()[1:]]
@@ -36,7 +36,7 @@ def _cpu_times() -> tuple[int, int, int] | None:
         return None
     user, nice, system, idle, iowait, irq, softirq, steal = (fields + [0] * 8)[:8]
     busy = user + nice + system + irq + softirq + steal
-    return busy, busy + idle + iowait, steal
+    return busy, busy + idle + iowait, steal, irq + softirq
 
 
 def _processes() -> dict[int, tuple[int, str, int]]:
@@ -72,8 +72,11 @@ class CpuMeter:
     """How busy the machine was between creation and `read()`, in cores (of os.cpu_count()).
 
     `own_cores`: this process and its descendants (gunicorn and its workers), plus every `postgres` process (the
-    bench's backends, and the WAL writer its commits need; another user's PostgreSQL work is counted here too),
-    plus `extra_seconds` of CPU reported by children that have exited (the load generator's processes).
+    bench's backends, those opened since included, and the WAL writer its commits need; another user's PostgreSQL
+    work is counted here too),
+    plus `extra_seconds` of CPU reported by children that have exited (the load generator's processes), plus the
+    kernel's interrupt work (`interrupt_cores`: mostly the loopback traffic between the load generator, gunicorn and
+    PostgreSQL, charged to no process; about 0.2 cores at 300 requests/s).
     `other_cores`: the rest, i.e. other work on the machine that competed with the bench.
     """
 
@@ -91,17 +94,19 @@ class CpuMeter:
         cores = os.cpu_count() or 1
         wall = time.monotonic() - self.wall
         ours = _descendants(table, os.getpid())
-        own = sum(
-            jiffies - self.table[pid][2]
+        own = sum(  # a process started since (a backend a gunicorn worker opened in the warm-up): all its CPU
+            jiffies - (self.table[pid][2] if pid in self.table else 0)
             for pid, (_parent, name, jiffies) in table.items()
-            if pid in self.table and (pid in ours or name == "postgres")
+            if pid in ours or name == "postgres"
         )
         total = end[1] - self.start[1]
         busy = (end[0] - self.start[0]) / total * cores
-        own_cores = min(busy, own / tick / wall + extra_seconds / wall)
+        interrupts = (end[3] - self.start[3]) / total * cores
+        own_cores = min(busy, own / tick / wall + extra_seconds / wall + interrupts)
         return {
             "busy_cores": round(busy, 2),
             "own_cores": round(own_cores, 2),
+            "interrupt_cores": round(interrupts, 2),
             "other_cores": round(max(busy - own_cores, 0.0), 2),
             "steal_pct": round((end[2] - self.start[2]) / total * 100, 1),
         }
