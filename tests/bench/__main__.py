@@ -541,9 +541,9 @@ def print_notes(results: dict[str, Any]) -> None:
 
         config = f"-w {http['workers']} --threads {http['threads']} ({worker_class(http['threads'])})"
         if results.get("sweep"):
-            print(f"- Through gunicorn: {config}, chosen from the sweep below: its weakest figure (the calculate's")
-            print("  rate and p99, the confirm's rate), relative to the budget, is the best of the sweep (rates per")
-            print("  core the bench got, when other work shared the machine during the sweep).")
+            print(f"- Through gunicorn: {config}, chosen from the sweep below: the closest to its budgets (the")
+            print("  calculate's rate and p99 and the confirm's rate, each relative to its budget and capped at 1,")
+            print("  summed; rates per core the bench got when other work shared the machine during the sweep).")
         else:
             print(f"- Through gunicorn: {config}, as given (no sweep).")
         print("- The machine has 2 cores, shared by gunicorn, PostgreSQL and the load generator (2 Python processes,")
