@@ -3,14 +3,13 @@
 With `CONN_HEALTH_CHECKS` (this project's PostgreSQL settings), Django sends `SELECT 1` on a persistent connection
 before each request's first query, so that a connection the server dropped while it sat idle is opened again instead
 of failing the request. On a busy web worker the connection last served a request milliseconds ago, and the check is
-a round trip on every request: for a till's idempotent replay (two queries), a quarter of its time in the database.
+a round trip on every request: one of the three of a till's idempotent replay.
 
-So: when a request ends with its connection open and idle (no transaction left; one that saw an error has just
-been checked by Django, and closed if it failed), the moment is noted; the next request skips the check if it
-starts within `FRESH_SECONDS` of it. A server that
-went away in that second fails the request that finds out, as any query in flight when it went would have;
-Django closes the connection at that request's end and the next one opens a new connection. A worker idle for
-longer gets Django's check as before.
+So: when a request ends with its connection open and idle (no transaction left; one that saw an error has just been
+checked by Django, and closed if it failed), the moment is noted; the next request skips the check if it starts
+within `FRESH_SECONDS` of it. A server that went away in that second fails the request that finds out, as any query
+in flight when it went would have; Django closes the connection at that request's end and the next one opens a new
+connection. A worker idle for longer gets Django's check as before.
 """
 
 import time

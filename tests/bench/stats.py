@@ -73,10 +73,9 @@ class CpuMeter:
 
     `own_cores`: this process and its descendants (gunicorn and its workers), plus every `postgres` process (the
     bench's backends, those opened since included, and the WAL writer its commits need; another user's PostgreSQL
-    work is counted here too),
-    plus `extra_seconds` of CPU reported by children that have exited (the load generator's processes), plus the
-    kernel's interrupt work (`interrupt_cores`: mostly the loopback traffic between the load generator, gunicorn and
-    PostgreSQL, charged to no process; about 0.2 cores at 300 requests/s).
+    work is counted here too), plus `extra_seconds` of CPU reported by children that have exited (the load
+    generator's processes), plus the kernel's interrupt work (`interrupt_cores`: mostly the loopback traffic between
+    the load generator, gunicorn and PostgreSQL, charged to no process; about 0.05 cores at 300 requests/s).
     `other_cores`: the rest, i.e. other work on the machine that competed with the bench.
     """
 
