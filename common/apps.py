@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 from django.core import checks
-from django.core.signals import request_finished, request_started
+from django.core.signals import request_finished
 from django.db.backends.signals import connection_created
 from django.utils.translation import gettext_lazy as _
 
@@ -13,7 +13,7 @@ class CommonConfig(AppConfig):
 
     def ready(self) -> None:
         from common.checks import check_admins_are_scoped, check_models_are_scoped
-        from common.dbfresh import note_fresh, skip_fresh_check
+        from common.dbfresh import install, note_fresh
         from common.pgtimes import register_fast_times
         from common.textsearch import register_sqlite_functions
 
@@ -21,6 +21,5 @@ class CommonConfig(AppConfig):
         checks.register(check_admins_are_scoped, checks.Tags.admin)
         connection_created.connect(register_sqlite_functions, dispatch_uid="common.textsearch")
         connection_created.connect(register_fast_times, dispatch_uid="common.pgtimes")
-        # After Django's own receivers (connected when django.db is imported): common/dbfresh.py.
+        connection_created.connect(install, dispatch_uid="common.dbfresh.install")
         request_finished.connect(note_fresh, dispatch_uid="common.dbfresh.note")
-        request_started.connect(skip_fresh_check, dispatch_uid="common.dbfresh.skip")

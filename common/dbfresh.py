@@ -31,7 +31,8 @@ def _idle(wrapper: Any) -> bool:
 
 
 def note_fresh(**_kwargs: Any) -> None:
-    """`request_finished` receiver, after Django's own (which closes a connection that failed or is too old)."""
+    """`request_finished` receiver: note the moment on each PostgreSQL connection left open and idle without an error
+    (before Django's own receiver, an error leaves no note; after it, a connection that failed its check is closed)."""
     now = time.monotonic()
     for wrapper in connections.all(initialized_only=True):
         if wrapper.vendor != "postgresql":
@@ -40,15 +41,27 @@ def note_fresh(**_kwargs: Any) -> None:
         setattr(wrapper, _MARK, now if fresh else None)
 
 
-def skip_fresh_check(**_kwargs: Any) -> None:
-    """`request_started` receiver, after Django's own (which asks for the check): the check is counted as done when
-    the connection served a request without error within `FRESH_SECONDS` and is still idle."""
-    now = time.monotonic()
-    wrapper: Any  # django-stubs' base wrapper does not declare the health check's attributes
-    for wrapper in connections.all(initialized_only=True):
-        if wrapper.vendor != "postgresql" or not wrapper.health_check_enabled:
-            continue
-        fresh_at = getattr(wrapper, _MARK, None)
-        setattr(wrapper, _MARK, None)  # one skip per clean request: a request that fails clears it
-        if fresh_at is not None and now - fresh_at < FRESH_SECONDS and _idle(wrapper):
-            wrapper.health_check_done = True
+def install(sender: Any, connection: Any, **_kwargs: Any) -> None:
+    """`connection_created` receiver, for each new connection of a wrapper (installed on the first): the wrapper's
+    `close_if_health_check_failed` (called by each cursor, acting once per request) counts the check as done for a
+    connection noted fresh within `FRESH_SECONDS`; Django's check otherwise. Decided where Django decides, so the
+    order of the request signals' receivers does not matter (the test client connects Django's again after its own
+    request, behind this one)."""
+    if connection.vendor != "postgresql":
+        return
+    setattr(connection, _MARK, None)  # a new connection: what was noted of the one before does not hold
+    if getattr(connection, "_loyalty_fresh_installed", False):
+        return
+    checked = connection.close_if_health_check_failed
+
+    def close_if_health_check_failed() -> None:
+        if connection.connection is not None and connection.health_check_enabled and not connection.health_check_done:
+            fresh_at = getattr(connection, _MARK, None)
+            setattr(connection, _MARK, None)  # one skip per clean request
+            if fresh_at is not None and time.monotonic() - fresh_at < FRESH_SECONDS and _idle(connection):
+                connection.health_check_done = True
+                return
+        checked()
+
+    connection.close_if_health_check_failed = close_if_health_check_failed
+    connection._loyalty_fresh_installed = True

@@ -1,14 +1,15 @@
 """The connection health check is skipped only for a connection a request used cleanly within the last second
 (common/dbfresh.py); Django's check runs otherwise. The signals are sent as Django's handler sends them, around a
-query of each "request" (the test client leaves Django's connection receivers out)."""
+query of each "request" (the test client leaves Django's connection receivers out of its own requests)."""
 
 from collections.abc import Iterator
 
 import pytest
 from django.core.signals import request_finished, request_started
-from django.db import OperationalError, ProgrammingError, connection, connections
+from django.db import OperationalError, ProgrammingError, close_old_connections, connection, connections
 
 from common import dbfresh
+from common.dbfresh import note_fresh
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -20,6 +21,7 @@ pytestmark = [
 def checks(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
     """The health checks sent (`is_usable` calls) since the fixture began; persistent connections for the test."""
     wrapper = connections["default"]
+    _production_order()
     monkeypatch.setitem(wrapper.settings_dict, "CONN_MAX_AGE", 60)
     monkeypatch.setitem(wrapper.settings_dict, "CONN_HEALTH_CHECKS", True)
     wrapper.close()
@@ -36,6 +38,16 @@ def checks(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
     wrapper.close()
 
 
+def _production_order() -> None:
+    """Django's connection receivers before this project's, as a served process has them (django.db connects its
+    own on import, the app's ready() later); a test client's request leaves Django's last."""
+    request_finished.disconnect(note_fresh, dispatch_uid="common.dbfresh.note")
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+        signal.connect(close_old_connections)
+    request_finished.connect(note_fresh, dispatch_uid="common.dbfresh.note")
+
+
 def _request() -> None:
     request_started.send(sender=None)
     with connection.cursor() as cursor:
@@ -49,6 +61,20 @@ def test_a_request_right_after_a_clean_one_sends_no_check(checks: list[int]) -> 
     _request()
     _request()
     assert len(checks) == 1
+
+
+def test_the_order_of_the_request_receivers_does_not_matter(checks: list[int]) -> None:
+    # The test client disconnects Django's receiver around its requests and connects it again, after every other.
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+        signal.connect(close_old_connections)
+    try:
+        _request()
+        _request()
+        _request()
+        assert len(checks) == 1
+    finally:
+        _production_order()
 
 
 def test_a_connection_idle_longer_than_a_second_is_checked(checks: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
