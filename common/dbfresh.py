@@ -16,6 +16,7 @@ import time
 from typing import Any
 
 from django.db import connections
+from psycopg.pq import TransactionStatus
 
 FRESH_SECONDS = 1.0
 _MARK = "_loyalty_fresh_at"
@@ -24,8 +25,6 @@ _MARK = "_loyalty_fresh_at"
 def _idle(wrapper: Any) -> bool:
     """The wrapper's psycopg connection is open, not in a transaction and not broken (a local test, no round
     trip)."""
-    from psycopg.pq import TransactionStatus
-
     raw = wrapper.connection
     return raw is not None and not raw.closed and raw.info.transaction_status == TransactionStatus.IDLE
 
