@@ -2,10 +2,12 @@
 
 from django.urls import include, path
 
+# The till's endpoints first (most of the traffic; patterns are tried in order). No other app's pattern matches
+# a `pos/` path; `campaigns/<id>/simulate` came before the campaigns router's patterns already.
 urlpatterns = [
+    path("", include("loyalty.pos.urls")),
     path("", include("contacts.api.urls")),
     path("", include("loyalty.api.urls")),
-    path("", include("loyalty.pos.urls")),
     path("", include("campaigns.api.urls")),
     path("", include("campaigns.messaging.api.urls")),
     path("", include("campaigns.surveys.api.urls")),
