@@ -39,10 +39,11 @@ def _document(answer: dict[str, Any]) -> str:
         return json.dumps(answer)
 
 
-def _store(record: IdempotencyRecord, status_code: int, answer: dict[str, Any]) -> None:
-    """The action's answer kept in its record: one hand-written UPDATE (`fields_update`)."""
+def _store(record: IdempotencyRecord, status_code: int, answer: dict[str, Any]) -> str:
+    """The action's answer kept in its record: one hand-written UPDATE (`fields_update`); returns its JSON."""
     record.status_code, record.response = status_code, _document(answer)
     fields_update(record, ("status_code", "response", "updated_at"))
+    return record.response
 
 
 def _recorded(register: Register, key: str) -> IdempotencyRecord | None:
@@ -72,12 +73,13 @@ def run_idempotent(
     endpoint: str,
     body: Any,
     action: Callable[[], tuple[int, dict[str, Any]]],
-) -> tuple[int, dict[str, Any] | StoredJSON]:
+) -> tuple[int, StoredJSON]:
     """Run `action` once per (register, key); the same key and body replay the first answer (as its stored JSON).
 
     The record is inserted first, in the action's transaction: a concurrent request with the same key waits on
     the unique index until the first commits, then replays its answer. An action that fails writes nothing, so
-    the key stays free for a retry.
+    the key stays free for a retry. The first answer is sent as the JSON just stored (written once, not twice), the
+    same text every replay sends.
     """
     key = (key or "").strip()
     if not key:
@@ -99,10 +101,10 @@ def run_idempotent(
             )
             instances_insert([record])  # the ORM's create without its compilation
             status_code, answer = action()
-            _store(record, status_code, answer)
+            document = _store(record, status_code, answer)
     except IntegrityError:
         existing = IdempotencyRecord.objects.filter(register=register, key=key).first()
         if existing is None or existing.status_code == 0:
             raise
         return _replay(existing, digest)
-    return status_code, answer
+    return status_code, StoredJSON(document)
