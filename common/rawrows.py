@@ -77,6 +77,39 @@ def locked_instance[M: Model](model: type[M], pk: Any) -> M:
     return instance
 
 
+def locked_instances(*rows: tuple[type[Model], Any]) -> list[Model]:
+    """Several `locked_instance` reads in one statement, each (model, pk) a row of its own table, locked in the
+    order given; `DoesNotExist` of the first model whose row is missing. Each row is its own table's, so a waiting
+    lock re-reads every one of them (PostgreSQL re-reads the locked rows, not what a join found through them)."""
+    parts = [(_columns_at(model, position, connection.vendor), model, pk) for position, (model, pk) in enumerate(rows)]
+    quote = connection.ops.quote_name
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    tables = ", ".join(f"{quote(model._meta.db_table)} t{position}" for position, (_c, model, _pk) in enumerate(parts))
+    where = " AND ".join(
+        f"t{position}.{quote(str(model._meta.pk.column))} = %s"  # type: ignore[union-attr]
+        for position, (_c, model, _pk) in enumerate(parts)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join(columns.sql for columns, _m, _pk in parts)} FROM {tables} WHERE {where}{lock}",  # noqa: S608
+            [pk for _c, _m, pk in parts],
+        )
+        row = cursor.fetchone()
+    if row is None:  # which one is missing: a read each (the rows are never deleted on the paths that lock them)
+        model, pk = next(((m, pk) for m, pk in rows if not m._default_manager.filter(pk=pk).exists()), rows[0])
+        raise model.DoesNotExist(f"No {model._meta.object_name} {pk}")  # type: ignore[attr-defined]
+    instances, start = [], 0
+    for columns, _model, _pk in parts:
+        instances.append(columns.build(row, start))
+        start += columns.width
+    return instances  # type: ignore[return-value]
+
+
+@cache
+def _columns_at(model: type[Model], position: int, vendor: str) -> Columns:
+    return Columns(model, f"t{position}")
+
+
 @cache
 def _update_sql(model: type[Model], names: tuple[str, ...], vendor: str) -> tuple[str, tuple[Field, ...]]:
     meta, quote = model._meta, connection.ops.quote_name

@@ -19,12 +19,13 @@ from campaigns import pricing
 from campaigns.models import Campaign
 from common.errors import Conflict, InvalidInput
 from common.money import MAX_AMOUNT, ZERO, quantize
-from common.rawrows import locked_instance
+from common.rawrows import locked_instance, locked_instances
 from common.rowsinsert import instances_insert, rows_insert
 from contacts.services.events import events_record
 from loyalty.events import purchase_confirmed_events
 from loyalty.models import (
     Account,
+    Enrollment,
     Purchase,
     PurchaseLine,
     Register,
@@ -197,6 +198,15 @@ def lock_account(account: Account | None) -> Account | None:
     return locked_instance(Account, account.pk)
 
 
+def lock_rows(account: Account, enrollment: Enrollment | None) -> tuple[Account, Enrollment | None]:
+    """The account's row and the enrollment's (when there is one) locked for the transaction, in that order, as they
+    are now: one statement for the two locks a confirm takes (the tier is judged under the enrollment's)."""
+    if enrollment is None:
+        return locked_instance(Account, account.pk), None
+    locked_account, locked_enrollment = locked_instances((Account, account.pk), (Enrollment, enrollment.pk))
+    return locked_account, locked_enrollment  # type: ignore[return-value]
+
+
 LINE_FIELDS = (
     "purchase",
     "index",
@@ -248,7 +258,7 @@ def _confirm(*, register: Register, data: dict[str, Any], now: datetime | None) 
     if customer is not None:
         if customer.account is None:
             customer.account = ledger.account_for(program=program, contact=customer.contact)
-        customer.account = lock_account(customer.account)
+        customer.account, customer.enrollment = lock_rows(customer.account, customer.enrollment)
         customer.balance = balance_quick(account=customer.account, now=now)
     calc = calculate(register=register, data=data, customer=customer, now=now, lock_limits=True)
     promo.codes_refuse_spent(calc.code_checks)
@@ -346,8 +356,10 @@ def _confirm(*, register: Register, data: dict[str, Any], now: datetime | None) 
                 partner=store.partner,
                 purchase_id=purchase.pk,
             )
-        enrollment = customer.enrollment or enrollment_ensure(contact=customer.contact, program=program)
-        tier_change = tier_evaluate(enrollment=enrollment, at=calc.at, tiers=customer.tiers)
+        enrollment, locked = customer.enrollment, customer.enrollment is not None  # locked with the account
+        if enrollment is None:
+            enrollment = enrollment_ensure(contact=customer.contact, program=program)
+        tier_change = tier_evaluate(enrollment=enrollment, at=calc.at, tiers=customer.tiers, locked=locked)
     promo.codes_burn(
         checks=calc.code_checks, purchase=purchase, contact_id=customer.contact.pk if customer else None, at=calc.at
     )

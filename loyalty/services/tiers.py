@@ -91,13 +91,16 @@ def tier_evaluate(
     at: datetime,
     reason: str = TierChangeReason.PURCHASE,
     tiers: list[Tier] | None = None,
+    locked: bool = False,
 ) -> TierChange | None:
     """Re-evaluate a contact's tier at `at`: upgrade (or renew) at once; downgrade only once validity lapsed.
 
-    The caller holds the account lock; the enrollment row is locked here. Returns the change, if any. `tiers`: the
-    program's tiers if the caller has read them in this request (read here otherwise).
+    The caller holds the account lock; the enrollment row is locked here, unless `locked`: the caller holds its lock
+    too and read it under it (the till's confirm locks both rows in one statement). Returns the change, if any.
+    `tiers`: the program's tiers if the caller has read them in this request (read here otherwise).
     """
-    enrollment = _locked(enrollment)
+    if not locked:
+        enrollment = _locked(enrollment)
     if tiers is None:
         tiers = program_tiers(enrollment.program_id)
     if not tiers:
