@@ -1,12 +1,12 @@
-"""A closed-loop HTTP load generator on the standard library: processes × threads, one keep-alive connection each.
+"""A closed-loop HTTP load generator: processes × threads, one keep-alive connection each (a new one when the server
+closes it). Requests and answers through `rawhttp`, JSON by orjson (a confirm's answer is ~30 KB): the generator
+shares the two cores with the server it measures, and spends as little of them as it can.
 
 Every client sends a request, waits for the whole answer, and sends the next, until the deadline; requests that
 start in the warm-up are run but left out of the figures. Bounded: at most `clients` connections, to loopback only,
 for `warmup + duration` seconds (plus one in-flight request per client, itself bounded by a 30 s socket timeout).
 """
 
-import http.client
-import json
 import multiprocessing
 import os
 import resource
@@ -17,6 +17,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+import orjson
+
+from tests.bench import rawhttp
 from tests.bench.stats import CpuMeter, summary_ms
 
 HOST = "127.0.0.1"
@@ -67,11 +70,11 @@ def _body(scenario: Scenario, client: int, seq: int) -> tuple[bytes, dict[str, s
         reference = f"{scenario.run_id}-{client}-{seq}"
         payload["receipt_number"] = reference
         headers["Idempotency-Key"] = reference
-    return json.dumps(payload).encode(), headers
+    return orjson.dumps(payload), headers
 
 
 def _client(scenario: Scenario, client: int, port: int, start_at: float, deadline: float, out: ClientResult) -> None:
-    conn = http.client.HTTPConnection(HOST, port, timeout=SOCKET_TIMEOUT)
+    conn = rawhttp.Connection(HOST, port, SOCKET_TIMEOUT)
     seq = 0
     delay = start_at - time.monotonic()
     if delay > 0:
@@ -81,13 +84,9 @@ def _client(scenario: Scenario, client: int, port: int, start_at: float, deadlin
         seq += 1
         started = time.monotonic()
         try:
-            conn.request("POST", scenario.path, body, headers)
-            response = conn.getresponse()
-            payload = response.read()
-            status = response.status
-        except (OSError, http.client.HTTPException) as exc:
+            status, payload = conn.request(scenario.path, body, headers)
+        except (OSError, ValueError, rawhttp.HttpError) as exc:
             conn.close()
-            conn = http.client.HTTPConnection(HOST, port, timeout=SOCKET_TIMEOUT)
             status, payload = 0, repr(exc).encode()
         out.records.append((started, time.monotonic() - started, status))
         if status != scenario.expect:
@@ -96,10 +95,10 @@ def _client(scenario: Scenario, client: int, port: int, start_at: float, deadlin
             continue
         out.ok += 1
         if scenario.kind == "confirm":
-            totals = json.loads(payload)["totals"]
+            totals = orjson.loads(payload)["totals"]
             out.redeemed += Decimal(totals["redeemed_points"])
             out.accrued += Decimal(totals["points"])
-        elif scenario.kind == "replay" and json.loads(payload) != scenario.replays[client % len(scenario.replays)][2]:
+        elif scenario.kind == "replay" and orjson.loads(payload) != scenario.replays[client % len(scenario.replays)][2]:
             out.mismatches += 1
     conn.close()
 
