@@ -5,7 +5,7 @@ read in several (the till's identification), without the ORM's per-query compila
 matching slice of a row back into an instance, through the same converters the ORM applies (the backend's and the
 field's), so that the instance is what `Model.objects.get()` would give on PostgreSQL and SQLite alike.
 `locked_instance` and `fields_update` are the ORM's locking read of one row and its `save(update_fields=...)`,
-written so for the rows a confirm locks and updates.
+written so for the rows a confirm locks and updates; `locked_instances` locks rows of several tables in one read.
 """
 
 from collections.abc import Callable, Sequence
@@ -52,27 +52,15 @@ class Columns:
 
 
 @cache
-def _columns(model: type[Model], vendor: str) -> Columns:
-    return Columns(model, "t")
+def _columns(model: type[Model], position: int, vendor: str) -> Columns:
+    return Columns(model, f"t{position}")
 
 
 def locked_instance[M: Model](model: type[M], pk: Any) -> M:
     """`model.objects.select_for_update().get(pk=pk)` as one hand-written statement (the row locked until the
     transaction ends where the database locks rows); `model.DoesNotExist` when there is no such row. For the rows
     a confirm locks (the account, the enrollment): the ORM's compilation of the query cost more than the query."""
-    columns = _columns(model, connection.vendor)
-    meta, quote = model._meta, connection.ops.quote_name
-    assert meta.pk is not None
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {columns.sql} FROM {quote(meta.db_table)} t WHERE t.{quote(str(meta.pk.column))} = %s{lock}",  # noqa: S608
-            [pk],
-        )
-        row = cursor.fetchone()
-    if row is None:
-        raise model.DoesNotExist(f"No {meta.object_name} {pk}")  # type: ignore[attr-defined]
-    instance = columns.build(row, 0)
+    [instance] = locked_instances((model, pk))
     assert isinstance(instance, model)
     return instance
 
@@ -81,7 +69,7 @@ def locked_instances(*rows: tuple[type[Model], Any]) -> list[Model]:
     """Several `locked_instance` reads in one statement, each (model, pk) a row of its own table, locked in the
     order given; `DoesNotExist` of the first model whose row is missing. Each row is its own table's, so a waiting
     lock re-reads every one of them (PostgreSQL re-reads the locked rows, not what a join found through them)."""
-    parts = [(_columns_at(model, position, connection.vendor), model, pk) for position, (model, pk) in enumerate(rows)]
+    parts = [(_columns(model, position, connection.vendor), model, pk) for position, (model, pk) in enumerate(rows)]
     quote = connection.ops.quote_name
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     tables = ", ".join(f"{quote(model._meta.db_table)} t{position}" for position, (_c, model, _pk) in enumerate(parts))
@@ -95,19 +83,18 @@ def locked_instances(*rows: tuple[type[Model], Any]) -> list[Model]:
             [pk for _c, _m, pk in parts],
         )
         row = cursor.fetchone()
-    if row is None:  # which one is missing: a read each (the rows are never deleted on the paths that lock them)
-        model, pk = next(((m, pk) for m, pk in rows if not m._default_manager.filter(pk=pk).exists()), rows[0])
-        raise model.DoesNotExist(f"No {model._meta.object_name} {pk}")  # type: ignore[attr-defined]
+    if row is None:  # of several, which one is missing: a read each (never on the paths that lock them)
+        missing = (
+            rows[0]
+            if len(rows) == 1
+            else next((r for r in rows if not r[0]._default_manager.filter(pk=r[1]).exists()), rows[0])
+        )
+        raise missing[0].DoesNotExist(f"No {missing[0]._meta.object_name} {missing[1]}")  # type: ignore[attr-defined]
     instances, start = [], 0
     for columns, _model, _pk in parts:
         instances.append(columns.build(row, start))
         start += columns.width
     return instances  # type: ignore[return-value]
-
-
-@cache
-def _columns_at(model: type[Model], position: int, vendor: str) -> Columns:
-    return Columns(model, f"t{position}")
 
 
 @cache

@@ -45,6 +45,8 @@ def test_a_missing_row_raises_its_own_models_does_not_exist():
         locked_instances((Account, account.pk), (Enrollment, enrollment.pk + 1000))
     with transaction.atomic(), pytest.raises(Account.DoesNotExist):
         locked_instances((Account, account.pk + 1000), (Enrollment, enrollment.pk))
+    with transaction.atomic(), pytest.raises(Enrollment.DoesNotExist):
+        locked_instance(Enrollment, enrollment.pk + 1000)
 
 
 @pytest.mark.postgres
