@@ -1,10 +1,11 @@
 """The load generator's HTTP/1.1 client: requests written and answers read on a plain socket.
 
-`http.client` parses every answer's headers through the `email` package and builds each request in several
-writes: about a third of the generator's CPU a request, on the two cores it shares with the server it measures.
-This client writes a request in one `sendall` and reads an answer by its `Content-Length`; it keeps the connection
-when the server does and opens a new one after `Connection: close` (gunicorn's sync worker closes every one). An
-answer without a length (chunked) is refused: the till's answers always carry one (Django's `CommonMiddleware`).
+`http.client` parses every answer's headers through the `email` package and builds each request in several writes:
+at the confirm's rate, 0.10 of a core against 0.07 with this client (JSON by orjson in both), on the two cores the
+generator shares with the server it measures. This client writes a request in one `sendall` and reads an answer by
+its `Content-Length`; it keeps the connection when the server does and opens a new one after `Connection: close`
+(gunicorn's sync worker closes every one). An answer without a length (chunked) is refused: the till's answers
+always carry one (Django's `CommonMiddleware`).
 """
 
 import socket
