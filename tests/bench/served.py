@@ -312,8 +312,8 @@ def best(
         )
         return sum(min(ratio, 1.0) for ratio in ratios)
 
-    top = max(score(row) for row in rows)
-    close = [row for row in rows if score(row) >= top - NOISE]
+    scores = [score(row) for row in rows]
+    close = [row for row, value in zip(rows, scores, strict=True) if value >= max(scores) - NOISE]
     return max(close, key=lambda row: _p99_score(row["calculate"], calc_p99_budget))
 
 

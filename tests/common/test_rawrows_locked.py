@@ -2,17 +2,17 @@
 `locked_instance` reads it; a row changed by a transaction the lock waited for is read as that transaction left it
 (on PostgreSQL a waiting `FOR UPDATE` re-reads every locked row)."""
 
-import threading
 from decimal import Decimal
 
 import pytest
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from common.rawrows import locked_instance, locked_instances
 from loyalty.models import Account, Enrollment
 from loyalty.services.ledger import account_for
+from tests.concurrency import while_open
 from tests.factories import ContactFactory, EnrollmentFactory, ProgramFactory, TierFactory
 
 
@@ -54,44 +54,26 @@ def test_a_missing_row_raises_its_own_models_does_not_exist():
     settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql", reason="row locks need PostgreSQL"
 )
 def test_rows_changed_while_the_lock_waited_are_read_as_committed(transactional_db):
-    # given: a transaction holding both rows' locks (taken in the confirm's order), about to change them
+    # given: a transaction that locks both rows (in the confirm's order) and changes them, not yet committed
     account, enrollment = _rows()
     higher = TierFactory(program=enrollment.program, min_spend=Decimal("1000.00"))
-    holding, release, seen = threading.Event(), threading.Event(), []
+    seen: list = []
 
-    def other() -> None:
-        try:
-            with transaction.atomic():
-                Account.objects.select_for_update().get(pk=account.pk)
-                Enrollment.objects.select_for_update().get(pk=enrollment.pk)
-                holding.set()
-                release.wait(timeout=30)
-                Enrollment.objects.filter(pk=enrollment.pk).update(tier=higher, tier_valid_until=timezone.now())
-                Account.objects.filter(pk=account.pk).update(active=Decimal("42.00"))
-        finally:
-            connection.close()
+    def holding() -> None:
+        Account.objects.select_for_update().get(pk=account.pk)
+        Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+        Enrollment.objects.filter(pk=enrollment.pk).update(tier=higher, tier_valid_until=timezone.now())
+        Account.objects.filter(pk=account.pk).update(active=Decimal("42.00"))
 
-    def locker() -> None:
-        try:
-            with transaction.atomic():
-                seen.extend(locked_instances((Account, account.pk), (Enrollment, enrollment.pk)))
-        finally:
-            connection.close()
+    def meanwhile() -> None:
+        with transaction.atomic():
+            seen.extend(locked_instances((Account, account.pk), (Enrollment, enrollment.pk)))
 
-    first = threading.Thread(target=other)
-    first.start()
-    assert holding.wait(timeout=30)
-    second = threading.Thread(target=locker)
-    second.start()
-    second.join(timeout=1)
-    assert second.is_alive()  # waiting for the locks
+    # when: both rows are locked by one read while that transaction is open, then it commits
+    waited = while_open(holding, meanwhile)
 
-    # when: the other transaction commits
-    release.set()
-    first.join(timeout=30)
-    second.join(timeout=30)
-
-    # then: both rows are read as it left them
+    # then: the read waited for the locks and gives both rows as the other transaction left them
+    assert waited
     locked_account, locked_enrollment = seen
     assert locked_enrollment.tier_id == higher.pk
     assert locked_account.active == Decimal("42.00")

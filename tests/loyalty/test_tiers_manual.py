@@ -2,21 +2,18 @@
 author, the validity from the tier or the date given; the admin's enrollment page saves through it, and the API
 shows the tier it set."""
 
-import threading
-import time
-from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.conf import settings
-from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from loyalty.choices import TierChangeReason
 from loyalty.models import Enrollment, Tier, TierChange
 from loyalty.services.tiers import tier_evaluate, tier_set_manually
+from tests.concurrency import while_open
 from tests.factories import ContactFactory, EnrollmentFactory, ProgramFactory, TierFactory, UserFactory
 from tests.helpers import url
 
@@ -169,42 +166,6 @@ def test_the_reason_is_shown_by_its_label(admin_client, admin_user, program, enr
 POSTGRES_ONLY = pytest.mark.skipif(
     settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql", reason="row locks need PostgreSQL"
 )
-
-
-def while_open(holding: Callable[[], object], meanwhile: Callable[[], object]) -> bool:
-    """`holding()` in a transaction left open while `meanwhile()` runs in another thread, then committed; both in
-    threads of their own, with connections of their own. Returns whether `meanwhile` was still waiting half a
-    second after it started (held back by a row lock), once both are done."""
-    locked, release, done = threading.Event(), threading.Event(), threading.Event()
-
-    def hold() -> None:
-        try:
-            with transaction.atomic():
-                holding()
-                locked.set()
-                release.wait(timeout=30)
-        finally:
-            connection.close()
-
-    def then() -> None:
-        try:
-            meanwhile()
-            done.set()
-        finally:
-            connection.close()
-
-    first = threading.Thread(target=hold)
-    first.start()
-    assert locked.wait(timeout=30)
-    second = threading.Thread(target=then)
-    second.start()
-    time.sleep(0.5)
-    waited = not done.is_set()
-    release.set()
-    first.join(timeout=30)
-    second.join(timeout=30)
-    assert done.is_set()
-    return waited
 
 
 @POSTGRES_ONLY
